@@ -1,0 +1,193 @@
+"""The idempotent consumer loop.
+
+For each message: open a unit of work, insert (consumer, event_id) into the inbox, run the
+handler, commit; only then commit the Kafka offset. A duplicate inbox key means the event
+was already applied: skip it. A handler that keeps failing sends the message to
+`<topic>.dlq` with its error, and the loop goes on.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import traceback
+from typing import Any, Callable
+
+from kafka.structs import OffsetAndMetadata
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from .events import EventEnvelope, utcnow
+from .kafka_io import ensure_topics, new_consumer, new_producer
+from .logs import correlation_id_var, log_fields
+from .unit_of_work import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Any, EventEnvelope], None]
+
+
+class IdempotentConsumer:
+    def __init__(
+        self,
+        name: str,
+        topics: list[str],
+        handlers: dict[str, Handler],
+        uow_factory: Callable[[], SqlUnitOfWork],
+        inbox,  # noqa: ANN001 - sqlalchemy Table
+        bootstrap: str,
+        partitions: int,
+        max_attempts: int = 5,
+        retry_base_seconds: float = 0.2,
+    ) -> None:
+        self.name = name
+        self.topics = topics
+        self.handlers = handlers
+        self.uow_factory = uow_factory
+        self.inbox = inbox
+        self.bootstrap = bootstrap
+        self.partitions = partitions
+        self.max_attempts = max_attempts
+        self.retry_base_seconds = retry_base_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._consumer = None
+        self._dlq_producer = None
+        self.processed = 0
+        self.duplicates = 0
+        self.dead_lettered = 0
+        self.lag: dict[str, int] = {}
+        self.last_error: str | None = None
+        self.assigned = False
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"{self.name}-consumer", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=10)
+        self._close()
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "topics": self.topics,
+            "assigned": self.assigned,
+            "lag": sum(self.lag.values()),
+            "processed_since_start": self.processed,
+            "duplicates_skipped": self.duplicates,
+            "dead_lettered": self.dead_lettered,
+            "last_error": self.last_error,
+            "healthy": self.last_error is None,
+        }
+
+    # -- loop ----------------------------------------------------------------------------------
+    def _run(self) -> None:
+        backoff = 0.5
+        while not self._stop.is_set():
+            try:
+                if self._consumer is None:
+                    ensure_topics(self.bootstrap, self.topics + [t + ".dlq" for t in self.topics], self.partitions)
+                    self._consumer = new_consumer(self.bootstrap, self.name, self.name, self.topics)
+                batch = self._consumer.poll(timeout_ms=200)
+                self.assigned = bool(self._consumer.assignment())
+                for tp, messages in batch.items():
+                    for message in messages:
+                        if self._stop.is_set():
+                            return
+                        self._process(message)
+                        self._consumer.commit({tp: OffsetAndMetadata(message.offset + 1, None, -1)})
+                self._update_lag()
+                self.last_error = None
+                backoff = 0.5
+            except Exception as e:  # noqa: BLE001 - survive broker outages and rebalances
+                self.last_error = f"{type(e).__name__}: {e}"
+                log.warning("consumer loop failed; reconnecting", extra=log_fields(consumer=self.name, error=self.last_error))
+                self._close()
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    def _update_lag(self) -> None:
+        consumer = self._consumer
+        lag = {}
+        for tp in consumer.assignment():
+            high = consumer.highwater(tp)
+            if high is None:
+                continue
+            lag[f"{tp.topic}:{tp.partition}"] = max(0, high - consumer.position(tp))
+        self.lag = lag
+
+    def _close(self) -> None:
+        for attr in ("_consumer", "_dlq_producer"):
+            client = getattr(self, attr)
+            if client is not None:
+                try:
+                    client.close()
+                except Exception:  # noqa: BLE001
+                    pass
+                setattr(self, attr, None)
+        self.assigned = False
+
+    def _process(self, message) -> None:  # noqa: ANN001
+        try:
+            envelope = EventEnvelope.from_bytes(message.value)
+        except Exception as e:  # noqa: BLE001 - a malformed message can never succeed
+            self._dead_letter(message, f"invalid envelope: {e}")
+            return
+        handler = self.handlers.get(envelope.type)
+        if handler is None:
+            return
+        token = correlation_id_var.set(envelope.correlation_id)
+        try:
+            for attempt in range(1, self.max_attempts + 1):
+                try:
+                    self.apply(envelope, handler)
+                    return
+                except Exception as e:  # noqa: BLE001
+                    if attempt == self.max_attempts:
+                        self._dead_letter(message, "".join(traceback.format_exception_only(e)).strip())
+                        return
+                    log.warning("handler failed; retrying", extra=log_fields(
+                        consumer=self.name, event_id=envelope.event_id, attempt=attempt, error=repr(e)))
+                    time.sleep(self.retry_base_seconds * 2 ** (attempt - 1))
+        finally:
+            correlation_id_var.reset(token)
+
+    def apply(self, envelope: EventEnvelope, handler: Handler) -> bool:
+        """Apply one event exactly once; returns False when it had been applied before."""
+        with self.uow_factory() as uow:
+            try:
+                uow.session.execute(insert(self.inbox).values(
+                    consumer_name=self.name, event_id=envelope.event_id,
+                    event_type=envelope.type, processed_at=utcnow(),
+                ))
+            except IntegrityError:
+                uow.rollback()
+                self.duplicates += 1
+                return False
+            handler(uow, envelope)
+            uow.commit()
+        self.processed += 1
+        return True
+
+    def _dead_letter(self, message, error: str) -> None:  # noqa: ANN001
+        """Park a message that cannot be applied; blocks (and so holds the offset) until the DLQ has it."""
+        self.dead_lettered += 1
+        log.error("event dead-lettered", extra=log_fields(consumer=self.name, topic=message.topic, error=error))
+        while not self._stop.is_set():
+            try:
+                if self._dlq_producer is None:
+                    self._dlq_producer = new_producer(self.bootstrap, f"{self.name}-dlq")
+                value = json.dumps({
+                    "consumer": self.name, "error": error, "topic": message.topic,
+                    "partition": message.partition, "offset": message.offset,
+                    "message": message.value.decode("utf-8", "replace"),
+                }, ensure_ascii=False).encode()
+                self._dlq_producer.send(message.topic + ".dlq", key=message.key, value=value).get(timeout=10)
+                return
+            except Exception as e:  # noqa: BLE001
+                self.last_error = f"dead-letter publish failed: {e}"
+                time.sleep(1)
+        raise RuntimeError("stopped while dead-lettering")

@@ -1,0 +1,76 @@
+"""kafka-python factories with the settings this platform relies on.
+
+kafka-python is synchronous: everything here runs in the relay's or a consumer's own
+thread, never on the asyncio event loop.
+"""
+from __future__ import annotations
+
+import logging
+import socket
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+log = logging.getLogger(__name__)
+
+
+def new_producer(bootstrap: str, client_id: str) -> KafkaProducer:
+    return KafkaProducer(
+        bootstrap_servers=bootstrap,
+        client_id=client_id,
+        acks="all",
+        # One in-flight request keeps a key's events in order even when a send is retried.
+        max_in_flight_requests_per_connection=1,
+        retries=3,
+        linger_ms=2,
+        max_block_ms=5000,
+        request_timeout_ms=5000,
+        delivery_timeout_ms=10000,
+        bootstrap_timeout_ms=5000,
+    )
+
+
+def new_consumer(bootstrap: str, group_id: str, client_id: str, topics: list[str]) -> KafkaConsumer:
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=group_id,
+        client_id=client_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        # Tansu only lets a group join with a short poll interval (see ENGINEERING.md).
+        max_poll_interval_ms=5000,
+        session_timeout_ms=6000,
+        heartbeat_interval_ms=1000,
+        max_poll_records=50,
+        fetch_max_wait_ms=100,
+        request_timeout_ms=7000,
+        bootstrap_timeout_ms=5000,
+    )
+    consumer.subscribe(topics)
+    return consumer
+
+
+def ensure_topics(bootstrap: str, topics: list[str], partitions: int) -> None:
+    """Create the topics if they are missing (a memory-only broker loses them on restart)."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="topic-admin", request_timeout_ms=5000)
+    try:
+        existing = set(admin.list_topics())
+        missing = [t for t in topics if t not in existing]
+        if missing:
+            try:
+                admin.create_topics([NewTopic(t, partitions, 1) for t in missing])
+            except TopicAlreadyExistsError:
+                pass
+            log.info("created topics %s", missing)
+    finally:
+        admin.close()
+
+
+def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
+    host, _, port = bootstrap.split(",")[0].rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout):
+            return True
+    except OSError:
+        return False

@@ -1,0 +1,35 @@
+"""The outbox and inbox tables, added to each service's own metadata (and migration history)."""
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    """Events waiting for (or kept after) publication; written in the state change's transaction."""
+    return Table(
+        "outbox",
+        metadata,
+        Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+        Column("event_id", String(64), nullable=False, unique=True),
+        Column("topic", String(100), nullable=False),
+        Column("aggregate_type", String(50), nullable=False),
+        Column("aggregate_id", String(100), nullable=False),
+        Column("event_type", String(100), nullable=False),
+        Column("envelope", JSON, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("published_at", DateTime(timezone=True), nullable=True, index=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text, nullable=True),
+    )
+
+
+def inbox_table(metadata: MetaData) -> Table:
+    """Processed event ids per consumer: a duplicate key means 'already applied'."""
+    return Table(
+        "inbox",
+        metadata,
+        Column("consumer_name", String(100), primary_key=True),
+        Column("event_id", String(64), primary_key=True),
+        Column("event_type", String(100), nullable=False),
+        Column("processed_at", DateTime(timezone=True), nullable=False),
+    )

@@ -1,0 +1,85 @@
+"""Each service's local copy of the organisation registry, fed by `registry.events`.
+
+The gateway owns the registry (organisations, users); it announces every organisation with
+`OrganisationRegistered`. Services keep the fields they need to validate and authorise
+(kind, consortium, pairing) without calling the gateway synchronously.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from .auth import OrgKind
+from .events import EventEnvelope
+
+REGISTRY_TOPIC = "registry.events"
+ORGANISATION_REGISTERED = "OrganisationRegistered"
+
+
+def organisations_table(metadata: MetaData) -> Table:
+    return Table(
+        "organisations",
+        metadata,
+        Column("org_id", String(64), primary_key=True),
+        Column("name", String(200), nullable=False),
+        Column("kind", String(30), nullable=False),
+        Column("consortium_id", String(64), nullable=True, index=True),
+        # township centre -> its paired county hospital; village clinic -> its township centre
+        Column("parent_org_id", String(64), nullable=True),
+        Column("service_population", Integer, nullable=True),
+    )
+
+
+@dataclass(frozen=True)
+class Organisation:
+    org_id: str
+    name: str
+    kind: OrgKind
+    consortium_id: str | None
+    parent_org_id: str | None
+    service_population: int | None
+
+    @property
+    def is_county_hospital(self) -> bool:
+        return self.kind is OrgKind.COUNTY_HOSPITAL
+
+    @property
+    def is_primary_unit(self) -> bool:
+        """Township centres and village clinics: primary care (基层)."""
+        return self.kind in (OrgKind.TOWNSHIP_CENTRE, OrgKind.VILLAGE_CLINIC)
+
+
+class OrgDirectory:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def get(self, session: Session, org_id: str) -> Organisation | None:
+        row = session.execute(select(self.table).where(self.table.c.org_id == org_id)).first()
+        return _to_org(row) if row else None
+
+    def all(self, session: Session, consortium_id: str | None = None) -> list[Organisation]:
+        query = select(self.table).order_by(self.table.c.org_id)
+        if consortium_id:
+            query = query.where(self.table.c.consortium_id == consortium_id)
+        return [_to_org(r) for r in session.execute(query)]
+
+    def upsert(self, session: Session, payload: dict) -> None:
+        values = {c.name: payload.get(c.name) for c in self.table.columns}
+        dialect = session.get_bind().dialect.name
+        stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(self.table).values(**values)
+        stmt = stmt.on_conflict_do_update(index_elements=["org_id"],
+                                          set_={k: v for k, v in values.items() if k != "org_id"})
+        session.execute(stmt)
+
+    def handler(self, uow, envelope: EventEnvelope) -> None:  # noqa: ANN001
+        """Consumer handler for `OrganisationRegistered`."""
+        self.upsert(uow.session, envelope.payload)
+
+
+def _to_org(row) -> Organisation:  # noqa: ANN001
+    return Organisation(row.org_id, row.name, OrgKind(row.kind), row.consortium_id, row.parent_org_id,
+                        row.service_population)

@@ -1,0 +1,142 @@
+"""Wires one service: database, unit of work, outbox relay, consumers, and the FastAPI app.
+
+Every service builds exactly one `ServiceRuntime` in its `bootstrap.py`, so a reader who
+knows one service's wiring knows all of them.
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Callable
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import MetaData, text
+
+from .consumer import Handler, IdempotentConsumer
+from .db import make_engine, make_session_factory
+from .kafka_io import broker_reachable
+from .logs import configure_logging
+from .relay import OutboxRelay
+from .settings import ServiceSettings
+from .unit_of_work import SqlUnitOfWork, WakeSignal
+from .web import RequestContextMiddleware, install_error_handlers, principal_dependency
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ConsumerSpec:
+    """One consumer group of a service: the topics it reads and a handler per event type."""
+
+    name: str
+    topics: list[str]
+    handlers: dict[str, Handler] = field(default_factory=dict)
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        metadata: MetaData,
+        produces: list[str],
+        uow_class: type[SqlUnitOfWork] = SqlUnitOfWork,
+        consumers: list[ConsumerSpec] | None = None,
+        background: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.name = settings.service_name
+        self.metadata = metadata
+        self.outbox = metadata.tables["outbox"]
+        self.inbox = metadata.tables["inbox"]
+        self.produces = produces
+        self.uow_class = uow_class
+        self.engine = make_engine(settings.resolved_database_url())
+        self.session_factory = make_session_factory(self.engine)
+        self.wake = WakeSignal()
+        self.background = background
+        common = settings.common
+        self.relay = OutboxRelay(
+            self.engine, self.outbox, common.kafka_bootstrap, produces, common.topic_partitions, self.name,
+            self.wake, settings.relay_batch_size, settings.relay_idle_poll_seconds,
+            timedelta(hours=settings.outbox_retention_hours),
+        )
+        self.consumers = [
+            IdempotentConsumer(
+                f"{self.name}-{spec.name}", spec.topics, spec.handlers, self.uow, self.inbox,
+                common.kafka_bootstrap, common.topic_partitions,
+                settings.consumer_max_attempts, settings.consumer_retry_base_seconds,
+            )
+            for spec in (consumers or [])
+        ]
+        self.current_principal = principal_dependency(lambda: (common.jwt_secret, common.jwt_algorithm))
+
+    def uow(self) -> SqlUnitOfWork:
+        return self.uow_class(self.session_factory, self.outbox, self.name, on_commit=self.wake.set)
+
+    def start(self) -> None:
+        if self.background:
+            self.relay.start()
+            for consumer in self.consumers:
+                consumer.start()
+
+    def stop(self) -> None:
+        for consumer in self.consumers:
+            consumer.stop()
+        self.relay.stop()
+        self.engine.dispose()
+
+    def health(self) -> tuple[int, dict[str, Any]]:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            database = {"healthy": True}
+        except Exception as e:  # noqa: BLE001
+            database = {"healthy": False, "error": str(e)}
+        broker = {"healthy": broker_reachable(self.settings.common.kafka_bootstrap)}
+        outbox = self.relay.status() if database["healthy"] else {"healthy": False}
+        consumers = {c.name: c.status() for c in self.consumers}
+        healthy = database["healthy"] and broker["healthy"] and outbox["healthy"] and all(
+            c["healthy"] for c in consumers.values())
+        body = {
+            "service": self.name,
+            "status": "ok" if healthy else ("down" if not database["healthy"] else "degraded"),
+            "database": database,
+            "broker": broker,
+            "outbox": outbox,
+            "consumers": consumers,
+        }
+        # Degraded still serves writes (the outbox holds them); only a lost database is unavailable.
+        return (200 if database["healthy"] else 503), body
+
+
+def create_service_app(runtime: ServiceRuntime, title: str, routers: list[APIRouter],
+                       on_startup: Callable[[], None] | None = None) -> FastAPI:
+    configure_logging(runtime.name, runtime.settings.common.log_level)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):  # noqa: ANN202
+        if on_startup:
+            on_startup()
+        runtime.start()
+        log.info("service started", extra={"fields": {"port": runtime.settings.port}})
+        try:
+            yield
+        finally:
+            runtime.stop()
+
+    app = FastAPI(title=title, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=runtime.settings.max_body_bytes)
+    install_error_handlers(app)
+
+    @app.get("/health", tags=["ops"])
+    def health() -> JSONResponse:
+        status, body = runtime.health()
+        return JSONResponse(body, status_code=status)
+
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,63 @@
+"""Settings read from the environment (pydantic-settings), one prefix per component.
+
+`CONSORTIUM_*` holds what every process shares (broker, data directory, token secret,
+demo mode); each service adds its own prefixed settings (`REFERRAL_`, `PAYMENT_`, ...).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEMO_JWT_SECRET = "demo-secret-change-me-0123456789abcdef"
+
+
+class CommonSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CONSORTIUM_", extra="ignore")
+
+    data_dir: Path = Path("var")
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    topic_partitions: int = 3
+    jwt_secret: str = DEMO_JWT_SECRET
+    jwt_algorithm: str = "HS256"
+    jwt_ttl_seconds: int = 8 * 3600
+    # Demo mode loads the demo consortium and accounts; production runs with it off.
+    demo_mode: bool = False
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_demo_secret_in_production(self) -> "CommonSettings":
+        if not self.demo_mode and self.jwt_secret == DEMO_JWT_SECRET:
+            raise ValueError(
+                "CONSORTIUM_JWT_SECRET is the demo secret; set a real secret or CONSORTIUM_DEMO_MODE=true"
+            )
+        if len(self.jwt_secret) < 32:
+            raise ValueError("CONSORTIUM_JWT_SECRET must be at least 32 characters")
+        return self
+
+
+class ServiceSettings(BaseSettings):
+    """Base of each service's settings; subclasses set `env_prefix` and `service_name`."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str = "service"
+    host: str = "127.0.0.1"
+    port: int = 8001
+    database_url: str | None = None
+    # Published outbox rows are kept this long so a broker that lost its log can be refilled.
+    outbox_retention_hours: int = 168
+    relay_batch_size: int = 500
+    relay_idle_poll_seconds: float = 0.2
+    consumer_max_attempts: int = 5
+    consumer_retry_base_seconds: float = 0.2
+    max_body_bytes: int = 1_048_576
+    common: CommonSettings = Field(default_factory=CommonSettings)
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        data_dir = self.common.data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(data_dir / f'{self.service_name}.db').resolve()}"

@@ -1,0 +1,138 @@
+"""HTTP conventions shared by the gateway and the services.
+
+Request ids, body-size limits, one JSON error shape, token checks as FastAPI dependencies.
+Error body: {"error": {"code": ..., "message": ..., "field"?: ..., "fields"?: [...]}}.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Annotated, Callable
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .auth import Principal, Role, TokenError, verify_token
+from .errors import Forbidden, ServiceError
+from .logs import correlation_id_var
+
+log = logging.getLogger(__name__)
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+class RequestContextMiddleware:
+    """Carries X-Request-ID into the log/event correlation id and caps request bodies."""
+
+    def __init__(self, app, max_body_bytes: int) -> None:  # noqa: ANN001
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:100] or str(uuid.uuid4())
+        token = correlation_id_var.set(request_id)
+        try:
+            declared = headers.get(b"content-length")
+            if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+                await _send_json(send, 413, _too_large(self.max_body_bytes), request_id)
+                return
+            received = 0
+
+            async def limited_receive():  # noqa: ANN202
+                nonlocal received
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > self.max_body_bytes:
+                        raise _BodyTooLarge()
+                return message
+
+            async def send_with_id(message):  # noqa: ANN001, ANN202
+                if message["type"] == "http.response.start":
+                    message.setdefault("headers", [])
+                    message["headers"] = list(message["headers"]) + [(b"x-request-id", request_id.encode())]
+                await send(message)
+
+            try:
+                await self.app(scope, limited_receive, send_with_id)
+            except _BodyTooLarge:
+                await _send_json(send, 413, _too_large(self.max_body_bytes), request_id)
+        finally:
+            correlation_id_var.reset(token)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _too_large(limit: int) -> dict:
+    return {"error": {"code": "payload_too_large", "message": f"request body exceeds {limit} bytes"}}
+
+
+async def _send_json(send, status: int, body: dict, request_id: str) -> None:  # noqa: ANN001
+    import json
+
+    raw = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode()),
+        (b"x-request-id", request_id.encode())]})
+    await send({"type": "http.response.body", "body": raw})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def _service_error(_req: Request, exc: ServiceError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_req: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [
+            {"field": ".".join(str(p) for p in err["loc"]), "reason": err["msg"], "type": err["type"]}
+            for err in exc.errors()
+        ]
+        body = {"error": {"code": "invalid", "message": "request validation failed", "fields": fields}}
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error")
+        return JSONResponse({"error": {"code": code, "message": str(exc.detail)}}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_req: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return JSONResponse({"error": {"code": "internal", "message": "internal error",
+                                       "request_id": correlation_id_var.get()}}, status_code=500)
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def principal_dependency(secret_getter: Callable[[], tuple[str, str]]):  # noqa: ANN201
+    """Build the `CurrentPrincipal` dependency for an app (secret and algorithm from its settings)."""
+
+    def current_principal(
+        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        if creds is None or creds.scheme.lower() != "bearer":
+            raise StarletteHTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
+        secret, algorithm = secret_getter()
+        try:
+            return verify_token(creds.credentials, secret, algorithm)
+        except TokenError as e:
+            raise StarletteHTTPException(401, str(e), headers={"WWW-Authenticate": "Bearer"}) from e
+
+    return current_principal
+
+
+def require_role(principal: Principal, *roles: Role) -> None:
+    if principal.role not in roles:
+        raise Forbidden(f"role {principal.role.value} may not do this", required=[r.value for r in roles])

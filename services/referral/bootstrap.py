@@ -1,0 +1,30 @@
+"""Composition root: builds the referral runtime and FastAPI app."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from platform_common.org_directory import ORGANISATION_REGISTERED, REGISTRY_TOPIC, OrgDirectory
+from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app
+from platform_common.unit_of_work import SqlUnitOfWork
+
+from .adapters import tables
+from .settings import ReferralSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+TOPIC = "referral.events"
+
+
+def build_runtime(settings: ReferralSettings | None = None, background: bool = True) -> ServiceRuntime:
+    settings = settings or ReferralSettings()
+    directory = OrgDirectory(tables.organisations)
+    consumers = [
+        ConsumerSpec("registry", [REGISTRY_TOPIC], {ORGANISATION_REGISTERED: directory.handler}),
+    ]
+    return ServiceRuntime(settings, tables.metadata, [TOPIC], SqlUnitOfWork, consumers, background)
+
+
+def create_app(settings: ReferralSettings | None = None, background: bool = True) -> FastAPI:
+    runtime = build_runtime(settings, background)
+    return create_service_app(runtime, "Referral service (双向转诊)", [])
