@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 from .auth import OrgKind
 from .events import EventEnvelope
 
-REGISTRY_TOPIC = "registry.events"
-ORGANISATION_REGISTERED = "OrganisationRegistered"
+from .contracts import REGISTRY_TOPIC, RegistryEvent
+
+ORGANISATION_REGISTERED = RegistryEvent.ORGANISATION_REGISTERED.value
+__all__ = ["REGISTRY_TOPIC", "ORGANISATION_REGISTERED", "OrgDirectory", "Organisation", "organisations_table"]
 
 
 def organisations_table(metadata: MetaData) -> Table:
