@@ -1,0 +1,48 @@
+"""Build one service's FastAPI app on a fresh SQLite file, migrated, with the demo organisations.
+
+No broker and no background threads: API tests look at the response and at the outbox rows.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Iterator
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from gateway.demo import ORGANISATIONS
+from platform_common.migrate import upgrade
+from platform_common.org_directory import OrgDirectory
+
+
+@contextmanager
+def service_client(bootstrap: ModuleType, settings_cls: type, tmp_path: Path, **overrides) -> Iterator[TestClient]:
+    db_url = f"sqlite:///{tmp_path / 'svc.db'}"
+    settings = settings_cls(database_url=db_url, **overrides)
+    upgrade(bootstrap.MIGRATIONS, db_url)
+    app = bootstrap.create_app(settings, background=False)
+    runtime = app.state.runtime
+    directory = OrgDirectory(runtime.metadata.tables["organisations"])
+    with runtime.session_factory() as session:
+        for org in ORGANISATIONS:
+            directory.upsert(session, {
+                "org_id": org.org_id, "name": org.name, "kind": org.kind.value,
+                "consortium_id": org.consortium_id, "parent_org_id": org.parent_org_id,
+                "service_population": org.service_population,
+            })
+        session.commit()
+    with TestClient(app) as client:
+        client.runtime = runtime  # type: ignore[attr-defined]
+        yield client
+
+
+def outbox_events(client: TestClient, event_type: str | None = None) -> list[dict]:
+    """The envelopes a service recorded in its outbox, oldest first."""
+    runtime = client.runtime  # type: ignore[attr-defined]
+    query = select(runtime.outbox.c.envelope).order_by(runtime.outbox.c.seq)
+    if event_type:
+        query = query.where(runtime.outbox.c.event_type == event_type)
+    with runtime.engine.connect() as conn:
+        return [row.envelope for row in conn.execute(query)]
