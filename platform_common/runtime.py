@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, func, select, text
 
 from .consumer import Handler, IdempotentConsumer
 from .db import make_engine, make_session_factory
@@ -102,6 +102,7 @@ class ServiceRuntime:
             c["healthy"] for c in consumers.values())
         body = {
             "service": self.name,
+            "directory": self._directory_size() if database["healthy"] else {},
             "status": "ok" if healthy else ("down" if not database["healthy"] else "degraded"),
             "database": database,
             "broker": broker,
@@ -110,6 +111,14 @@ class ServiceRuntime:
         }
         # Degraded still serves writes (the outbox holds them); only a lost database is unavailable.
         return (200 if database["healthy"] else 503), body
+
+
+    def _directory_size(self) -> dict[str, int]:
+        table = self.metadata.tables.get("organisations")
+        if table is None:
+            return {}
+        with self.engine.connect() as conn:
+            return {"organisations": conn.execute(select(func.count()).select_from(table)).scalar_one()}
 
 
 def create_service_app(runtime: ServiceRuntime, title: str, routers: list[APIRouter],
@@ -129,7 +138,8 @@ def create_service_app(runtime: ServiceRuntime, title: str, routers: list[APIRou
 
     app = FastAPI(title=title, lifespan=lifespan)
     app.state.runtime = runtime
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=runtime.settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=runtime.settings.max_body_bytes,
+                       max_upload_bytes=runtime.settings.max_upload_bytes)
     install_error_handlers(app)
 
     @app.get("/health", tags=["ops"])

@@ -24,11 +24,17 @@ REQUEST_ID_HEADER = "X-Request-ID"
 
 
 class RequestContextMiddleware:
-    """Carries X-Request-ID into the log/event correlation id and caps request bodies."""
+    """Carries X-Request-ID into the log/event correlation id and caps request bodies.
 
-    def __init__(self, app, max_body_bytes: int) -> None:  # noqa: ANN001
+    File uploads (multipart, CSV) get their own, larger cap; every other body the small one.
+    """
+
+    UPLOAD_TYPES = (b"multipart/form-data", b"text/csv", b"application/octet-stream")
+
+    def __init__(self, app, max_body_bytes: int, max_upload_bytes: int | None = None) -> None:  # noqa: ANN001
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes or max_body_bytes
 
     async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
         if scope["type"] != "http":
@@ -38,9 +44,11 @@ class RequestContextMiddleware:
         request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:100] or str(uuid.uuid4())
         token = correlation_id_var.set(request_id)
         try:
+            limit = self.max_upload_bytes if headers.get(b"content-type", b"").startswith(self.UPLOAD_TYPES) \
+                else self.max_body_bytes
             declared = headers.get(b"content-length")
-            if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-                await _send_json(send, 413, _too_large(self.max_body_bytes), request_id)
+            if declared is not None and declared.isdigit() and int(declared) > limit:
+                await _send_json(send, 413, _too_large(limit), request_id)
                 return
             received = 0
 
@@ -49,7 +57,7 @@ class RequestContextMiddleware:
                 message = await receive()
                 if message["type"] == "http.request":
                     received += len(message.get("body", b""))
-                    if received > self.max_body_bytes:
+                    if received > limit:
                         raise _BodyTooLarge()
                 return message
 
@@ -62,7 +70,7 @@ class RequestContextMiddleware:
             try:
                 await self.app(scope, limited_receive, send_with_id)
             except _BodyTooLarge:
-                await _send_json(send, 413, _too_large(self.max_body_bytes), request_id)
+                await _send_json(send, 413, _too_large(limit), request_id)
         finally:
             correlation_id_var.reset(token)
 

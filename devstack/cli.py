@@ -1,0 +1,101 @@
+"""`python -m devstack <command>` (also installed as `consortium`).
+
+run             migrate, start broker + services + gateway, load the demo, print URL and accounts
+migrate         apply every component's Alembic migrations to its configured database
+replay-outbox   re-send kept outbox events (after a broker lost its log); consumers drop duplicates
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from datetime import datetime
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from platform_common.migrate import upgrade
+
+    from .components import ALL, BY_NAME
+
+    unknown = [n for n in args.components if n not in BY_NAME]
+    if unknown:
+        print(f"unknown component(s): {unknown}; choose from {sorted(BY_NAME)}", file=sys.stderr)
+        return 2
+    for c in [BY_NAME[n] for n in args.components] or ALL:
+        settings = c.settings_class()()
+        upgrade(c.migrations_dir(), settings.resolved_database_url())
+        print(f"migrated {c.name}")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from platform_common.db import make_engine
+    from platform_common.relay import replay_outbox
+
+    from .components import BY_NAME
+
+    c = BY_NAME[args.component]
+    settings = c.settings_class()()
+    since = datetime.fromisoformat(args.since) if args.since else None
+    engine = make_engine(settings.resolved_database_url())
+    count = replay_outbox(engine, c.outbox_table(), since)
+    print(f"{c.name}: {count} kept events marked for re-publication; the running relay sends them now")
+    return 0
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    os.environ.setdefault("CONSORTIUM_DEMO_MODE", "true")
+    from gateway.demo import DEMO_PASSWORD, USERS, ORGANISATIONS
+
+    from .demo_data import load_demo_activity
+    from .stack import Stack
+
+    stack = Stack.from_env(quiet=False)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(f"starting the platform (data in {stack.data_dir}, logs in {stack.log_dir}) ...", flush=True)
+    try:
+        stack.start()
+        demo = os.environ.get("CONSORTIUM_DEMO_MODE", "").lower() in ("1", "true", "yes")
+        if demo:
+            print(load_demo_activity(stack), flush=True)
+        print(f"\nGateway:  {stack.gateway_url}   (API docs: {stack.gateway_url}/docs)")
+        print(f"Broker:   {stack.kafka_bootstrap}")
+        if demo:
+            names = {o.org_id: o.name for o in ORGANISATIONS}
+            print(f"\nDemo accounts (password: {DEMO_PASSWORD}):")
+            for u in USERS:
+                print(f"  {u.username:<20} {u.role.value:<18} {u.org_id:<26} {names[u.org_id]}")
+            print(f"\nGet a token: curl -s -X POST {stack.gateway_url}/auth/token "
+                  f"-d username=peoples.referral -d password={DEMO_PASSWORD}")
+        print("\nCtrl-C stops everything.", flush=True)
+        while not stop.wait(1):
+            for name, proc in list(stack.procs.items()):
+                if proc.poll() is not None:
+                    print(f"{name} exited with {proc.returncode}; see {stack.log_dir / (name + '.log')}",
+                          file=sys.stderr, flush=True)
+                    stack.procs.pop(name)
+    finally:
+        print("stopping ...", flush=True)
+        stack.stop()
+        print("stopped.", flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="consortium", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run").set_defaults(func=cmd_run)
+    p = sub.add_parser("migrate")
+    p.add_argument("components", nargs="*", help="default: all of them")
+    p.set_defaults(func=cmd_migrate)
+    p = sub.add_parser("replay-outbox")
+    p.add_argument("component", choices=["referral", "payment", "staffing", "gateway"])
+    p.add_argument("--since", help="ISO date-time; default: every kept event")
+    p.set_defaults(func=cmd_replay)
+    args = parser.parse_args(argv)
+    return args.func(args)

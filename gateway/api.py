@@ -1,0 +1,149 @@
+"""The gateway: the platform's one public entry point.
+
+Authenticates (OAuth2 password flow → signed JWT), authorises each route by role, forwards to
+the owning service with the request id, and reports the health of everything behind it.
+(No `from __future__ import annotations` here: FastAPI must see the local `CurrentPrincipal`.)
+"""
+
+import asyncio
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
+
+from platform_common.auth import Principal, issue_token
+from platform_common.contracts import REGISTRY_TOPIC
+from platform_common.errors import Forbidden, NotFound, ServiceError
+from platform_common.logs import configure_logging
+from platform_common.runtime import ServiceRuntime
+from platform_common.web import RequestContextMiddleware, install_error_handlers
+
+from . import registry
+from .adapters import tables
+from .policies import all_policies
+from .proxy import forward, new_client
+from .ratelimit import LoginThrottle
+from .settings import GatewaySettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    username: str
+    org_id: str
+    role: str
+
+
+class Unauthorized(ServiceError):
+    status_code = 401
+    code = "unauthenticated"
+
+
+class TooManyAttempts(ServiceError):
+    status_code = 429
+    code = "too_many_attempts"
+
+
+def create_app(settings: GatewaySettings | None = None, background: bool = True) -> FastAPI:
+    settings = settings or GatewaySettings()
+    common = settings.common
+    configure_logging("gateway", common.log_level)
+    runtime = ServiceRuntime(settings, tables.metadata, [REGISTRY_TOPIC], background=background)
+    policies = all_policies()
+    urls = settings.service_urls()
+    throttle = LoginThrottle(settings.login_max_failures, settings.login_window_seconds)
+    CurrentPrincipal = Annotated[Principal, Depends(runtime.current_principal)]
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # noqa: ANN202
+        if common.demo_mode:
+            with runtime.uow() as uow:
+                registry.load_demo(uow)
+        app.state.client = new_client(settings.connect_timeout_seconds, settings.read_timeout_seconds,
+                                      settings.max_connections)
+        runtime.start()
+        try:
+            yield
+        finally:
+            await app.state.client.aclose()
+            runtime.stop()
+
+    app = FastAPI(title="County medical consortium platform — gateway", lifespan=lifespan)
+    app.state.runtime = runtime
+    # Uploads (claim files) are large; each service caps its own routes more tightly.
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.max_upload_bytes)
+    install_error_handlers(app)
+
+    @app.post("/auth/token", response_model=TokenResponse, tags=["auth"])
+    def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request) -> TokenResponse:
+        user_key = f"user:{form.username}"
+        client_key = f"client:{request.client.host if request.client else '?'}"
+        wait = throttle.retry_after(user_key, client_key)
+        if wait:
+            raise TooManyAttempts(f"too many failed logins; try again in {wait} s", retry_after=wait)
+        with runtime.uow() as uow:
+            principal = registry.authenticate(uow, form.username, form.password)
+        if principal is None:
+            throttle.failed(user_key, client_key)
+            raise Unauthorized("wrong username or password", field="password")
+        throttle.succeeded(user_key)
+        token = issue_token(principal, common.jwt_secret, common.jwt_ttl_seconds, common.jwt_algorithm)
+        return TokenResponse(access_token=token, expires_in=common.jwt_ttl_seconds, username=principal.username,
+                             org_id=principal.org_id, role=principal.role.value)
+
+    @app.get("/me", tags=["auth"])
+    def me(principal: CurrentPrincipal) -> dict:
+        return principal.claims()
+
+    @app.get("/organisations", tags=["registry"])
+    def organisations(principal: CurrentPrincipal) -> list[dict]:
+        with runtime.uow() as uow:
+            return [registry._as_payload(o) for o in registry.directory.all(uow.session)]
+
+    @app.get("/health", tags=["ops"])
+    async def health(request: Request) -> JSONResponse:
+        client: httpx.AsyncClient = request.app.state.client
+
+        async def probe(name: str, url: str) -> tuple[str, dict]:
+            try:
+                r = await client.get(f"{url}/health", timeout=settings.health_timeout_seconds)
+                body = r.json()
+                return name, {"status": body.get("status", "down"), "detail": body}
+            except (httpx.HTTPError, ValueError) as e:
+                return name, {"status": "down", "error": type(e).__name__}
+
+        results = dict(await asyncio.gather(*(probe(n, u) for n, u in urls.items())))
+        _, own = await asyncio.to_thread(runtime.health)
+        results["gateway"] = {"status": own["status"], "detail": own}
+        broker = {"status": "ok" if own["broker"]["healthy"] else "down"}
+        overall = "ok" if broker["status"] == "ok" and all(r["status"] == "ok" for r in results.values()) \
+            else "degraded"
+        return JSONResponse({"status": overall, "broker": broker, "services": results},
+                            status_code=200 if overall == "ok" else 503)
+
+    @app.api_route("/{service}/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], tags=["proxy"])
+    async def proxy(service: str, path: str, request: Request, principal: CurrentPrincipal) -> Response:
+        policy = policies.get(service)
+        if policy is None:
+            raise NotFound(f"no service {service}")
+        known, rule = policy.find(request.method, "/" + path)
+        if not known:
+            raise NotFound(f"no route {request.method} /{service}/{path}")
+        if rule is None:
+            return JSONResponse({"error": {"code": "method_not_allowed", "message": f"{request.method} not allowed"}},
+                                status_code=405)
+        if principal.role not in rule.roles:
+            raise Forbidden(f"role {principal.role.value} may not call {request.method} /{service}{rule.path}",
+                            required=sorted(r.value for r in rule.roles))
+        return await forward(request.app.state.client, request, service, urls[service], path)
+
+    return app

@@ -1,0 +1,104 @@
+"""The gateway in-process (no services behind it): login, tokens, route policy, downstream failure."""
+import pytest
+from fastapi.testclient import TestClient
+
+from gateway.api import create_app
+from gateway.policies import all_policies
+from gateway.settings import GatewaySettings
+from platform_common.auth import Role
+from platform_common.migrate import upgrade
+from gateway.api import MIGRATIONS
+from tests.support.tokens import token_for
+
+
+@pytest.fixture()
+def gateway(tmp_path):
+    url = f"sqlite:///{tmp_path / 'gw.db'}"
+    upgrade(MIGRATIONS, url)
+    # Nothing listens on port 9: forwarding must fail fast and clearly.
+    settings = GatewaySettings(database_url=url, referral_url="http://127.0.0.1:9", payment_url="http://127.0.0.1:9",
+                               staffing_url="http://127.0.0.1:9", login_max_failures=3)
+    with TestClient(create_app(settings, background=False)) as client:
+        yield client
+
+
+def login(client, username, password="demo-password"):
+    return client.post("/auth/token", data={"username": username, "password": password})
+
+
+def test_a_demo_account_gets_a_token_that_names_its_organisation_and_role(gateway):
+    r = login(gateway, "dachang.referral")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["org_id"] == "dachang-thc" and body["role"] == "referral_clerk"
+    me = gateway.get("/me", headers={"Authorization": f"Bearer {body['access_token']}"}).json()
+    assert me["org"] == "dachang-thc" and me["consortium"] == "wushan"
+
+
+def test_a_wrong_password_gets_401_and_repeated_failures_get_429(gateway):
+    for _ in range(3):
+        r = login(gateway, "dachang.referral", "wrong")
+        assert r.status_code == 401
+        assert r.json()["error"]["code"] == "unauthenticated"
+    r = login(gateway, "dachang.referral")
+    assert r.status_code == 429
+    assert r.json()["error"]["details"]["retry_after"] > 0
+
+
+def test_an_unknown_user_gets_the_same_401(gateway):
+    assert login(gateway, "nobody").status_code == 401
+
+
+def test_requests_without_or_with_bad_tokens_get_401(gateway):
+    assert gateway.get("/me").status_code == 401
+    assert gateway.get("/me", headers={"Authorization": "Bearer nonsense"}).status_code == 401
+    assert gateway.get("/referral/anything").status_code == 401
+
+
+def test_an_unexposed_route_is_404(gateway):
+    headers = {"Authorization": f"Bearer {token_for('dachang-thc', Role.REFERRAL_CLERK)}"}
+    r = gateway.get("/referral/internal/secret", headers=headers)
+    assert r.status_code == 404
+    assert gateway.get("/nosuchservice/x", headers=headers).status_code == 404
+
+
+def _some_rule_and_outsider():
+    for service, policy in all_policies().items():
+        for r in policy.rules:
+            outsiders = [role for role in Role if role not in r.roles]
+            if outsiders and "{" not in r.path:
+                return service, r, outsiders[0]
+    pytest.skip("no service routes are exposed yet")
+
+
+def test_a_role_not_allowed_on_a_route_gets_403(gateway):
+    service, r, outsider = _some_rule_and_outsider()
+    org = {"referral_clerk": "dachang-thc", "insurance_officer": "medical-insurance-office"}.get(
+        outsider.value, "health-bureau")
+    resp = gateway.request(r.method, f"/{service}{r.path}",
+                           headers={"Authorization": f"Bearer {token_for(org, outsider)}"})
+    assert resp.status_code == 403
+    assert resp.json()["error"]["code"] == "forbidden"
+
+
+def test_an_unreachable_service_gives_502_with_a_json_body(gateway):
+    service, r, _ = _some_rule_and_outsider()
+    allowed = sorted(r.roles)[0]
+    org = {"referral_clerk": "dachang-thc", "insurance_officer": "medical-insurance-office",
+           "finance_officer": "county-peoples-hospital", "unit_manager": "dachang-thc"}.get(allowed.value,
+                                                                                             "health-bureau")
+    resp = gateway.request(r.method, f"/{service}{r.path}", headers={
+        "Authorization": f"Bearer {token_for(org, allowed)}", "X-Request-ID": "trace-me"})
+    assert resp.status_code == 502
+    body = resp.json()["error"]
+    assert body["code"] == "upstream_unavailable" and body["service"] == service
+    assert body["request_id"] == "trace-me"
+    assert resp.headers["x-request-id"] == "trace-me"
+
+
+def test_an_oversized_json_body_gets_413(gateway):
+    headers = {"Authorization": f"Bearer {token_for('dachang-thc', Role.REFERRAL_CLERK)}",
+               "Content-Type": "application/json"}
+    r = gateway.post("/referral/referrals/upward", content=b"x" * (2 * 1024 * 1024), headers=headers)
+    assert r.status_code == 413
+    assert r.json()["error"]["code"] == "payload_too_large"
