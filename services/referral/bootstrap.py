@@ -1,30 +1,55 @@
-"""Composition root: builds the referral runtime and FastAPI app."""
+"""Composition root: builds the referral runtime (consumers, overdue clock) and FastAPI app."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from platform_common.contracts import REFERRAL_TOPIC, STAFFING_TOPIC, StaffingEvent
 from platform_common.org_directory import ORGANISATION_REGISTERED, REGISTRY_TOPIC, OrgDirectory
 from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app
-from platform_common.unit_of_work import SqlUnitOfWork
 
-from .adapters import tables
+from .adapters import handlers, tables
+from .api import routes, routes_reports
+from .service_layer.clock import OverdueClock
+from .service_layer.unit_of_work import ReferralUnitOfWork
 from .settings import ReferralSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-TOPIC = "referral.events"
+TOPIC = REFERRAL_TOPIC
 
 
-def build_runtime(settings: ReferralSettings | None = None, background: bool = True) -> ServiceRuntime:
+class ReferralRuntime(ServiceRuntime):
+    """Adds the response clock to the relay and consumers every service runs."""
+
+    def __init__(self, settings: ReferralSettings, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(settings, *args, **kwargs)
+        self.clock = OverdueClock(self.uow, settings.overdue_scan_seconds)
+
+    def start(self) -> None:
+        super().start()
+        if self.background:
+            self.clock.start()
+
+    def stop(self) -> None:
+        self.clock.stop()
+        super().stop()
+
+
+def build_runtime(settings: ReferralSettings | None = None, background: bool = True) -> ReferralRuntime:
     settings = settings or ReferralSettings()
     directory = OrgDirectory(tables.organisations)
     consumers = [
         ConsumerSpec("registry", [REGISTRY_TOPIC], {ORGANISATION_REGISTERED: directory.handler}),
+        ConsumerSpec("staffing", [STAFFING_TOPIC], {
+            StaffingEvent.STAFF_DISPATCHED.value: handlers.on_staff_dispatched,
+            StaffingEvent.SECONDMENT_EXTENDED.value: handlers.on_secondment_extended,
+            StaffingEvent.SECONDMENT_ENDED.value: handlers.on_secondment_ended,
+        }),
     ]
-    return ServiceRuntime(settings, tables.metadata, [TOPIC], SqlUnitOfWork, consumers, background)
+    return ReferralRuntime(settings, tables.metadata, [TOPIC], ReferralUnitOfWork, consumers, background)
 
 
 def create_app(settings: ReferralSettings | None = None, background: bool = True) -> FastAPI:
     runtime = build_runtime(settings, background)
-    return create_service_app(runtime, "Referral service (双向转诊)", [])
+    return create_service_app(runtime, "Referral service (双向转诊)", [routes.router, routes_reports.router])

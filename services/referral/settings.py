@@ -1,9 +1,13 @@
 """Referral service settings (env prefix `REFERRAL_`); policy numbers with documented defaults."""
 from __future__ import annotations
 
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from platform_common.contracts import Specialty
 from platform_common.settings import ServiceSettings
+
+DEMO_PATIENT_KEY_SECRET = "demo-patient-key-change-me-0123456789"
 
 
 class ReferralSettings(ServiceSettings):
@@ -11,3 +15,34 @@ class ReferralSettings(ServiceSettings):
 
     service_name: str = "referral"
     port: int = 8001
+
+    # HMAC key for patient_key (hash of the national ID). Rotating it breaks patient matching
+    # across the rotation, so it is set once per deployment.
+    patient_key_secret: str = DEMO_PATIENT_KEY_SECRET
+    # Response clock, minutes from the referral reaching a hospital to its answer (None: no clock).
+    emergency_response_minutes: int | None = Field(default=30, ge=1)
+    urgent_response_minutes: int | None = Field(default=240, ge=1)
+    routine_response_minutes: int | None = Field(default=None, ge=1)
+    overdue_scan_seconds: float = Field(default=60.0, gt=0)
+    # A follow-up done within this many days after its due date counts as on time.
+    follow_up_grace_days: int = Field(default=7, ge=0)
+    max_follow_ups: int = Field(default=24, ge=1)
+    max_attachments: int = Field(default=20, ge=0)
+    # Specialties every primary unit can follow up without a specialist on site.
+    baseline_specialties: frozenset[Specialty] = frozenset({
+        Specialty.GENERAL_PRACTICE, Specialty.INTERNAL_MEDICINE, Specialty.TCM, Specialty.NURSING,
+        Specialty.PHARMACY,
+    })
+    # Periods, "today" and follow-up due dates are read in the consortium's local time.
+    local_timezone: str = "Asia/Shanghai"
+    county_domain_target_bp: int = Field(default=9000, ge=0, le=10000)
+    page_size_default: int = Field(default=50, ge=1)
+    page_size_max: int = Field(default=200, ge=1)
+
+    @model_validator(mode="after")
+    def _refuse_demo_key_in_production(self) -> "ReferralSettings":
+        if not self.common.demo_mode and self.patient_key_secret == DEMO_PATIENT_KEY_SECRET:
+            raise ValueError("REFERRAL_PATIENT_KEY_SECRET is the demo key; set a real key or CONSORTIUM_DEMO_MODE=true")
+        if len(self.patient_key_secret) < 32:
+            raise ValueError("REFERRAL_PATIENT_KEY_SECRET must be at least 32 characters")
+        return self

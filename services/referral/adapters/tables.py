@@ -1,7 +1,13 @@
-"""ORM tables of the referral service (its own database, its own migration history)."""
+"""ORM tables of the referral service (its own database, its own migration history).
+
+Patient national IDs are not stored: only `patient_key` (HMAC) and `patient_id_masked`.
+"""
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from platform_common.db import new_metadata
 from platform_common.messaging import inbox_table, outbox_table
@@ -16,3 +22,131 @@ metadata = Base.metadata
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 organisations = organisations_table(metadata)
+
+_Id = BigInteger().with_variant(Integer, "sqlite")
+
+
+class ReferralRow(Base):
+    __tablename__ = "referrals"
+
+    referral_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    direction: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    consortium_id: Mapped[str | None] = mapped_column(String(64))
+    from_org_id: Mapped[str] = mapped_column(String(64))
+    to_org_id: Mapped[str | None] = mapped_column(String(64))
+    specialty: Mapped[str] = mapped_column(String(40))
+    urgency: Mapped[str] = mapped_column(String(20))
+    emergency_category: Mapped[str | None] = mapped_column(String(30))
+    icd10: Mapped[str] = mapped_column(String(20))
+    diagnosis: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(Text)
+    chronic_condition: Mapped[str | None] = mapped_column(String(20))
+    patient_name: Mapped[str] = mapped_column(String(100))
+    patient_sex: Mapped[str] = mapped_column(String(10))
+    patient_birth_date: Mapped[date] = mapped_column(Date)
+    patient_id_masked: Mapped[str] = mapped_column(String(18))
+    patient_key: Mapped[str] = mapped_column(String(64), index=True)
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # set by every transition, so the version moves even when only a follow-up row changed
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # when the referral reached its current hospital: the response clock starts here
+    routed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    response_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    overdue_announced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # upward answer
+    appointment_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    bed_no: Mapped[str | None] = mapped_column(String(40))
+    priority_reception: Mapped[bool] = mapped_column(Boolean, default=False)
+    priority_examination: Mapped[bool] = mapped_column(Boolean, default=False)
+    priority_admission: Mapped[bool] = mapped_column(Boolean, default=False)
+    decision_code: Mapped[str | None] = mapped_column(String(40))
+    decision_text: Mapped[str | None] = mapped_column(Text)
+    arrived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    service_date: Mapped[date | None] = mapped_column(Date)
+    final_icd10: Mapped[str | None] = mapped_column(String(20))
+    discharge_summary: Mapped[str | None] = mapped_column(Text)
+    fund_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
+    recommend_downward: Mapped[bool] = mapped_column(Boolean, default=False)
+    # downward treatment plan (诊疗方案): medications, rehabilitation; follow-ups are rows
+    plan: Mapped[dict | None] = mapped_column(JSON)
+    source_referral_id: Mapped[str | None] = mapped_column(String(36))
+    capability_override_reason: Mapped[str | None] = mapped_column(Text)
+    # out of county
+    destination: Mapped[str | None] = mapped_column(String(200))
+
+    transitions: Mapped[list["TransitionRow"]] = relationship(
+        order_by="TransitionRow.seq", cascade="all, delete-orphan", lazy="selectin")
+    follow_ups: Mapped[list["FollowUpRow"]] = relationship(
+        order_by="FollowUpRow.due_date", cascade="all, delete-orphan", lazy="selectin")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_referrals_from_org_status", "from_org_id", "status"),
+        Index("ix_referrals_to_org_status", "to_org_id", "status"),
+        Index("ix_referrals_created_at", "created_at"),
+    )
+
+
+class TransitionRow(Base):
+    """Audit trail: every change of state, who made it, when, and why."""
+
+    __tablename__ = "referral_transitions"
+
+    seq: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.referral_id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(100))
+    actor_org_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    # set on answers (accept/reject/redirect): minutes since the referral reached this hospital
+    response_minutes: Mapped[int | None] = mapped_column(Integer)
+
+
+class FollowUpRow(Base):
+    __tablename__ = "follow_ups"
+
+    follow_up_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.referral_id"), index=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    focus: Mapped[str | None] = mapped_column(String(500))
+    done_on: Mapped[date | None] = mapped_column(Date)
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    findings: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class CapabilityRow(Base):
+    """One secondment that lets a unit receive a specialty (from staffing.events)."""
+
+    __tablename__ = "receiving_capabilities"
+
+    secondment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    specialty: Mapped[str | None] = mapped_column(String(40))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+
+class VisitVolumeRow(Base):
+    """Visits a unit reports for a month: the in-county part of the county-domain visit rate."""
+
+    __tablename__ = "visit_volumes"
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    visits: Mapped[int] = mapped_column(Integer)
+    reported_by: Mapped[str] = mapped_column(String(100))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,150 @@
+"""Referral workflow routes: thin — parse, call one use case, shape the answer."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from platform_common.contracts import Specialty
+from platform_common.events import utcnow
+
+from ..domain.lifecycle import Direction, Status
+from ..domain.rules import Urgency
+from ..service_layer import downward, out_of_county, queries, upward
+from . import schemas as s
+from .deps import Caller, Runtime
+from .views import detail, follow_up, summary
+
+router = APIRouter(tags=["referrals"])
+
+
+@router.post("/referrals/upward", status_code=201)
+def submit_upward(body: s.UpwardIn, rt: Runtime, caller: Caller) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        fields = body.model_dump(exclude={"patient", "attachments"})
+        row = upward.submit(uow, rt.settings, caller, now, patient=body.patient.model_dump(),
+                            attachments=[a.model_dump() for a in body.attachments], **fields)
+        return detail(row, now)
+
+
+@router.post("/referrals/downward", status_code=201)
+def issue_downward(body: s.DownwardIn, rt: Runtime, caller: Caller) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        fields = body.model_dump(exclude={"patient", "attachments", "plan", "follow_ups"})
+        row = downward.issue(uow, rt.settings, caller, now, patient=body.patient.model_dump(),
+                             plan=body.plan.model_dump(), follow_ups=[f.model_dump() for f in body.follow_ups],
+                             attachments=[a.model_dump() for a in body.attachments], **fields)
+        return detail(row, now)
+
+
+@router.post("/referrals/out-of-county", status_code=201)
+def record_out_of_county(body: s.OutOfCountyIn, rt: Runtime, caller: Caller) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        fields = body.model_dump(exclude={"patient", "attachments"})
+        row = out_of_county.record(uow, rt.settings, caller, now, patient=body.patient.model_dump(),
+                                   attachments=[a.model_dump() for a in body.attachments], **fields)
+        return detail(row, now)
+
+
+@router.get("/referrals")
+def worklist(rt: Runtime, caller: Caller, box: Literal["incoming", "outgoing"] = "incoming",
+             direction: Direction | None = None, status: Annotated[list[Status] | None, Query()] = None,
+             urgency: Urgency | None = None, specialty: Specialty | None = None,
+             date_from: date | None = None, date_to: date | None = None, sort: str = "-created_at",
+             page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int | None, Query(ge=1)] = None) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        total, rows, page, size = queries.worklist(
+            uow, rt.settings, caller, box=box, direction=direction, statuses=[x.value for x in status or []],
+            urgency=urgency, specialty=specialty, date_from=date_from, date_to=date_to, sort=sort, page=page,
+            page_size=page_size)
+        return {"total": total, "page": page, "page_size": size, "items": [summary(r, now) for r in rows]}
+
+
+@router.get("/referrals/overdue")
+def overdue_responses(rt: Runtime, caller: Caller) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        return {"items": [summary(r, now) for r in queries.overdue_responses(uow, caller, now)]}
+
+
+@router.get("/follow-ups/overdue")
+def overdue_follow_ups(rt: Runtime, caller: Caller) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        pairs = downward.overdue_follow_ups(uow, rt.settings, caller, now)
+        return {"items": [follow_up(f) | {"referral_id": r.referral_id, "to_org_id": r.to_org_id,
+                                          "from_org_id": r.from_org_id, "patient_name": r.patient_name,
+                                          "patient_id_masked": r.patient_id_masked} for f, r in pairs]}
+
+
+@router.get("/referrals/{referral_id}")
+def get_referral(referral_id: str, rt: Runtime, caller: Caller) -> dict:
+    with rt.uow() as uow:
+        return detail(queries.get(uow, caller, referral_id), utcnow())
+
+
+@router.post("/referrals/{referral_id}/accept")
+def accept(referral_id: str, body: s.AcceptIn, rt: Runtime, caller: Caller) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        return detail(upward.accept(uow, caller, now, referral_id, **body.model_dump()), now)
+
+
+@router.post("/referrals/{referral_id}/reject")
+def reject(referral_id: str, body: s.RejectIn, rt: Runtime, caller: Caller) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        return detail(upward.reject(uow, caller, now, referral_id, **body.model_dump()), now)
+
+
+@router.post("/referrals/{referral_id}/redirect")
+def redirect(referral_id: str, body: s.RedirectIn, rt: Runtime, caller: Caller) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        row = upward.redirect(uow, caller, now, referral_id, rt.settings, **body.model_dump())
+        # the redirecting hospital no longer sees the patient: answer with the routing only
+        return {"referral_id": row.referral_id, "status": row.status, "to_org_id": row.to_org_id,
+                "version": row.version}
+
+
+@router.post("/referrals/{referral_id}/cancel")
+def cancel(referral_id: str, body: s.ReasonIn, rt: Runtime, caller: Caller) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        return detail(upward.cancel(uow, caller, now, referral_id, **body.model_dump()), now)
+
+
+@router.post("/referrals/{referral_id}/arrive")
+def arrive(referral_id: str, body: s.ArriveIn, rt: Runtime, caller: Caller) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        return detail(upward.arrive(uow, caller, now, referral_id, **body.model_dump()), now)
+
+
+@router.post("/referrals/{referral_id}/complete")
+def complete(referral_id: str, body: s.CompleteIn, rt: Runtime, caller: Caller) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        return detail(upward.complete(uow, rt.settings, caller, now, referral_id, **body.model_dump()), now)
+
+
+@router.post("/referrals/{referral_id}/decline")
+def decline(referral_id: str, body: s.ReasonIn, rt: Runtime, caller: Caller) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        return detail(downward.decline(uow, caller, now, referral_id, **body.model_dump()), now)
+
+
+@router.post("/referrals/{referral_id}/follow-ups/{follow_up_id}")
+def record_follow_up(referral_id: str, follow_up_id: str, body: s.FollowUpRecordIn, rt: Runtime,
+                     caller: Caller) -> dict:
+    now = utcnow()
+    with rt.uow() as uow:
+        row = downward.record_follow_up(uow, rt.settings, caller, now, referral_id, follow_up_id,
+                                        **body.model_dump())
+        return detail(row, now)

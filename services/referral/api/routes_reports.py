@@ -1,0 +1,41 @@
+"""Routes for capabilities, visit volumes and indicators."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from platform_common.events import utcnow
+
+from ..service_layer import capability, indicators
+from . import schemas as s
+from .deps import Caller, Runtime
+
+router = APIRouter(tags=["indicators"])
+
+
+@router.get("/capabilities")
+def capabilities(rt: Runtime, caller: Caller, org_id: str | None = None) -> dict:
+    with rt.uow() as uow:
+        baseline = sorted(x.value for x in rt.settings.baseline_specialties)
+        return {"baseline_specialties": baseline,
+                "items": capability.current(uow, rt.settings, caller, utcnow(), org_id)}
+
+
+@router.put("/visit-volumes/{month}")
+def report_visits(month: str, body: s.VisitVolumeIn, rt: Runtime, caller: Caller) -> dict:
+    with rt.uow() as uow:
+        row = indicators.report_visits(uow, rt.settings, caller, utcnow(), month=month, **body.model_dump())
+        return {"org_id": row.org_id, "month": row.month, "visits": row.visits, "version": row.version}
+
+
+@router.get("/indicators")
+def read_indicators(rt: Runtime, caller: Caller, period: str, org_id: str | None = None,
+                    consortium_id: str | None = None) -> dict:
+    with rt.uow() as uow:
+        return indicators.compute(uow, rt.settings, caller, period=period, org_id=org_id,
+                                  consortium_id=consortium_id)
+
+
+@router.post("/indicators/publish")
+def publish_indicators(body: s.PublishIn, rt: Runtime, caller: Caller) -> dict:
+    with rt.uow() as uow:
+        return indicators.publish(uow, rt.settings, caller, **body.model_dump())

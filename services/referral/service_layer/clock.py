@@ -1,0 +1,58 @@
+"""The response clock: announces each referral that passed its deadline unanswered, once."""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+from typing import Callable
+
+from platform_common.contracts import ReferralEvent
+from platform_common.events import utcnow
+from platform_common.logs import log_fields
+
+from ..domain.lifecycle import AWAITING_RESPONSE
+from .common import iso, publish
+from .unit_of_work import ReferralUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def announce_overdue(uow: ReferralUnitOfWork, now: datetime) -> list[str]:
+    """One ReferralResponseOverdue per referral per routing (a redirect restarts the clock)."""
+    rows = uow.referrals.awaiting_past_deadline(now, frozenset(s.value for s in AWAITING_RESPONSE),
+                                                unannounced_only=True)
+    for row in rows:
+        row.overdue_announced_at = now
+        publish(uow, row, ReferralEvent.RESPONSE_OVERDUE, row.to_org_id, urgency=row.urgency,
+                deadline=iso(row.response_deadline))
+    uow.commit()
+    return [r.referral_id for r in rows]
+
+
+class OverdueClock:
+    """Background thread that runs `announce_overdue` every `interval` seconds."""
+
+    def __init__(self, uow_factory: Callable[[], ReferralUnitOfWork], interval: float) -> None:
+        self.uow_factory = uow_factory
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="referral-overdue-clock", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                with self.uow_factory() as uow:
+                    announced = announce_overdue(uow, utcnow())
+                if announced:
+                    log.info("overdue referrals announced", extra=log_fields(count=len(announced)))
+            except Exception as e:  # noqa: BLE001 - a conflict or DB hiccup waits for the next tick
+                log.warning("overdue scan failed", extra=log_fields(error=repr(e)))

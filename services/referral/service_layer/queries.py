@@ -1,0 +1,52 @@
+"""Read side for the units: one referral, worklists, overdue answers and follow-ups."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from platform_common.auth import Principal
+from platform_common.errors import InvalidInput
+
+from ..adapters.repository import SORT_KEYS, WorklistQuery
+from ..adapters.tables import ReferralRow
+from ..domain.lifecycle import AWAITING_RESPONSE
+from ..settings import ReferralSettings
+from .common import load_visible, require_clerk, utc
+from .unit_of_work import ReferralUnitOfWork
+
+
+def get(uow: ReferralUnitOfWork, principal: Principal, referral_id: str) -> ReferralRow:
+    require_clerk(principal)
+    return load_visible(uow, principal, referral_id)
+
+
+def worklist(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Principal, *, box: str,
+             direction: str | None, statuses: list[str], urgency: str | None, specialty: str | None,
+             date_from: date | None, date_to: date | None, sort: str, page: int,
+             page_size: int | None) -> tuple[int, list[ReferralRow], int, int]:
+    require_clerk(principal)
+    if sort.lstrip("-") not in SORT_KEYS:
+        raise InvalidInput(f"sort by one of {', '.join(sorted(SORT_KEYS))} (prefix - for descending)", field="sort")
+    if date_from and date_to and date_from > date_to:
+        raise InvalidInput("date_from is after date_to", field="date_from")
+    size = page_size or settings.page_size_default
+    if size > settings.page_size_max:
+        raise InvalidInput(f"page_size is at most {settings.page_size_max}", field="page_size")
+    tz = ZoneInfo(settings.local_timezone)
+    query = WorklistQuery(
+        org_id=principal.org_id, box=box, direction=direction, statuses=tuple(statuses), urgency=urgency,
+        specialty=specialty,
+        # dates are local calendar days: date_to includes the whole day
+        created_from=utc(datetime.combine(date_from, time(), tz)) if date_from else None,
+        created_before=utc(datetime.combine(date_to + timedelta(days=1), time(), tz)) if date_to else None,
+        sort=sort, offset=(page - 1) * size, limit=size,
+    )
+    total, rows = uow.referrals.worklist(query)
+    return total, rows, page, size
+
+
+def overdue_responses(uow: ReferralUnitOfWork, principal: Principal, now: datetime) -> list[ReferralRow]:
+    """Urgent/emergency referrals still unanswered past their deadline, sent or received by the unit."""
+    require_clerk(principal)
+    return uow.referrals.awaiting_past_deadline(now, frozenset(s.value for s in AWAITING_RESPONSE),
+                                                org_id=principal.org_id)

@@ -1,0 +1,20 @@
+"""The referral unit of work: one transaction, with the service's repositories on its session."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from platform_common.org_directory import OrgDirectory
+from platform_common.unit_of_work import SqlUnitOfWork
+
+from ..adapters import tables
+from ..adapters.repository import CapabilityRepository, ReferralRepository, VisitVolumeRepository
+
+_directory = OrgDirectory(tables.organisations)
+
+
+class ReferralUnitOfWork(SqlUnitOfWork):
+    def _started(self, session: Session) -> None:
+        self.referrals = ReferralRepository(session)
+        self.capabilities = CapabilityRepository(session)
+        self.visit_volumes = VisitVolumeRepository(session)
+        self.orgs = _directory
