@@ -5,15 +5,17 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from platform_common.contracts import REFERRAL_TOPIC, STAFFING_TOPIC, ReferralEvent
 from platform_common.org_directory import ORGANISATION_REGISTERED, REGISTRY_TOPIC, OrgDirectory
 from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app
-from platform_common.unit_of_work import SqlUnitOfWork
 
-from .adapters import tables
+from .adapters import handlers, tables
+from .api import routes_secondments, routes_staff, routes_tidal
+from .service_layer.unit_of_work import StaffingUnitOfWork
 from .settings import StaffingSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-TOPIC = "staffing.events"
+TOPIC = STAFFING_TOPIC
 
 
 def build_runtime(settings: StaffingSettings | None = None, background: bool = True) -> ServiceRuntime:
@@ -21,10 +23,13 @@ def build_runtime(settings: StaffingSettings | None = None, background: bool = T
     directory = OrgDirectory(tables.organisations)
     consumers = [
         ConsumerSpec("registry", [REGISTRY_TOPIC], {ORGANISATION_REGISTERED: directory.handler}),
+        ConsumerSpec("referral", [REFERRAL_TOPIC], {ReferralEvent.SUBMITTED.value: handlers.on_referral_submitted}),
     ]
-    return ServiceRuntime(settings, tables.metadata, [TOPIC], SqlUnitOfWork, consumers, background)
+    return ServiceRuntime(settings, tables.metadata, [TOPIC], StaffingUnitOfWork, consumers, background)
 
 
 def create_app(settings: StaffingSettings | None = None, background: bool = True) -> FastAPI:
     runtime = build_runtime(settings, background)
-    return create_service_app(runtime, "Staffing service (县管乡用)", [])
+    return create_service_app(runtime, "Staffing service (县管乡用)", [
+        routes_staff.router, routes_secondments.router, routes_tidal.router,
+    ])

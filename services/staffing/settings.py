@@ -1,6 +1,14 @@
-"""Staffing service settings (env prefix `STAFFING_`); policy numbers with documented defaults."""
+"""Staffing service settings (env prefix `STAFFING_`); policy numbers with documented defaults.
+
+Defaults come from ../shared/DOMAIN.md §3 unless marked *illustrative* (the seeds give no number).
+Quota numbers here are the consortium-wide defaults; a unit's own effective-dated policy row
+(`/quota-policies`) overrides any of them from its effective date.
+"""
 from __future__ import annotations
 
+from decimal import Decimal
+
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from platform_common.settings import ServiceSettings
@@ -11,3 +19,46 @@ class StaffingSettings(ServiceSettings):
 
     service_name: str = "staffing"
     port: int = 8003
+
+    # The lead hospital's HR office may approve and dispatch, but not override quota rules.
+    lead_org_id: str = "county-peoples-hospital"
+
+    # Key of the identity-number hash (duplicates are found without storing the number); falls back
+    # to the platform secret.
+    id_hash_key: str | None = None
+
+    # 编制: a township centre's quota is this many posts per thousand of its service population (floor).
+    township_quota_per_mille: Decimal = Field(default=Decimal("1"), gt=0)
+    # Professional-technical posts must be at least this share of the quota (basis points).
+    professional_min_bp: int = Field(default=9000, ge=0, le=10000)
+    senior_cap_bp: int = Field(default=1800, ge=0, le=10000)
+    township_senior_cap_bp: int = Field(default=2000, ge=0, le=10000)
+    intermediate_cap_bp: int = Field(default=4200, ge=0, le=10000)
+
+    # A sending unit keeps at least this many staff of the seconded specialty on site.
+    min_cover_per_specialty: int = Field(default=1, ge=0)
+
+    # Tidal dispatch (潮汐式): upward-referral demand over a sliding window against its own baseline.
+    demand_window_days: int = Field(default=28, ge=1, le=366)
+    demand_baseline_windows: int = Field(default=3, ge=1, le=12)  # windows before the current one
+    demand_min_volume: int = Field(default=8, ge=1)                # illustrative
+    demand_surge_bp: int = Field(default=15000, ge=10000)          # 1.5x baseline, illustrative
+    season_lead_days: int = Field(default=14, ge=0, le=180)        # recommend this early before a season
+
+    # Allowances, integer fen per person per month. GP allowance 300-500 yuan (DOMAIN.md §3).
+    gp_allowance_fen_junior: int = Field(default=30000, ge=0)
+    gp_allowance_fen_intermediate: int = Field(default=40000, ge=0)
+    gp_allowance_fen_senior: int = Field(default=50000, ge=0)
+    gp_allowance_min_fen: int = 30000
+    gp_allowance_max_fen: int = 50000
+    # Daily allowance of staff seconded down (下沉) to a primary unit; illustrative.
+    secondment_allowance_fen_per_day: int = Field(default=5000, ge=0)
+
+    @model_validator(mode="after")
+    def _gp_allowance_in_band(self) -> "StaffingSettings":
+        for level in ("junior", "intermediate", "senior"):
+            amount = getattr(self, f"gp_allowance_fen_{level}")
+            if not self.gp_allowance_min_fen <= amount <= self.gp_allowance_max_fen:
+                raise ValueError(f"STAFFING_GP_ALLOWANCE_FEN_{level.upper()} must lie within "
+                                 f"{self.gp_allowance_min_fen}..{self.gp_allowance_max_fen} fen")
+        return self

@@ -1,0 +1,26 @@
+"""Kafka event handlers of the staffing service: `def on_x(uow, envelope)`."""
+from __future__ import annotations
+
+from platform_common.events import EventEnvelope
+
+from .tables import DemandSignal
+
+
+def on_referral_submitted(uow, envelope: EventEnvelope) -> None:  # noqa: ANN001
+    """Count an upward referral as demand at its township for its specialty (tidal dispatch).
+
+    The township is resolved when counting (a village clinic counts for its parent township), so
+    a referral that arrives before its clinic's registration is not lost. A referral id counts once
+    even if it were re-announced under another event id.
+    """
+    p = envelope.payload
+    if p.get("direction") != "upward" or not p.get("from_org_id") or not p.get("specialty"):
+        return
+    if uow.session.get(DemandSignal, envelope.event_id) is not None:
+        return
+    referral_id = str(p.get("referral_id") or envelope.aggregate_id)
+    if uow.session.query(DemandSignal).filter_by(referral_id=referral_id).first() is not None:
+        return
+    uow.session.add(DemandSignal(event_id=envelope.event_id, referral_id=referral_id,
+                                 from_org_id=p["from_org_id"], specialty=p["specialty"],
+                                 occurred_at=envelope.occurred_at))

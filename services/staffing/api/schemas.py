@@ -1,0 +1,288 @@
+"""Request and response models of the staffing API (pydantic v2)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from platform_common.contracts import Specialty
+
+from ..domain.model import Qualification, TitleLevel
+
+ID_NUMBER = r"^\d{17}[\dXx]$"  # 居民身份证号码
+Text = Field(min_length=1, max_length=500)
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class StaffIn(In):
+    name: str = Field(min_length=1, max_length=100)
+    id_number: str = Field(pattern=ID_NUMBER, description="resident identity number; stored only hashed and masked")
+    qualification: Qualification
+    title_level: TitleLevel
+    specialty: Specialty
+    home_org_id: str = Field(min_length=1, max_length=64, description="the unit whose quota (编制) the person fills")
+    start_date: date | None = Field(default=None, description="establishment from; default today")
+    pool: str = Field(default="county", min_length=1, max_length=64)
+    override_reason: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class StaffBulkIn(In):
+    staff: list[StaffIn] = Field(min_length=1, max_length=500)
+
+
+class TransferIn(In):
+    to_org_id: str = Field(min_length=1, max_length=64)
+    effective_date: date
+    override_reason: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class PostingOut(BaseModel):
+    posting_id: str
+    staff_id: str
+    kind: str
+    from_org_id: str | None
+    org_id: str
+    start_date: date
+    end_date: date | None
+    status: str
+    arrived_on: date | None
+    ended_on: date | None
+    end_reason: str | None
+    request_id: str | None
+    plan_id: str | None
+
+
+class StaffOut(BaseModel):
+    staff_id: str
+    name: str
+    id_number: str = Field(description="masked")
+    qualification: str
+    title_level: str
+    specialty: str
+    pool: str
+    home_org_id: str
+    current_posting: PostingOut | None = None
+    postings: list[PostingOut] | None = None
+
+
+class Page(BaseModel):
+    total: int
+    limit: int
+    offset: int
+
+
+class StaffPage(Page):
+    items: list[StaffOut]
+
+
+class PostingPage(Page):
+    items: list[PostingOut]
+
+
+class QuotaPolicyIn(In):
+    effective_from: date
+    per_mille: Decimal | None = Field(default=None, gt=0, le=100, description="posts per 1000 population")
+    quota: int | None = Field(default=None, ge=0, le=100000, description="absolute quota, wins over per_mille")
+    professional_min_bp: int | None = Field(default=None, ge=0, le=10000)
+    senior_cap_bp: int | None = Field(default=None, ge=0, le=10000)
+    intermediate_cap_bp: int | None = Field(default=None, ge=0, le=10000)
+    reason: str = Text
+
+
+class QuotaPolicyOut(BaseModel):
+    org_id: str
+    effective_from: date
+    per_mille: str | None
+    quota: int | None
+    professional_min_bp: int | None
+    senior_cap_bp: int | None
+    intermediate_cap_bp: int | None
+    reason: str
+    created_by: str
+
+
+class RatioOut(BaseModel):
+    count: int
+    limit: int | None
+    kind: Literal["min", "max"]
+    ratio_bp: int | None = Field(description="count against the quota")
+    limit_bp: int
+    ok: bool
+
+
+class QuotaReportOut(BaseModel):
+    org_id: str
+    name: str
+    kind: str
+    as_of: date
+    service_population: int | None
+    quota: int | None
+    filled: int
+    vacant: int | None
+    professional: RatioOut
+    senior: RatioOut
+    intermediate: RatioOut
+    violations: list[dict]
+
+
+class SecondmentIn(In):
+    org_id: str = Field(min_length=1, max_length=64)
+    specialty: Specialty
+    title_level: TitleLevel = Field(description="the lowest acceptable title")
+    headcount: int = Field(ge=1, le=20)
+    start_date: date
+    end_date: date
+    reason: str = Text
+
+
+class SecondmentOut(BaseModel):
+    request_id: str
+    org_id: str
+    specialty: str
+    title_level: str
+    headcount: int
+    dispatched: int
+    start_date: date
+    end_date: date
+    reason: str
+    status: str
+    source: str
+    recommendation_id: str | None
+    requested_by: str
+    decided_by: str | None
+    decision_reason: str | None
+    postings: list[PostingOut] = []
+
+
+class SecondmentPage(Page):
+    items: list[SecondmentOut]
+
+
+class ApproveIn(In):
+    reason: str | None = Field(default=None, min_length=1, max_length=500)
+    staff_ids: list[str] = Field(default_factory=list, max_length=20)
+
+
+class RejectIn(In):
+    reason: str = Text
+
+
+class DispatchIn(In):
+    staff_id: str = Field(min_length=1, max_length=36)
+
+
+class ArriveIn(In):
+    arrived_on: date
+
+
+class ExtendIn(In):
+    end_date: date
+
+
+class EndIn(In):
+    ended_on: date
+
+
+class CandidateOut(BaseModel):
+    staff_id: str
+    name: str
+    title_level: str
+    qualification: str
+    home_org_id: str
+    days_seconded_this_year: int
+    score: int
+    reasons: list[str]
+
+
+class RotationIn(In):
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["rotation_down", "rotation_up"]
+    org_id: str = Field(min_length=1, max_length=64)
+    staff_ids: list[str] = Field(min_length=1, max_length=50)
+    start_date: date
+    block_days: int = Field(ge=7, le=366)
+    rounds: int = Field(default=1, ge=1, le=12)
+
+
+class RotationOut(BaseModel):
+    plan_id: str
+    name: str
+    kind: str
+    org_id: str
+    start_date: date
+    block_days: int
+    staff_ids: list[str]
+    postings: list[PostingOut]
+
+
+class SeasonIn(In):
+    org_id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    start_date: date
+    end_date: date
+    specialties: list[Specialty] = Field(min_length=1)
+    headcount: int = Field(default=1, ge=1, le=10)
+
+
+class SeasonOut(BaseModel):
+    season_id: str
+    org_id: str
+    name: str
+    start_date: date
+    end_date: date
+    specialties: list[str]
+    headcount: int
+
+
+class DemandOut(BaseModel):
+    township_id: str
+    specialty: str
+    window_volume: int
+    baseline_volume: int
+    window_days: int
+    baseline_windows: int
+
+
+class RecommendationOut(BaseModel):
+    recommendation_id: str
+    township_id: str
+    specialty: str
+    headcount: int
+    score: int
+    reasons: list[str]
+    season_id: str | None
+    window_volume: int
+    status: str
+    generated_at: datetime
+    request_id: str | None
+
+
+class AcceptIn(In):
+    start_date: date
+    end_date: date
+    title_level: TitleLevel = TitleLevel.INTERMEDIATE
+    headcount: int | None = Field(default=None, ge=1, le=20)
+
+
+class AllowanceLineOut(BaseModel):
+    staff_id: str
+    name: str
+    kind: str
+    org_id: str
+    title_level: str
+    days: int
+    amount_fen: int
+    posting_id: str
+
+
+class AllowanceReportOut(BaseModel):
+    month: str
+    total_fen: int
+    secondment_total_fen: int
+    gp_total_fen: int
+    lines: list[AllowanceLineOut]

@@ -1,0 +1,97 @@
+"""Vocabulary of the county-managed staff pool (县管乡用): qualifications, titles, postings, periods."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+
+class Qualification(StrEnum):
+    PRACTISING_PHYSICIAN = "practising_physician"  # 执业医师
+    ASSISTANT_PHYSICIAN = "assistant_physician"    # 执业助理医师
+    NURSE = "nurse"
+    PHARMACIST = "pharmacist"
+    TECHNICIAN = "technician"                      # 医技
+    ADMINISTRATIVE = "administrative"              # 管理岗: not a professional-technical post
+    SUPPORT = "support"                            # 工勤岗: not a professional-technical post
+
+    @property
+    def professional(self) -> bool:
+        """Counts towards the professional-technical share (专业技术岗位) of the quota."""
+        return self not in (Qualification.ADMINISTRATIVE, Qualification.SUPPORT)
+
+    @property
+    def clinical(self) -> bool:
+        return self in (Qualification.PRACTISING_PHYSICIAN, Qualification.ASSISTANT_PHYSICIAN)
+
+
+class TitleLevel(StrEnum):
+    JUNIOR = "junior"              # 初级
+    INTERMEDIATE = "intermediate"  # 中级
+    SENIOR = "senior"              # 高级 (副高及以上)
+
+    @property
+    def rank(self) -> int:
+        return {"junior": 1, "intermediate": 2, "senior": 3}[self.value]
+
+
+class PostingKind(StrEnum):
+    ESTABLISHMENT = "establishment"  # 在编: the unit whose quota the person fills
+    SECONDMENT = "secondment"        # 下沉/派驻, on a township's request or a tidal recommendation
+    ROTATION_DOWN = "rotation_down"  # 下沉轮岗
+    ROTATION_UP = "rotation_up"      # 上挂培养
+
+    @property
+    def temporary(self) -> bool:
+        return self is not PostingKind.ESTABLISHMENT
+
+
+class PostingStatus(StrEnum):
+    ACTIVE = "active"  # an establishment posting in force
+    DISPATCHED = "dispatched"
+    ARRIVED = "arrived"
+    ENDED = "ended"
+
+
+class EndReason(StrEnum):
+    COMPLETED = "completed"
+    EARLY_END = "early_end"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed date range [start, end]; `end=None` means open-ended."""
+
+    start: date
+    end: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("end before start")
+
+    def overlaps(self, other: "Period") -> bool:
+        self_end = self.end or date.max
+        other_end = other.end or date.max
+        return self.start <= other_end and other.start <= self_end
+
+    def days_within(self, other: "Period") -> int:
+        """Number of days the two periods share (0 when disjoint); both must be bounded or clipped."""
+        start = max(self.start, other.start)
+        end = min(self.end or date.max, other.end or date.max)
+        return (end - start).days + 1 if start <= end else 0
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= (self.end or date.max)
+
+
+def month_period(year: int, month: int) -> Period:
+    first = date(year, month, 1)
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return Period(first, nxt - timedelta(days=1))
+
+
+def mask_id_number(id_number: str) -> str:
+    """Show the first 3 and last 2 characters of an identity number, never the whole of it."""
+    if len(id_number) <= 6:
+        return "*" * len(id_number)
+    return id_number[:3] + "*" * (len(id_number) - 5) + id_number[-2:]

@@ -1,0 +1,89 @@
+"""Tidal dispatch (潮汐式医疗援助): when demand at a township rises, send county experts down.
+
+Two signals, per township and specialty:
+- upward referral volume in the current sliding window against the average of the windows
+  before it (the baseline): a surge is volume ≥ min_volume and ≥ baseline × surge ratio;
+- the seasonal calendar (e.g. a scenic-area tourist season), recommended `lead_days` ahead.
+Staff already seconded there in that specialty reduce what is recommended.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class DemandPolicy:
+    window_days: int
+    baseline_windows: int
+    min_volume: int
+    surge_bp: int
+    season_lead_days: int
+
+
+@dataclass(frozen=True)
+class Season:
+    season_id: str
+    name: str
+    start: date
+    end: date
+    specialties: list[str]
+    headcount: int
+
+
+@dataclass(frozen=True)
+class Demand:
+    township_id: str
+    specialty: str
+    window_volume: int
+    baseline_volume: int  # total over the baseline windows
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    township_id: str
+    specialty: str
+    headcount: int
+    score: int
+    reasons: list[str] = field(default_factory=list)
+    season_id: str | None = None
+    window_volume: int = 0
+
+
+def recommend(policy: DemandPolicy, today: date, demand: Demand | None, seasons: list[Season],
+              township_id: str, specialty: str, covering: int) -> Recommendation | None:
+    reasons: list[str] = []
+    heads = 0
+    score = 0
+    season_id = None
+    volume = demand.window_volume if demand else 0
+    if demand:
+        baseline = Fraction(demand.baseline_volume, policy.baseline_windows)
+        threshold = max(Fraction(policy.min_volume), baseline * policy.surge_bp / 10000)
+        if volume >= threshold:
+            heads = 1
+            rise = f", {float((volume - baseline) / baseline * 100):+.0f}%" if baseline else ""
+            reasons.append(
+                f"{volume} upward referrals in {specialty} in the last {policy.window_days} days "
+                f"(baseline {float(baseline):.1f} per window{rise}; threshold {float(threshold):.1f})")
+            score += int(volume * 100 / max(threshold, 1))
+    for s in seasons:
+        if specialty not in s.specialties:
+            continue
+        starts_in = (s.start - today).days
+        if s.end < today or starts_in > policy.season_lead_days:
+            continue
+        heads = max(heads, s.headcount)
+        season_id = s.season_id
+        when = "under way" if starts_in <= 0 else f"starts in {starts_in} days"
+        reasons.append(f"season '{s.name}' {s.start.isoformat()}..{s.end.isoformat()} {when}, "
+                       f"expects {s.headcount} more in {specialty}")
+        score += 100 * s.headcount
+    if heads == 0:
+        return None
+    if covering >= heads:
+        return None
+    if covering:
+        reasons.append(f"{covering} already seconded there in {specialty}")
+    return Recommendation(township_id, specialty, heads - covering, score, reasons, season_id, volume)

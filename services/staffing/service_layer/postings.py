@@ -1,0 +1,134 @@
+"""Temporary postings (secondment, rotation): placing a person, arrival, extension, end.
+
+The rule "no person is ever in two overlapping postings" is checked against the database and
+then guarded by the person's row: every posting change bumps `Staff.posting_changes`, and the
+row's version column makes the second of two racing transactions fail on commit (409) instead of
+committing an overlap — on PostgreSQL (read committed) as well as on SQLite (BEGIN IMMEDIATE).
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from platform_common.auth import Principal, Role
+from platform_common.contracts import STAFFING_TOPIC, StaffingEvent
+from platform_common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from platform_common.events import utcnow
+
+from ..adapters.tables import Posting, Staff
+from ..domain.model import EndReason, PostingKind, PostingStatus
+from ..domain.secondment import check_posting_move
+from ..settings import StaffingSettings
+from .access import can_read_all, require_approver
+from .unit_of_work import StaffingUnitOfWork
+
+
+def place(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, staff: Staff,
+          kind: PostingKind, to_org_id: str, start: date, end: date, *, request_id: str | None = None,
+          plan_id: str | None = None) -> Posting:
+    if not staff.active:
+        raise Conflict(f"staff {staff.staff_id} is not active", state="inactive")
+    if to_org_id == staff.home_org_id:
+        raise InvalidInput(f"staff {staff.staff_id} is established at {to_org_id} already", field="staff_id")
+    clash = uow.repo.overlapping_postings(staff.staff_id, start, end)
+    if clash:
+        c = clash[0]
+        raise Conflict(
+            f"staff {staff.staff_id} is already posted to {c.org_id} from {c.start_date.isoformat()} to "
+            f"{(c.ended_on or c.end_date).isoformat()}; a person cannot be in two overlapping postings",
+            rule="overlapping_posting", state=c.status, posting_id=c.posting_id)
+    cover = uow.repo.available_cover(staff.home_org_id, staff.specialty, start, end, excluding=staff.staff_id)
+    if cover < settings.min_cover_per_specialty:
+        raise Conflict(
+            f"{staff.home_org_id} would keep {cover} {staff.specialty} staff on site, below the minimum cover "
+            f"of {settings.min_cover_per_specialty}", rule="minimum_cover", org_id=staff.home_org_id)
+    posting = Posting(posting_id=str(uuid.uuid4()), staff_id=staff.staff_id, kind=kind.value,
+                      from_org_id=staff.home_org_id, org_id=to_org_id, start_date=start, end_date=end,
+                      status=PostingStatus.DISPATCHED.value, request_id=request_id, plan_id=plan_id,
+                      created_by=principal.username, created_at=utcnow())
+    uow.repo.add(posting)
+    staff.posting_changes += 1  # the optimistic lock: see the module docstring
+    uow.record(STAFFING_TOPIC, StaffingEvent.STAFF_DISPATCHED, "posting", posting.posting_id, {
+        "secondment_id": posting.posting_id, "staff_id": staff.staff_id, "from_org_id": staff.home_org_id,
+        "to_org_id": to_org_id, "specialty": staff.specialty, "title_level": staff.title_level,
+        "qualification": staff.qualification, "start_date": start.isoformat(), "end_date": end.isoformat(),
+        "posting_kind": kind.value, "request_id": request_id,
+    }, org_id=to_org_id)
+    return posting
+
+
+def _load(uow: StaffingUnitOfWork, posting_id: str) -> tuple[Posting, Staff]:
+    posting = uow.repo.posting(posting_id)
+    if posting is None or posting.kind == PostingKind.ESTABLISHMENT.value:
+        raise NotFound(f"no secondment or rotation posting {posting_id}")
+    return posting, uow.repo.staff(posting.staff_id)
+
+
+def get(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, posting_id: str) -> Posting:
+    posting = uow.repo.posting(posting_id)
+    if posting is None:
+        raise NotFound(f"no posting {posting_id}")
+    if not (can_read_all(principal, settings) or (
+            principal.role is Role.UNIT_MANAGER and principal.org_id in (posting.org_id, posting.from_org_id))):
+        raise Forbidden("you may read only postings to or from your own unit")
+    return posting
+
+
+def arrive(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, posting_id: str,
+           on: date) -> Posting:
+    posting, staff = _load(uow, posting_id)
+    receiving_manager = principal.role is Role.UNIT_MANAGER and principal.org_id == posting.org_id
+    if not receiving_manager:
+        require_approver(principal, settings)
+    check_posting_move("arrive", posting.status)
+    if not posting.start_date <= on <= posting.end_date:
+        raise InvalidInput(f"arrival must fall within the posting, {posting.start_date.isoformat()} to "
+                           f"{posting.end_date.isoformat()}", field="arrived_on")
+    posting.status, posting.arrived_on = PostingStatus.ARRIVED.value, on
+    uow.record(STAFFING_TOPIC, StaffingEvent.STAFF_ARRIVED, "posting", posting.posting_id, {
+        "secondment_id": posting.posting_id, "staff_id": staff.staff_id, "to_org_id": posting.org_id,
+        "specialty": staff.specialty, "arrived_on": on.isoformat(),
+    }, org_id=posting.org_id)
+    return posting
+
+
+def extend(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, posting_id: str,
+           new_end: date) -> Posting:
+    require_approver(principal, settings)
+    posting, staff = _load(uow, posting_id)
+    check_posting_move("extend", posting.status)
+    if new_end <= posting.end_date:
+        raise InvalidInput(f"an extension must end after the current end {posting.end_date.isoformat()}",
+                           field="end_date")
+    clash = uow.repo.overlapping_postings(staff.staff_id, posting.start_date, new_end, exclude=posting.posting_id)
+    if clash:
+        raise Conflict(f"staff {staff.staff_id} is posted to {clash[0].org_id} from "
+                       f"{clash[0].start_date.isoformat()}; the extension would overlap it",
+                       rule="overlapping_posting", state=posting.status, posting_id=clash[0].posting_id)
+    posting.end_date = new_end
+    staff.posting_changes += 1
+    uow.record(STAFFING_TOPIC, StaffingEvent.SECONDMENT_EXTENDED, "posting", posting.posting_id, {
+        "secondment_id": posting.posting_id, "staff_id": staff.staff_id, "to_org_id": posting.org_id,
+        "specialty": staff.specialty, "end_date": new_end.isoformat(),
+    }, org_id=posting.org_id)
+    return posting
+
+
+def end(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, posting_id: str,
+        on: date) -> Posting:
+    """End on or after the planned end: completed (on the planned end); before it: an early end."""
+    require_approver(principal, settings)
+    posting, staff = _load(uow, posting_id)
+    check_posting_move("end", posting.status)
+    if on < posting.start_date:
+        raise InvalidInput(f"a posting cannot end before it starts ({posting.start_date.isoformat()})",
+                           field="ended_on")
+    reason = EndReason.COMPLETED if on >= posting.end_date else EndReason.EARLY_END
+    posting.ended_on = min(on, posting.end_date)
+    posting.status, posting.end_reason = PostingStatus.ENDED.value, reason.value
+    staff.posting_changes += 1
+    uow.record(STAFFING_TOPIC, StaffingEvent.SECONDMENT_ENDED, "posting", posting.posting_id, {
+        "secondment_id": posting.posting_id, "staff_id": staff.staff_id, "to_org_id": posting.org_id,
+        "specialty": staff.specialty, "ended_on": posting.ended_on.isoformat(), "reason": reason.value,
+    }, org_id=posting.org_id)
+    return posting

@@ -1,0 +1,125 @@
+"""Quota policy resolution, the quota report, and the quota check every establishment change runs."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from platform_common.auth import OrgKind, Principal
+from platform_common.contracts import STAFFING_TOPIC, StaffingEvent
+from platform_common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from platform_common.events import utcnow
+from platform_common.org_directory import Organisation
+
+from ..adapters.tables import QuotaOverride, QuotaPolicyRow
+from ..domain.quota import Establishment, QuotaPolicy, QuotaReport, Violation, new_violations, report, township_quota
+from ..settings import StaffingSettings
+from .access import is_bureau_hr, require_bureau_hr, require_unit_reader
+from .unit_of_work import StaffingUnitOfWork
+
+STAFFED_KINDS = (OrgKind.COUNTY_HOSPITAL, OrgKind.TOWNSHIP_CENTRE)
+
+
+def staffed_unit(uow: StaffingUnitOfWork, org_id: str, field: str) -> Organisation:
+    org = uow.orgs.get(uow.session, org_id)
+    if org is None:
+        raise InvalidInput(f"unknown organisation {org_id}", field=field)
+    if org.kind not in STAFFED_KINDS:
+        raise InvalidInput(f"{org_id} is a {org.kind.value}; county-pool staff are posted to county hospitals "
+                           "and township centres", field=field)
+    return org
+
+
+def policy_for(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organisation, as_of: date) -> QuotaPolicy:
+    row = uow.repo.quota_policy(org.org_id, as_of)
+    township = org.kind is OrgKind.TOWNSHIP_CENTRE
+    per_mille = Decimal(row.per_mille) if row and row.per_mille else settings.township_quota_per_mille
+    if row and row.quota is not None:
+        quota = row.quota
+    elif township and org.service_population is not None:
+        quota = township_quota(org.service_population, per_mille)
+    else:
+        quota = None
+    senior_default = settings.township_senior_cap_bp if township else settings.senior_cap_bp
+
+    def pick(value: int | None, default: int) -> int:
+        return default if value is None else value
+
+    return QuotaPolicy(
+        quota,
+        pick(row and row.professional_min_bp, settings.professional_min_bp),
+        pick(row and row.senior_cap_bp, senior_default),
+        pick(row and row.intermediate_cap_bp, settings.intermediate_cap_bp),
+    )
+
+
+@dataclass(frozen=True)
+class UnitQuota:
+    org: Organisation
+    as_of: date
+    policy: QuotaPolicy
+    report: QuotaReport
+
+
+def quota_report(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, org_id: str,
+                 as_of: date) -> UnitQuota:
+    require_unit_reader(principal, settings, org_id)
+    org = uow.orgs.get(uow.session, org_id)
+    if org is None:
+        raise NotFound(f"no organisation {org_id}")
+    policy = policy_for(uow, settings, org, as_of)
+    return UnitQuota(org, as_of, policy, report(policy, uow.repo.establishment(org_id)))
+
+
+def check_admission(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
+                    org: Organisation, as_of: date, after: Establishment, staff_id: str,
+                    override_reason: str | None) -> list[Violation]:
+    """Refuse a change to `org`'s establishment that breaks a quota rule, naming the rule, unless the
+    health bureau overrides it with a reason; an override is recorded and announced."""
+    policy = policy_for(uow, settings, org, as_of)
+    before = uow.repo.establishment(org.org_id)
+    violations = new_violations(policy, before, after)
+    if not violations:
+        return []
+    if not override_reason:
+        raise Conflict(
+            "posting refused: " + "; ".join(f"{v.rule.value} ({v.detail})" for v in violations),
+            rules=[v.rule.value for v in violations], org_id=org.org_id,
+            violations=[{"rule": v.rule.value, "detail": v.detail} for v in violations],
+            hint="the health bureau's HR office may override with override_reason")
+    if not is_bureau_hr(principal):
+        raise Forbidden("only the health bureau's HR office may override quota rules",
+                        rules=[v.rule.value for v in violations])
+    for v in violations:
+        uow.repo.add(QuotaOverride(org_id=org.org_id, staff_id=staff_id, rule=v.rule.value, detail=v.detail,
+                                   reason=override_reason, decided_by=principal.username, created_at=utcnow()))
+        announce_violation(uow, org.org_id, v, override_reason)
+    return violations
+
+
+def announce_violation(uow: StaffingUnitOfWork, org_id: str, v: Violation, override_reason: str | None) -> None:
+    uow.record(STAFFING_TOPIC, StaffingEvent.QUOTA_VIOLATION_DETECTED, "unit_quota", org_id, {
+        "org_id": org_id, "rule": v.rule.value, "detail": v.detail,
+        "overridden": override_reason is not None, "override_reason": override_reason,
+    }, org_id=org_id)
+
+
+def set_policy(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, org_id: str,
+               values: dict, effective_from: date, reason: str, today: date) -> QuotaPolicyRow:
+    """Add an effective-dated policy row; if it leaves the unit breaking a rule, say so (detected)."""
+    require_bureau_hr(principal)
+    org = staffed_unit(uow, org_id, "org_id")
+    if any(r.effective_from == effective_from for r in uow.repo.quota_policies(org_id)):
+        raise Conflict(f"{org_id} already has a policy effective {effective_from.isoformat()}",
+                       field="effective_from", state="exists")
+    row = QuotaPolicyRow(org_id=org_id, effective_from=effective_from, reason=reason,
+                         created_by=principal.username, created_at=utcnow(),
+                         per_mille=str(values["per_mille"]) if values.get("per_mille") is not None else None,
+                         **{k: values.get(k) for k in ("quota", "professional_min_bp", "senior_cap_bp",
+                                                       "intermediate_cap_bp")})
+    uow.repo.add(row)
+    uow.session.flush()
+    if effective_from <= today:
+        for v in report(policy_for(uow, settings, org, today), uow.repo.establishment(org_id)).violations:
+            announce_violation(uow, org_id, v, None)
+    return row

@@ -1,0 +1,76 @@
+"""Rotation plans: 下沉轮岗 (county staff take turns at a township) and 上挂培养 (township staff take
+turns training at a county hospital). A plan lays its people end to end in blocks of `block_days`,
+`rounds` times over, and creates every posting at once — all of them or none."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from platform_common.auth import OrgKind, Principal
+from platform_common.errors import Forbidden, InvalidInput, NotFound, ServiceError
+from platform_common.events import utcnow
+
+from ..adapters.tables import Posting, RotationPlan
+from ..domain.model import PostingKind
+from ..settings import StaffingSettings
+from . import postings
+from .access import can_read_all, require_bureau_hr
+from .unit_of_work import StaffingUnitOfWork
+
+TARGET_KIND = {PostingKind.ROTATION_DOWN: OrgKind.TOWNSHIP_CENTRE, PostingKind.ROTATION_UP: OrgKind.COUNTY_HOSPITAL}
+HOME_KIND = {PostingKind.ROTATION_DOWN: OrgKind.COUNTY_HOSPITAL, PostingKind.ROTATION_UP: OrgKind.TOWNSHIP_CENTRE}
+
+
+def schedule(start: date, block_days: int, count: int, rounds: int) -> list[tuple[int, date, date]]:
+    """(person index, start, end) of each block, in order."""
+    blocks = []
+    for k in range(count * rounds):
+        s = start + timedelta(days=k * block_days)
+        blocks.append((k % count, s, s + timedelta(days=block_days - 1)))
+    return blocks
+
+
+def create_plan(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, *, name: str,
+                kind: PostingKind, org_id: str, staff_ids: list[str], start_date: date, block_days: int,
+                rounds: int, today: date) -> tuple[RotationPlan, list[Posting]]:
+    require_bureau_hr(principal)
+    org = uow.orgs.get(uow.session, org_id)
+    if org is None or org.kind is not TARGET_KIND[kind]:
+        raise InvalidInput(f"a {kind.value} plan sends staff to a {TARGET_KIND[kind].value}", field="org_id")
+    if start_date < today:
+        raise InvalidInput("a rotation cannot start in the past", field="start_date")
+    if len(set(staff_ids)) != len(staff_ids):
+        raise InvalidInput("a person appears twice in staff_ids", field="staff_ids")
+    people = []
+    for i, staff_id in enumerate(staff_ids):
+        staff = uow.repo.staff(staff_id)
+        if staff is None:
+            raise InvalidInput(f"no staff {staff_id}", field=f"staff_ids[{i}]")
+        home = uow.orgs.get(uow.session, staff.home_org_id)
+        if home is None or home.kind is not HOME_KIND[kind]:
+            raise InvalidInput(f"{kind.value} rotates staff established at a {HOME_KIND[kind].value}",
+                               field=f"staff_ids[{i}]")
+        people.append(staff)
+    plan = RotationPlan(plan_id=str(uuid.uuid4()), name=name, kind=kind.value, org_id=org_id, start_date=start_date,
+                        block_days=block_days, staff_ids=staff_ids, created_by=principal.username,
+                        created_at=utcnow())
+    uow.repo.add(plan)
+    created = []
+    for i, s, e in schedule(start_date, block_days, len(people), rounds):
+        try:
+            created.append(postings.place(uow, settings, principal, people[i], kind, org_id, s, e,
+                                          plan_id=plan.plan_id))
+        except ServiceError as err:
+            err.details["staff_index"] = i
+            raise
+    return plan, created
+
+
+def get_plan(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
+             plan_id: str) -> tuple[RotationPlan, list[Posting]]:
+    plan = uow.repo.plan(plan_id)
+    if plan is None:
+        raise NotFound(f"no rotation plan {plan_id}")
+    if not can_read_all(principal, settings):
+        raise Forbidden("rotation plans are read by HR offices and the health bureau")
+    return plan, [p for sid in plan.staff_ids for p in uow.repo.postings_of(sid) if p.plan_id == plan_id]

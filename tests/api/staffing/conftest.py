@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+import pytest
+
+from services.staffing import bootstrap
+from services.staffing.settings import StaffingSettings
+from tests.support.service_app import service_client
+from tests.support.tokens import demo_user_header
+
+BUREAU = demo_user_header("bureau.hr")
+LEAD = demo_user_header("peoples.hr")
+DACHANG = demo_user_header("dachang.manager")
+LUOPING = demo_user_header("luoping.manager")
+ANALYST = demo_user_header("bureau.analyst")
+
+_ids = itertools.count(1)
+
+
+def id_number() -> str:
+    """A well-formed 18-character resident identity number, unique per call."""
+    return f"500237198{next(_ids):08d}X"
+
+
+def person(home: str, specialty: str = "cardiology", title: str = "intermediate",
+           qualification: str = "practising_physician", **extra) -> dict:
+    return {"name": f"医生{next(_ids)}", "id_number": id_number(), "qualification": qualification,
+            "title_level": title, "specialty": specialty, "home_org_id": home,
+            "start_date": "2024-01-01"} | extra
+
+
+def soon(days: int) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+@pytest.fixture
+def client(tmp_path):
+    with service_client(bootstrap, StaffingSettings, tmp_path) as c:
+        yield c
+
+
+def register(client, *people: dict) -> list[dict]:
+    r = client.post("/staff/bulk", json={"staff": list(people)}, headers=BUREAU)
+    assert r.status_code == 201, r.text
+    return r.json()
