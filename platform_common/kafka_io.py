@@ -53,7 +53,8 @@ def new_consumer(bootstrap: str, group_id: str, client_id: str, topics: list[str
 
 def ensure_topics(bootstrap: str, topics: list[str], partitions: int) -> None:
     """Create the topics if they are missing (a memory-only broker loses them on restart)."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="topic-admin", request_timeout_ms=5000)
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="topic-admin", request_timeout_ms=5000,
+                             bootstrap_timeout_ms=5000)
     try:
         existing = set(admin.list_topics())
         missing = [t for t in topics if t not in existing]
