@@ -23,7 +23,7 @@ def request_secondment(body: schemas.SecondmentIn, runtime: Runtime, caller: Cal
     with runtime.uow() as uow:
         req = secondments_uc.request_by_unit(uow, caller, new, today())
         uow.commit()
-    return request_out(req, [])
+        return request_out(req, [])
 
 
 @router.get("/secondments", response_model=schemas.SecondmentPage)
@@ -36,7 +36,7 @@ def list_secondments(runtime: Runtime, caller: Caller, org_id: str | None = None
     with runtime.uow() as uow:
         rows, total = uow.repo.list_requests(org_id, status.value if status else None, limit, offset)
         items = [request_out(r, uow.repo.postings_of_request(r.request_id)) for r in rows]
-    return schemas.SecondmentPage(total=total, limit=limit, offset=offset, items=items)
+        return schemas.SecondmentPage(total=total, limit=limit, offset=offset, items=items)
 
 
 @router.get("/secondments/{request_id}", response_model=schemas.SecondmentOut)
@@ -59,7 +59,7 @@ def reject_secondment(request_id: str, body: schemas.RejectIn, runtime: Runtime,
     with runtime.uow() as uow:
         req = secondments_uc.reject(uow, runtime.settings, caller, request_id, body.reason)
         uow.commit()
-    return request_out(req, [])
+        return request_out(req, [])
 
 
 @router.post("/secondments/{request_id}/cancel", response_model=schemas.SecondmentOut)
@@ -67,7 +67,7 @@ def cancel_secondment(request_id: str, runtime: Runtime, caller: Caller):
     with runtime.uow() as uow:
         req = secondments_uc.cancel(uow, runtime.settings, caller, request_id)
         uow.commit()
-    return request_out(req, [])
+        return request_out(req, [])
 
 
 @router.get("/secondments/{request_id}/candidates", response_model=list[schemas.CandidateOut])
@@ -75,7 +75,7 @@ def secondment_candidates(request_id: str, runtime: Runtime, caller: Caller, lim
     with runtime.uow() as uow:
         ranked = secondments_uc.candidates(uow, runtime.settings, caller, request_id, limit)
         names = {r.candidate.staff_id: uow.repo.staff(r.candidate.staff_id).name for r in ranked}
-    return [schemas.CandidateOut(staff_id=r.candidate.staff_id, name=names[r.candidate.staff_id],
+        return [schemas.CandidateOut(staff_id=r.candidate.staff_id, name=names[r.candidate.staff_id],
                                  title_level=r.candidate.title_level, qualification=r.candidate.qualification,
                                  home_org_id=r.candidate.home_org_id,
                                  days_seconded_this_year=r.candidate.days_seconded_this_year,
@@ -87,7 +87,7 @@ def dispatch_staff(request_id: str, body: schemas.DispatchIn, runtime: Runtime, 
     with runtime.uow() as uow:
         posting = secondments_uc.dispatch(uow, runtime.settings, caller, request_id, body.staff_id)
         uow.commit()
-    return posting_out(posting)
+        return posting_out(posting)
 
 
 @router.get("/postings/{posting_id}", response_model=schemas.PostingOut)
@@ -101,7 +101,7 @@ def record_arrival(posting_id: str, body: schemas.ArriveIn, runtime: Runtime, ca
     with runtime.uow() as uow:
         posting = postings_uc.arrive(uow, runtime.settings, caller, posting_id, body.arrived_on)
         uow.commit()
-    return posting_out(posting)
+        return posting_out(posting)
 
 
 @router.post("/postings/{posting_id}/extend", response_model=schemas.PostingOut)
@@ -109,7 +109,7 @@ def extend_posting(posting_id: str, body: schemas.ExtendIn, runtime: Runtime, ca
     with runtime.uow() as uow:
         posting = postings_uc.extend(uow, runtime.settings, caller, posting_id, body.end_date)
         uow.commit()
-    return posting_out(posting)
+        return posting_out(posting)
 
 
 @router.post("/postings/{posting_id}/end", response_model=schemas.PostingOut)
@@ -117,7 +117,7 @@ def end_posting(posting_id: str, body: schemas.EndIn, runtime: Runtime, caller: 
     with runtime.uow() as uow:
         posting = postings_uc.end(uow, runtime.settings, caller, posting_id, body.ended_on)
         uow.commit()
-    return posting_out(posting)
+        return posting_out(posting)
 
 
 @router.post("/rotation-plans", status_code=201, response_model=schemas.RotationOut)
@@ -128,7 +128,7 @@ def create_rotation_plan(body: schemas.RotationIn, runtime: Runtime, caller: Cal
             staff_ids=body.staff_ids, start_date=body.start_date, block_days=body.block_days, rounds=body.rounds,
             today=today())
         uow.commit()
-    return _plan_out(plan, created)
+        return _plan_out(plan, created)
 
 
 @router.get("/rotation-plans/{plan_id}", response_model=schemas.RotationOut)

@@ -30,7 +30,7 @@ def register_staff(body: schemas.StaffIn, runtime: Runtime, caller: Caller):
         staff = staff_uc.register(uow, runtime.settings, caller, _new(body))
         postings = uow.repo.postings_of(staff.staff_id)
         uow.commit()
-    return staff_out(staff, current_posting(postings, today()))
+        return staff_out(staff, current_posting(postings, today()))
 
 
 @router.post("/staff/bulk", status_code=201, response_model=list[schemas.StaffOut])
@@ -38,7 +38,7 @@ def register_staff_bulk(body: schemas.StaffBulkIn, runtime: Runtime, caller: Cal
     with runtime.uow() as uow:
         people = staff_uc.register_many(uow, runtime.settings, caller, [_new(s) for s in body.staff])
         uow.commit()
-    return [staff_out(s) for s in people]
+        return [staff_out(s) for s in people]
 
 
 @router.get("/staff", response_model=schemas.StaffPage)
@@ -51,7 +51,7 @@ def list_staff(runtime: Runtime, caller: Caller, org_id: str | None = None, spec
     with runtime.uow() as uow:
         rows, total = uow.repo.list_staff(org_id=org_id, specialty=specialty, title_level=title_level,
                                           qualification=qualification, limit=limit, offset=offset)
-    return schemas.StaffPage(total=total, limit=limit, offset=offset, items=[staff_out(s) for s in rows])
+        return schemas.StaffPage(total=total, limit=limit, offset=offset, items=[staff_out(s) for s in rows])
 
 
 @router.get("/staff/{staff_id}", response_model=schemas.StaffOut)
@@ -59,7 +59,7 @@ def get_staff(staff_id: str, runtime: Runtime, caller: Caller):
     with runtime.uow() as uow:
         staff = staff_uc.get_staff(uow, runtime.settings, caller, staff_id)
         postings = uow.repo.postings_of(staff_id)
-    return staff_out(staff, current_posting(postings, today()), postings)
+        return staff_out(staff, current_posting(postings, today()), postings)
 
 
 @router.post("/staff/{staff_id}/transfer", response_model=schemas.StaffOut)
@@ -69,7 +69,7 @@ def transfer_staff(staff_id: str, body: schemas.TransferIn, runtime: Runtime, ca
                                   body.override_reason)
         uow.commit()
         postings = uow.repo.postings_of(staff_id)
-    return staff_out(staff, current_posting(postings, today()), postings)
+        return staff_out(staff, current_posting(postings, today()), postings)
 
 
 def _ratio(count: int, limit: int | None, kind: str, quota: int | None, limit_bp: int) -> schemas.RatioOut:
@@ -118,7 +118,7 @@ def set_quota_policy(org_id: str, body: schemas.QuotaPolicyIn, runtime: Runtime,
         row = quota_uc.set_policy(uow, runtime.settings, caller, org_id, body.model_dump(), body.effective_from,
                                   body.reason, today())
         uow.commit()
-    return schemas.QuotaPolicyOut.model_validate(row, from_attributes=True)
+        return schemas.QuotaPolicyOut.model_validate(row, from_attributes=True)
 
 
 @router.get("/units/{org_id}/postings", response_model=schemas.PostingPage)
@@ -127,4 +127,4 @@ def unit_postings(org_id: str, runtime: Runtime, caller: Caller, kind: PostingKi
     with runtime.uow() as uow:
         quota_uc.require_unit_reader(caller, runtime.settings, org_id)
         rows, total = uow.repo.postings_at(org_id, limit, offset, kind, status)
-    return schemas.PostingPage(total=total, limit=limit, offset=offset, items=[posting_out(p) for p in rows])
+        return schemas.PostingPage(total=total, limit=limit, offset=offset, items=[posting_out(p) for p in rows])

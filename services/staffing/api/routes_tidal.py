@@ -22,7 +22,7 @@ def tidal_demand(runtime: Runtime, caller: Caller):
     s = runtime.settings
     with runtime.uow() as uow:
         rows = tidal_uc.read_demand(uow, s, caller, utcnow())
-    return [schemas.DemandOut(township_id=d.township_id, specialty=d.specialty, window_volume=d.window_volume,
+        return [schemas.DemandOut(township_id=d.township_id, specialty=d.specialty, window_volume=d.window_volume,
                               baseline_volume=d.baseline_volume, window_days=s.demand_window_days,
                               baseline_windows=s.demand_baseline_windows) for d in rows]
 
@@ -32,7 +32,7 @@ def generate_recommendations(runtime: Runtime, caller: Caller):
     with runtime.uow() as uow:
         rows = tidal_uc.generate(uow, runtime.settings, caller, utcnow())
         uow.commit()
-    return [schemas.RecommendationOut.model_validate(r, from_attributes=True) for r in rows]
+        return [schemas.RecommendationOut.model_validate(r, from_attributes=True) for r in rows]
 
 
 @router.get("/tidal/recommendations", response_model=list[schemas.RecommendationOut])
@@ -49,7 +49,7 @@ def accept_recommendation(rec_id: str, body: schemas.AcceptIn, runtime: Runtime,
         req = tidal_uc.accept(uow, runtime.settings, caller, rec_id, start=body.start_date, end=body.end_date,
                               title_level=body.title_level.value, headcount=body.headcount, today=today())
         uow.commit()
-    return request_out(req, [])
+        return request_out(req, [])
 
 
 @router.post("/tidal/recommendations/{rec_id}/dismiss", response_model=schemas.RecommendationOut)
@@ -57,7 +57,7 @@ def dismiss_recommendation(rec_id: str, runtime: Runtime, caller: Caller):
     with runtime.uow() as uow:
         rec = tidal_uc.dismiss(uow, runtime.settings, caller, rec_id)
         uow.commit()
-    return schemas.RecommendationOut.model_validate(rec, from_attributes=True)
+        return schemas.RecommendationOut.model_validate(rec, from_attributes=True)
 
 
 @router.post("/seasons", status_code=201, response_model=schemas.SeasonOut)
@@ -67,7 +67,7 @@ def add_season(body: schemas.SeasonIn, runtime: Runtime, caller: Caller):
                                      end=body.end_date, specialties=[s.value for s in body.specialties],
                                      headcount=body.headcount)
         uow.commit()
-    return schemas.SeasonOut.model_validate(season, from_attributes=True)
+        return schemas.SeasonOut.model_validate(season, from_attributes=True)
 
 
 @router.get("/seasons", response_model=list[schemas.SeasonOut])
@@ -89,8 +89,8 @@ def allowance_report(month: Month, runtime: Runtime, caller: Caller):
     year, mon = (int(x) for x in month.split("-"))
     with runtime.uow() as uow:
         _span, lines = allowances_uc.monthly(uow, runtime.settings, caller, year, mon)
-    out = [schemas.AllowanceLineOut.model_validate(line, from_attributes=True) for line in lines]
-    return schemas.AllowanceReportOut(
+        out = [schemas.AllowanceLineOut.model_validate(line, from_attributes=True) for line in lines]
+        return schemas.AllowanceReportOut(
         month=month, total_fen=sum(x.amount_fen for x in out),
         secondment_total_fen=sum(x.amount_fen for x in out if x.kind == "secondment"),
         gp_total_fen=sum(x.amount_fen for x in out if x.kind == "gp"), lines=out)

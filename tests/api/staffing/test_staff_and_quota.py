@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from tests.api.staffing.conftest import ANALYST, BUREAU, DACHANG, LEAD, LUOPING, person, register
+from tests.support.service_app import outbox_events
+
+
+def test_registered_staff_show_a_masked_identity_number_and_their_posting(client):
+    body = person("dachang-thc", specialty="general_practice", id_number="50023719800101123X")
+    r = client.post("/staff", json=body, headers=BUREAU)
+    assert r.status_code == 201, r.text
+    staff = r.json()
+    assert staff["id_number"] == "500*************3X"
+    assert "50023719800101123X" not in r.text
+    assert staff["current_posting"]["kind"] == "establishment" and staff["current_posting"]["org_id"] == "dachang-thc"
+    again = client.post("/staff", json=body | {"name": "同一人"}, headers=BUREAU)
+    assert again.status_code == 409 and again.json()["error"]["field"] == "id_number"
+    assert client.get(f"/staff/{staff['staff_id']}", headers=DACHANG).status_code == 200
+    assert client.get(f"/staff/{staff['staff_id']}", headers=LUOPING).status_code == 403
+    assert client.post("/staff", json=person("dachang-thc"), headers=LEAD).status_code == 403
+
+
+def test_bulk_registration_is_all_or_nothing_and_names_the_bad_entry(client):
+    r = client.post("/staff/bulk", json={"staff": [person("dachang-thc"), person("dachang-qixing-vc")]},
+                    headers=BUREAU)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "staff[1].home_org_id"
+    assert client.get("/staff", headers=BUREAU).json()["total"] == 0
+    r = client.post("/staff/bulk", json={"staff": [person("dachang-thc", id_number="123")]}, headers=BUREAU)
+    assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "body.staff.0.id_number"
+
+
+def test_quota_report_of_a_township_of_38000(client):
+    # 38,000 people × 1‰ = 38 posts; senior cap 20% (township) = 7; intermediate 42% = 15;
+    # professional-technical ≥ 90% = 35, so at most 3 administrative or support posts.
+    register(client, *[person("dachang-thc", title="senior") for _ in range(7)],
+             *[person("dachang-thc", title="intermediate") for _ in range(5)],
+             *[person("dachang-thc", title="junior", qualification="administrative") for _ in range(3)])
+    report = client.get("/units/dachang-thc/quota", headers=DACHANG).json()
+    assert (report["quota"], report["filled"], report["vacant"]) == (38, 15, 23)
+    assert report["senior"] == {"count": 7, "limit": 7, "kind": "max", "ratio_bp": 1842, "limit_bp": 2000, "ok": True}
+    assert report["intermediate"]["limit"] == 15 and report["intermediate"]["count"] == 5
+    assert report["professional"]["limit"] == 35 and report["professional"]["count"] == 12
+    assert report["violations"] == []
+    assert client.get("/units/dachang-thc/quota", headers=LUOPING).status_code == 403
+    assert client.get("/units/dachang-thc/quota", headers=ANALYST).status_code == 200
+
+
+def test_a_posting_breaking_a_rule_is_refused_naming_it_unless_the_bureau_overrides(client):
+    register(client, *[person("dachang-thc", title="senior") for _ in range(7)])
+    eighth = person("dachang-thc", title="senior")
+    r = client.post("/staff", json=eighth, headers=BUREAU)
+    assert r.status_code == 409
+    assert r.json()["error"]["details"]["rules"] == ["senior_cap"]
+    assert "senior_cap" in r.json()["error"]["message"]
+    assert client.post("/staff", json=eighth | {"override_reason": "引进急需人才"}, headers=LEAD).status_code == 403
+    r = client.post("/staff", json=eighth | {"override_reason": "引进急需人才"}, headers=BUREAU)
+    assert r.status_code == 201, r.text
+    event = outbox_events(client, "QuotaViolationDetected")[0]["payload"]
+    assert event == {"org_id": "dachang-thc", "rule": "senior_cap", "detail": event["detail"], "overridden": True,
+                     "override_reason": "引进急需人才"}
+    report = client.get("/units/dachang-thc/quota", headers=BUREAU).json()
+    assert report["senior"]["ok"] is False and report["violations"][0]["rule"] == "senior_cap"
+    # A junior nurse does not worsen the broken senior rule, so she is admitted without an override.
+    assert client.post("/staff", json=person("dachang-thc", title="junior", qualification="nurse"),
+                       headers=BUREAU).status_code == 201
+
+
+def test_non_professional_posts_stop_at_ten_percent(client):
+    register(client, *[person("dachang-thc", title="junior", qualification="support") for _ in range(3)])
+    r = client.post("/staff", json=person("dachang-thc", title="junior", qualification="administrative"),
+                    headers=BUREAU)
+    assert r.status_code == 409 and r.json()["error"]["details"]["rules"] == ["professional_share"]
+
+
+def test_effective_dated_policy_changes_the_quota_and_reports_what_it_breaks(client):
+    register(client, *[person("luoping-thc", title="junior") for _ in range(3)])
+    assert client.get("/units/luoping-thc/quota", headers=BUREAU).json()["quota"] == 27
+    r = client.post("/units/luoping-thc/quota-policies", json={
+        "effective_from": "2024-06-01", "quota": 2, "reason": "编制核定 (每3年)"}, headers=BUREAU)
+    assert r.status_code == 201, r.text
+    assert client.get("/units/luoping-thc/quota?as_of=2024-05-31", headers=BUREAU).json()["quota"] == 27
+    assert client.get("/units/luoping-thc/quota", headers=BUREAU).json()["quota"] == 2
+    detected = outbox_events(client, "QuotaViolationDetected")[0]["payload"]
+    assert detected["rule"] == "quota_exceeded" and detected["overridden"] is False
+    dup = client.post("/units/luoping-thc/quota-policies", json={
+        "effective_from": "2024-06-01", "quota": 3, "reason": "x"}, headers=BUREAU)
+    assert dup.status_code == 409
+    assert client.post("/units/luoping-thc/quota-policies", json={
+        "effective_from": "2024-06-01", "quota": 3, "reason": "x"}, headers=LEAD).status_code == 403
+
+
+def test_transfer_moves_the_establishment_under_the_receiving_units_rules(client):
+    (doc,) = register(client, person("county-peoples-hospital", specialty="general_practice", title="junior"))
+    r = client.post(f"/staff/{doc['staff_id']}/transfer",
+                    json={"to_org_id": "luoping-thc", "effective_date": "2025-03-01"}, headers=BUREAU)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["home_org_id"] == "luoping-thc"
+    history = [(p["org_id"], p["status"], p["end_date"]) for p in body["postings"]]
+    assert history == [("county-peoples-hospital", "ended", "2025-02-28"), ("luoping-thc", "active", None)]
+    assert client.get("/units/luoping-thc/quota", headers=BUREAU).json()["filled"] == 1
