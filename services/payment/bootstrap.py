@@ -5,15 +5,17 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from platform_common.contracts import PAYMENT_TOPIC, REFERRAL_TOPIC, ReferralEvent
 from platform_common.org_directory import ORGANISATION_REGISTERED, REGISTRY_TOPIC, OrgDirectory
 from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app
-from platform_common.unit_of_work import SqlUnitOfWork
 
-from .adapters import tables
+from .adapters import handlers, tables
+from .api.routes import routers
+from .service_layer.unit_of_work import PaymentUnitOfWork
 from .settings import PaymentSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-TOPIC = "payment.events"
+TOPIC = PAYMENT_TOPIC
 
 
 def build_runtime(settings: PaymentSettings | None = None, background: bool = True) -> ServiceRuntime:
@@ -21,10 +23,15 @@ def build_runtime(settings: PaymentSettings | None = None, background: bool = Tr
     directory = OrgDirectory(tables.organisations)
     consumers = [
         ConsumerSpec("registry", [REGISTRY_TOPIC], {ORGANISATION_REGISTERED: directory.handler}),
+        ConsumerSpec("referral", [REFERRAL_TOPIC], {
+            ReferralEvent.COMPLETED.value: handlers.on_referral_completed,
+            ReferralEvent.OUT_OF_COUNTY_RECORDED.value: handlers.on_out_of_county_recorded,
+            ReferralEvent.INDICATORS_PUBLISHED.value: handlers.on_indicators_published,
+        }),
     ]
-    return ServiceRuntime(settings, tables.metadata, [TOPIC], SqlUnitOfWork, consumers, background)
+    return ServiceRuntime(settings, tables.metadata, [TOPIC], PaymentUnitOfWork, consumers, background)
 
 
 def create_app(settings: PaymentSettings | None = None, background: bool = True) -> FastAPI:
     runtime = build_runtime(settings, background)
-    return create_service_app(runtime, "Payment service (门诊医保基金打包付费)", [])
+    return create_service_app(runtime, "Payment service (门诊医保基金打包付费)", routers)

@@ -1,9 +1,15 @@
-"""Payment service settings (env prefix `PAYMENT_`); policy numbers with documented defaults."""
+"""Payment service settings (env prefix `PAYMENT_`); policy numbers with documented defaults.
+
+The policy defaults apply to a fund year that has no policy version of its own yet; the
+insurance office then versions them per fund year (see docs/payment.md).
+"""
 from __future__ import annotations
 
 from pydantic_settings import SettingsConfigDict
 
 from platform_common.settings import ServiceSettings
+
+from .domain.policy import FundPolicy, ScoreWeights
 
 
 class PaymentSettings(ServiceSettings):
@@ -11,3 +17,48 @@ class PaymentSettings(ServiceSettings):
 
     service_name: str = "payment"
     port: int = 8002
+
+    # -- policy defaults (DOMAIN.md §2, illustrative) ---------------------------------------
+    # (minimum performance score, share of surplus retained in bp), e.g. ≥ 90 keeps it all.
+    retention_bands: list[tuple[int, int]] = [(90, 10000), (80, 8000), (70, 6000), (60, 4000)]
+    overspend_tolerance_bp: int = 1000            # the band: overspend up to 10% of budget
+    fund_share_within_tolerance_bp: int = 5000    # the fund bears half of the overspend inside it
+    split_performance_pay_bp: int = 6000
+    split_talent_training_bp: int = 2000
+    split_specialty_building_bp: int = 2000
+    capitation_fen_per_resident_month: int = 1000  # 10 yuan per contracted resident per month
+    distribution_basis: str = "claims_amount"      # or enrolled_residents
+    score_fund_use_bp: int = 4000
+    score_county_domain_bp: int = 4000
+    score_acceptance_bp: int = 1000
+    score_chronic_downward_bp: int = 1000
+    score_county_domain_target_bp: int = 9000      # 县域内就诊率 ≥ 90%
+    score_chronic_downward_target_bp: int = 3000
+    score_overspend_penalty_points_per_pct: int = 5
+
+    # -- claims and uploads -----------------------------------------------------------------
+    claim_max_fen: int = 100_000_000               # one claim above 1,000,000 yuan is a typo
+    upload_max_rows: int = 2_000_000
+    upload_batch_rows: int = 5_000
+    upload_errors_listed: int = 1_000              # further bad rows are counted, not listed
+    page_size_default: int = 50
+    page_size_max: int = 200
+
+    def default_policy(self) -> FundPolicy:
+        return FundPolicy(
+            retention_bands=tuple(self.retention_bands),
+            overspend_tolerance_bp=self.overspend_tolerance_bp,
+            fund_share_within_tolerance_bp=self.fund_share_within_tolerance_bp,
+            split_bp={"performance_pay": self.split_performance_pay_bp,
+                      "talent_training": self.split_talent_training_bp,
+                      "specialty_building": self.split_specialty_building_bp},
+            capitation_fen_per_resident_month=self.capitation_fen_per_resident_month,
+            distribution_basis=self.distribution_basis,
+            score=ScoreWeights(
+                fund_use_bp=self.score_fund_use_bp, county_domain_bp=self.score_county_domain_bp,
+                acceptance_bp=self.score_acceptance_bp, chronic_downward_bp=self.score_chronic_downward_bp,
+                county_domain_target_bp=self.score_county_domain_target_bp,
+                chronic_downward_target_bp=self.score_chronic_downward_target_bp,
+                overspend_penalty_points_per_pct=self.score_overspend_penalty_points_per_pct,
+            ),
+        )

@@ -1,0 +1,100 @@
+"""Repositories: the SQL behind the use cases. Sums and groupings happen in the database."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from ..domain.ledger import JournalEntry, account_kind
+from . import tables as t
+
+
+def insert_ignore(session: Session, table: Table):  # noqa: ANN201
+    dialect = session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table).on_conflict_do_nothing()
+
+
+class Ledger:
+    """Writes journal entries (append-only) and answers balance questions."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def post(self, entry: JournalEntry, posted_by: str, now: datetime) -> str | None:
+        """Posts the entry; returns its id (None when it has no non-zero posting)."""
+        if entry.is_empty:
+            return None
+        entry_id = str(uuid.uuid4())
+        codes = sorted({p.account for p in entry.postings})
+        self.session.execute(insert_ignore(self.session, t.accounts), [
+            {"code": c, "kind": account_kind(c), "consortium_id": entry.consortium_id,
+             "org_id": c.split(":", 1)[1] if account_kind(c) == "unit" else None, "created_at": now}
+            for c in codes])
+        self.session.execute(insert(t.journal_entries).values(
+            entry_id=entry_id, consortium_id=entry.consortium_id, source_type=entry.source_type,
+            source_id=entry.source_id, description=entry.description, posted_by=posted_by, posted_at=now))
+        self.session.execute(insert(t.postings), [
+            {"entry_id": entry_id, "account_code": p.account, "amount_fen": p.amount_fen, "period": p.period,
+             "posted_at": now} for p in entry.postings])
+        return entry_id
+
+    def sum_for_accounts(self, account_code: str, months: list[str]) -> int:
+        p = t.postings
+        return self.session.execute(select(func.coalesce(func.sum(p.c.amount_fen), 0)).where(
+            p.c.account_code == account_code, p.c.period.in_(months))).scalar_one()
+
+
+class Claims:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def closed_months(self, consortium_id: str) -> set[str]:
+        s = t.settlements
+        rows = self.session.execute(select(s.c.first_month, s.c.last_month).where(s.c.consortium_id == consortium_id))
+        months: set[str] = set()
+        for first, last in rows:
+            year = int(first[:4])
+            months.update(f"{year:04d}-{m:02d}" for m in range(int(first[5:]), int(last[5:]) + 1))
+        return months
+
+    def existing(self, claim_nos: list[str]) -> dict[str, tuple]:
+        c = t.claims
+        rows = self.session.execute(select(c.c.claim_no, c.c.kind, c.c.org_id, c.c.amount_fen, c.c.service_date)
+                                    .where(c.c.claim_no.in_(claim_nos)))
+        return {r.claim_no: (r.kind, r.org_id, r.amount_fen, r.service_date) for r in rows}
+
+    def insert_many(self, rows: list[dict]) -> None:
+        if rows:
+            self.session.execute(insert(t.claims), rows)
+
+    def totals(self, consortium_id: str, first_month: str, last_month: str) -> dict[str, int]:
+        """Spending by claim kind over a month range: one SUM … GROUP BY on the covering index."""
+        c = t.claims
+        rows = self.session.execute(
+            select(c.c.kind, func.sum(c.c.amount_fen)).where(
+                c.c.consortium_id == consortium_id, c.c.period >= first_month, c.c.period <= last_month,
+            ).group_by(c.c.kind))
+        return {kind: int(total) for kind, total in rows}
+
+    def member_amounts(self, consortium_id: str, first_month: str, last_month: str) -> dict[str, int]:
+        c = t.claims
+        rows = self.session.execute(
+            select(c.c.org_id, func.sum(c.c.amount_fen)).where(
+                c.c.consortium_id == consortium_id, c.c.period >= first_month, c.c.period <= last_month,
+                c.c.kind == "member_outpatient",
+            ).group_by(c.c.org_id))
+        return {org: int(total) for org, total in rows}
+
+    def upload_lines(self, upload_id: str) -> list[tuple[str, str, str, str, int]]:
+        """(consortium, org, kind, month, amount) per group of an upload's claims, for its ledger entry."""
+        c = t.claims
+        rows = self.session.execute(
+            select(c.c.consortium_id, c.c.org_id, c.c.kind, c.c.period, func.sum(c.c.amount_fen))
+            .where(c.c.upload_id == upload_id)
+            .group_by(c.c.consortium_id, c.c.org_id, c.c.kind, c.c.period)
+            .order_by(c.c.consortium_id, c.c.org_id, c.c.kind, c.c.period))
+        return [tuple(r) for r in rows]

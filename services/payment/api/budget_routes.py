@@ -1,0 +1,63 @@
+"""Budgets, advances and fund-year policies (the insurance office manages; finance reads)."""
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Response
+
+from ..service_layer import budgets, policies
+from ..service_layer.access import READERS
+from platform_common.web import require_role
+from .deps import PrincipalDep, SettingsDep, UowDep
+from .schemas import AdjustmentCreate, BudgetCreate, PolicyCreate
+
+router = APIRouter(tags=["budgets"])
+
+
+@router.post("/budgets", status_code=201)
+def create_budget(body: BudgetCreate, uow: UowDep, principal: PrincipalDep) -> dict:
+    return budgets.create_budget(uow, principal, **body.model_dump())
+
+
+@router.get("/budgets")
+def list_budgets(uow: UowDep, principal: PrincipalDep, consortium_id: str | None = None,
+                 fund_year: int | None = None) -> list[dict]:
+    return budgets.list_budgets(uow, principal, consortium_id, fund_year)
+
+
+@router.get("/budgets/{budget_id}")
+def get_budget(budget_id: str, uow: UowDep, principal: PrincipalDep) -> dict:
+    return budgets.get_budget(uow, principal, budget_id)
+
+
+@router.post("/budgets/{budget_id}/adjustments", status_code=201)
+def adjust_budget(budget_id: str, body: AdjustmentCreate, uow: UowDep, principal: PrincipalDep) -> dict:
+    return budgets.adjust_budget(uow, principal, budget_id, **body.model_dump())
+
+
+@router.post("/budgets/{budget_id}/advances/{month}/pay", status_code=201)
+def pay_advance(budget_id: str, month: int, uow: UowDep, principal: PrincipalDep, response: Response) -> dict:
+    advance, created = budgets.pay_advance(uow, principal, budget_id, month)
+    if not created:
+        response.status_code = 200
+    return advance
+
+
+@router.post("/policies", status_code=201)
+def create_policy(body: PolicyCreate, uow: UowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
+    params = body.model_dump(exclude={"fund_year", "effective_from", "reason"}, exclude_none=True)
+    return policies.create_version(uow, principal, settings, fund_year=body.fund_year,
+                                   effective_from=body.effective_from, params=params, reason=body.reason)
+
+
+@router.get("/policies")
+def list_policies(fund_year: int, uow: UowDep, principal: PrincipalDep) -> list[dict]:
+    return policies.list_versions(uow, principal, fund_year)
+
+
+@router.get("/policies/effective")
+def effective_policy(on: date, uow: UowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
+    require_role(principal, *READERS)
+    version, policy = policies.effective(uow, settings, on)
+    return {"on": on, "version": version, "source": "settings defaults" if version == 0 else "policy version",
+            "policy": policy.to_dict()}

@@ -1,0 +1,87 @@
+"""Request bodies (pydantic v2). Money is StrictInt fen: a JSON 12.5 is refused, never rounded."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from ..domain.claims import ClaimKind
+
+Fen = Annotated[StrictInt, Field(ge=0, le=10**15)]
+Bp = Annotated[StrictInt, Field(ge=0, le=10_000)]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+PeriodCode = Annotated[str, Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$")]
+Reason = Annotated[str, Field(min_length=2, max_length=500)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BudgetCreate(Body):
+    consortium_id: Id
+    fund_year: Annotated[int, Field(ge=2000, le=2100)]
+    enrolled_population: Annotated[StrictInt, Field(ge=0, le=100_000_000)]
+    per_capita_fen: Fen
+    out_of_area_reserve_fen: Fen = 0
+    note: Annotated[str | None, Field(max_length=500)] = None
+
+
+class AdjustmentCreate(Body):
+    delta_fen: Annotated[StrictInt, Field(ge=-10**15, le=10**15)]
+    reason: Reason
+    expected_version: int | None = None
+
+
+class ScoreParams(Body):
+    fund_use_bp: Bp | None = None
+    county_domain_bp: Bp | None = None
+    acceptance_bp: Bp | None = None
+    chronic_downward_bp: Bp | None = None
+    county_domain_target_bp: Bp | None = None
+    chronic_downward_target_bp: Bp | None = None
+    overspend_penalty_points_per_pct: Annotated[StrictInt, Field(ge=0, le=100)] | None = None
+
+
+class PolicyCreate(Body):
+    """Fields left out keep the defaults of the settings."""
+
+    fund_year: Annotated[int, Field(ge=2000, le=2100)]
+    effective_from: date
+    reason: Reason
+    retention_bands: list[tuple[Annotated[int, Field(ge=0, le=100)], Bp]] | None = None
+    overspend_tolerance_bp: Bp | None = None
+    fund_share_within_tolerance_bp: Bp | None = None
+    split_bp: dict[str, Bp] | None = None
+    capitation_fen_per_resident_month: Fen | None = None
+    distribution_basis: str | None = None
+    score: ScoreParams | None = None
+
+
+class ClaimCreate(Body):
+    claim_no: Id
+    kind: ClaimKind
+    org_id: Id
+    amount_fen: Annotated[StrictInt, Field(gt=0)]
+    service_date: date
+
+
+class EnrolmentSet(Body):
+    effective_month: Month
+    enrolled: Annotated[StrictInt, Field(ge=0, le=10_000_000)]
+
+
+class CapitationRun(Body):
+    consortium_id: Id
+    period: Month
+
+
+class SettlementCreate(Body):
+    consortium_id: Id
+    period: PeriodCode
+    # 考核结果 given by the insurance office; without it the score is computed from the indicators.
+    performance_score: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = None
+    score_reason: Annotated[str | None, Field(max_length=500)] = None

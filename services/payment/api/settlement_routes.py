@@ -1,0 +1,91 @@
+"""Performance, settlement, statements, distributions, ledger and reconciliation."""
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, File, Form, Response, UploadFile
+
+from ..service_layer import reconciliation, settlement, statements
+from ..service_layer.performance import indicators_for
+from ..service_layer.access import require_consortium_reader
+from .deps import PageDep, PrincipalDep, SettingsDep, UowDep
+from .schemas import SettlementCreate
+
+router = APIRouter(tags=["settlement"])
+
+
+@router.get("/indicators")
+def get_indicators(consortium_id: str, period: str, uow: UowDep, principal: PrincipalDep) -> dict:
+    require_consortium_reader(principal, consortium_id)
+    row = indicators_for(uow, consortium_id, period)
+    return {"consortium_id": consortium_id, "period": period, "indicators": row["payload"] if row else None,
+            "received_at": row["occurred_at"] if row else None}
+
+
+@router.get("/performance")
+def preview_performance(consortium_id: str, period: str, uow: UowDep, principal: PrincipalDep,
+                        settings: SettingsDep) -> dict:
+    return settlement.preview(uow, principal, settings, consortium_id, period)
+
+
+@router.post("/settlements", status_code=201)
+def close_settlement(body: SettlementCreate, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
+                     response: Response) -> dict:
+    settlement_id, created = settlement.close_period(
+        uow, principal, settings, consortium_id=body.consortium_id, period_code=body.period,
+        assessed_score=body.performance_score, score_reason=body.score_reason)
+    if not created:
+        response.status_code = 200
+    return statements.statement(uow, principal, settlement_id)
+
+
+@router.get("/settlements")
+def list_settlements(consortium_id: str, uow: UowDep, principal: PrincipalDep) -> list[dict]:
+    return statements.list_settlements(uow, principal, consortium_id)
+
+
+@router.get("/settlements/{settlement_id}")
+def get_statement(settlement_id: str, uow: UowDep, principal: PrincipalDep) -> dict:
+    return statements.statement(uow, principal, settlement_id)
+
+
+@router.get("/settlements/{settlement_id}/statement.csv")
+def download_statement(settlement_id: str, uow: UowDep, principal: PrincipalDep) -> Response:
+    view = statements.statement(uow, principal, settlement_id)
+    name = f"settlement-{view['consortium_id']}-{view['period']}.csv"
+    return Response(statements.statement_csv(view), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/distributions")
+def list_distributions(uow: UowDep, principal: PrincipalDep, consortium_id: str | None = None,
+                       org_id: str | None = None, period: str | None = None) -> list[dict]:
+    return statements.list_distributions(uow, principal, consortium_id, org_id, period)
+
+
+@router.get("/ledger/balances")
+def ledger_balances(consortium_id: str, uow: UowDep, principal: PrincipalDep, as_of: date | None = None) -> dict:
+    return statements.balances(uow, principal, consortium_id, as_of)
+
+
+@router.get("/ledger/accounts/{account}/postings")
+def ledger_postings(account: str, uow: UowDep, principal: PrincipalDep, page: PageDep) -> dict:
+    return statements.postings(uow, principal, account, page.limit, page.offset)
+
+
+@router.post("/reconciliations", status_code=201)
+def reconcile(uow: UowDep, principal: PrincipalDep, settings: SettingsDep, consortium_id: str = Form(...),
+              period: str = Form(...), file: UploadFile = File(...)) -> dict:
+    return reconciliation.reconcile(uow, principal, settings, consortium_id=consortium_id, period_code=period,
+                                    raw=file.file, filename=file.filename)
+
+
+@router.get("/reconciliations/{recon_id}")
+def get_reconciliation(recon_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
+    return reconciliation.report(uow, principal, recon_id, settings.page_size_default)
+
+
+@router.get("/reconciliations/{recon_id}/items")
+def reconciliation_items(recon_id: str, category: str, uow: UowDep, principal: PrincipalDep,
+                         page: PageDep) -> dict:
+    return reconciliation.items(uow, principal, recon_id, category, page.limit, page.offset)

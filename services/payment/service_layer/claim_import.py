@@ -1,0 +1,183 @@
+"""Bulk claims from a CSV file: streamed, batched, idempotent, bad rows reported and skipped.
+
+The file is read line by line (csv over a text wrapper of the spooled upload), validated in
+plain Python (no model object per row) and inserted in batches with one executemany each.
+Claims already recorded under the same number with the same data are counted as duplicates;
+with different data they are reported as bad rows. Ledger postings are aggregated per unit,
+kind and month in SQL: one journal entry per consortium per upload, traceable by upload id.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date
+from typing import BinaryIO
+
+from sqlalchemy import insert
+
+from platform_common.auth import Principal, Role
+from platform_common.errors import InvalidInput, PayloadTooLarge
+from platform_common.events import utcnow
+
+from ..adapters import tables as t
+from ..domain.claims import CSV_COLUMNS, ClaimKind, RowError, parse_claim_row
+from ..domain.ledger import claims_entry
+from ..domain.periods import book_month
+from ..settings import PaymentSettings
+from .access import require_claim_writer
+from .unit_of_work import PaymentUnitOfWork
+
+PAYMENT_CLAIMS_IMPORTED = "ClaimsImported"
+
+
+class ByteCounter(io.RawIOBase):
+    """Passes bytes through and stops the read once the upload cap is passed."""
+
+    def __init__(self, raw: BinaryIO, limit: int) -> None:
+        self.raw, self.limit, self.count = raw, limit, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001
+        data = self.raw.read(len(buffer))
+        self.count += len(data)
+        if self.count > self.limit:
+            raise PayloadTooLarge(f"the file exceeds {self.limit} bytes", field="file", limit_bytes=self.limit)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _reader(raw: BinaryIO, limit_bytes: int):  # noqa: ANN202
+    text = io.TextIOWrapper(io.BufferedReader(ByteCounter(raw, limit_bytes), 1 << 20), encoding="utf-8-sig",
+                            newline="")
+    reader = csv.reader(text)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise InvalidInput("the file is empty", field="file") from None
+    except (UnicodeDecodeError, csv.Error):
+        raise InvalidInput("the file is not UTF-8 CSV text", field="file") from None
+    return reader, header
+
+
+def open_csv(raw: BinaryIO, limit_bytes: int, expected: tuple[str, ...]):  # noqa: ANN201
+    """A csv reader past a header that must be exactly `expected`."""
+    reader, header = _reader(raw, limit_bytes)
+    if tuple(header) != expected:
+        raise InvalidInput(f"the header must be {','.join(expected)}", field="file", found=header)
+    return reader
+
+
+def open_csv_any(raw: BinaryIO, limit_bytes: int, required: tuple[str, ...]):  # noqa: ANN201
+    """A csv reader and the column index of each header name; `required` columns must be there."""
+    reader, header = _reader(raw, limit_bytes)
+    missing = [c for c in required if c not in header]
+    if missing or len(set(header)) != len(header):
+        raise InvalidInput(f"the header needs the columns {','.join(required)} once each", field="file",
+                           found=header)
+    return reader, {name: i for i, name in enumerate(header)}
+
+
+def member_units(uow: PaymentUnitOfWork, principal: Principal) -> dict[str, str]:
+    consortium = principal.consortium_id if principal.role is Role.FINANCE_OFFICER else None
+    return {o.org_id: o.consortium_id for o in uow.directory.all(uow.session, consortium)
+            if o.consortium_id and (o.is_county_hospital or o.is_primary_unit)}
+
+
+def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSettings, raw: BinaryIO,
+                  filename: str | None) -> dict:
+    require_claim_writer(principal, principal.consortium_id or "")
+    units = member_units(uow, principal)
+    reader = open_csv(raw, settings.max_upload_bytes, CSV_COLUMNS)
+    upload_id, now, today = str(uuid.uuid4()), utcnow(), date.today()
+    closed = {c: uow.claims.closed_months(c) for c in set(units.values())}
+    errors: list[dict] = []
+    counts = {"rows": 0, "inserted": 0, "duplicates": 0, "rejected": 0, "amount_fen": 0}
+    batch: dict[str, dict] = {}
+
+    def reject(line: int, field: str, reason: str, claim_no: str | None = None) -> None:
+        counts["rejected"] += 1
+        if len(errors) < settings.upload_errors_listed:
+            errors.append({"line": line, "claim_no": claim_no, "field": field, "reason": reason})
+
+    def flush() -> None:
+        existing = uow.claims.existing(list(batch))
+        fresh = []
+        for claim_no, row in batch.items():
+            if claim_no not in existing:
+                fresh.append(row)
+            elif existing[claim_no] == (row["kind"], row["org_id"], row["amount_fen"], row["service_date"]):
+                counts["duplicates"] += 1
+            else:
+                reject(row.pop("_line"), "claim_no", "already recorded with different data", claim_no)
+        for row in fresh:
+            row.pop("_line")
+            counts["amount_fen"] += row["amount_fen"]
+        uow.claims.insert_many(fresh)
+        counts["inserted"] += len(fresh)
+        batch.clear()
+
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not values or values == [""]:
+                continue
+            counts["rows"] += 1
+            if counts["rows"] > settings.upload_max_rows:
+                raise InvalidInput(f"the file has more than {settings.upload_max_rows} rows; split it",
+                                   field="file", max_rows=settings.upload_max_rows)
+            try:
+                claim = parse_claim_row(values, units, today, settings.claim_max_fen)
+            except RowError as e:
+                reject(line, e.field, e.reason, values[0].strip() if values else None)
+                continue
+            if claim.claim_no in batch:
+                if _same(batch[claim.claim_no], claim):
+                    counts["duplicates"] += 1
+                else:
+                    reject(line, "claim_no", "appears twice in the file with different data", claim.claim_no)
+                continue
+            consortium_id = units[claim.org_id]
+            month, late = book_month(claim.service_date, closed[consortium_id])
+            batch[claim.claim_no] = {
+                "claim_no": claim.claim_no, "kind": claim.kind.value, "org_id": claim.org_id,
+                "consortium_id": consortium_id, "amount_fen": claim.amount_fen, "service_date": claim.service_date,
+                "period": month, "late": late, "source": "upload", "upload_id": upload_id,
+                "recorded_by": principal.username, "recorded_at": now, "_line": line}
+            if len(batch) >= settings.upload_batch_rows:
+                flush()
+        flush()
+    except (csv.Error, UnicodeDecodeError) as e:
+        raise InvalidInput(f"unreadable CSV near line {reader.line_num}: {e}", field="file") from None
+
+    _post_upload(uow, upload_id, principal.username, now)
+    summary = {"upload_id": upload_id, "filename": filename, **counts, "errors": errors,
+               "errors_truncated": counts["rejected"] > len(errors)}
+    uow.session.execute(insert(t.uploads).values(
+        upload_id=upload_id, purpose="claims", filename=filename, uploaded_by=principal.username,
+        uploader_org_id=principal.org_id, uploaded_at=now, rows=counts["rows"], inserted=counts["inserted"],
+        duplicates=counts["duplicates"], rejected=counts["rejected"], amount_fen=counts["amount_fen"],
+        errors=errors))
+    if counts["inserted"]:
+        # One summary event per upload rather than one ClaimRecorded per row (see docs/payment.md).
+        uow.record("payment.events", PAYMENT_CLAIMS_IMPORTED, "claim_upload", upload_id, {
+            "upload_id": upload_id, "inserted": counts["inserted"], "amount_fen": counts["amount_fen"],
+            "consortium_ids": sorted({c for c, *_ in uow.claims.upload_lines(upload_id)})})
+    uow.commit()
+    return summary
+
+
+def _same(row: dict, claim) -> bool:  # noqa: ANN001
+    return (row["kind"], row["org_id"], row["amount_fen"], row["service_date"]) == (
+        claim.kind.value, claim.org_id, claim.amount_fen, claim.service_date)
+
+
+def _post_upload(uow: PaymentUnitOfWork, upload_id: str, posted_by: str, now) -> None:  # noqa: ANN001
+    by_consortium: dict[str, list] = {}
+    for consortium_id, org_id, kind, month, amount in uow.claims.upload_lines(upload_id):
+        by_consortium.setdefault(consortium_id, []).append((org_id, ClaimKind(kind), month, int(amount)))
+    for consortium_id, lines in by_consortium.items():
+        uow.ledger.post(claims_entry(consortium_id, "claim_upload", f"{upload_id}:{consortium_id}", lines),
+                        posted_by, now)

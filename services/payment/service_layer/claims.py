@@ -1,0 +1,128 @@
+"""Recording claims one at a time (API, referral events) and reading them back."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from platform_common.auth import Principal
+from platform_common.contracts import PAYMENT_TOPIC, PaymentEvent
+from platform_common.errors import Conflict, InvalidInput, NotFound
+from platform_common.events import utcnow
+
+from ..adapters import tables as t
+from ..domain.claims import ClaimInput, ClaimKind, RowError, parse_claim_no
+from ..domain.ledger import claims_entry
+from ..domain.periods import book_month
+from .access import require_claim_writer, scope
+from .unit_of_work import PaymentUnitOfWork
+
+SORT_KEYS = {"service_date": t.claims.c.service_date, "amount_fen": t.claims.c.amount_fen,
+             "claim_no": t.claims.c.claim_no, "recorded_at": t.claims.c.recorded_at}
+
+
+def member_consortium(uow: PaymentUnitOfWork, org_id: str) -> str:
+    org = uow.directory.get(uow.session, org_id)
+    if org is None or org.consortium_id is None or not (org.is_county_hospital or org.is_primary_unit):
+        raise InvalidInput("not a member unit of a consortium", field="org_id")
+    return org.consortium_id
+
+
+def record_claim(uow: PaymentUnitOfWork, principal: Principal, claim: ClaimInput) -> tuple[dict, bool]:
+    consortium_id = member_consortium(uow, claim.org_id)
+    require_claim_writer(principal, consortium_id)
+    if claim.service_date > date.today():
+        raise InvalidInput("service_date lies in the future", field="service_date")
+    result = store_claim(uow, claim, consortium_id, "api", principal.username)
+    uow.commit()
+    return result
+
+
+def store_claim(uow: PaymentUnitOfWork, claim: ClaimInput, consortium_id: str, source: str,
+                recorded_by: str) -> tuple[dict, bool]:
+    """Idempotent by claim number: the same claim again returns the stored one (False);
+    a different claim under a known number is refused (409)."""
+    existing = uow.claims.existing([claim.claim_no])
+    if claim.claim_no in existing:
+        stored = get_row(uow, claim.claim_no)
+        if existing[claim.claim_no] != (claim.kind.value, claim.org_id, claim.amount_fen, claim.service_date):
+            raise Conflict("this claim number is already recorded with different data", field="claim_no",
+                           stored=_view(stored))
+        return _view(stored), False
+    month, late = book_month(claim.service_date, uow.claims.closed_months(consortium_id))
+    row = {"claim_no": claim.claim_no, "kind": claim.kind.value, "org_id": claim.org_id,
+           "consortium_id": consortium_id, "amount_fen": claim.amount_fen, "service_date": claim.service_date,
+           "period": month, "late": late, "source": source, "upload_id": None, "recorded_by": recorded_by,
+           "recorded_at": utcnow()}
+    uow.claims.insert_many([row])
+    uow.ledger.post(claims_entry(consortium_id, "claim", claim.claim_no,
+                                 [(claim.org_id, claim.kind, month, claim.amount_fen)]), recorded_by, row["recorded_at"])
+    uow.record(PAYMENT_TOPIC, PaymentEvent.CLAIM_RECORDED, "claim", claim.claim_no, {
+        "claim_no": claim.claim_no, "kind": claim.kind.value, "org_id": claim.org_id,
+        "consortium_id": consortium_id, "amount_fen": claim.amount_fen,
+        "service_date": claim.service_date.isoformat(), "period": month, "late": late}, org_id=claim.org_id)
+    return _view(row), True
+
+
+def get_claim(uow: PaymentUnitOfWork, principal: Principal, claim_no: str) -> dict:
+    consortium_id, org_id = scope(principal)
+    row = get_row(uow, claim_no)
+    if row is None or (consortium_id and row["consortium_id"] != consortium_id) or (org_id and row["org_id"] != org_id):
+        raise NotFound("no such claim", claim_no=claim_no)  # 404, not 403: no probing of others' numbers
+    return _view(row)
+
+
+def get_row(uow: PaymentUnitOfWork, claim_no: str) -> dict | None:
+    row = uow.session.execute(select(t.claims).where(t.claims.c.claim_no == claim_no)).first()
+    return dict(row._mapping) if row else None
+
+
+def list_claims(uow: PaymentUnitOfWork, principal: Principal, *, consortium_id: str | None, org_id: str | None,
+                period: str | None, kind: ClaimKind | None, late: bool | None, sort: str, limit: int,
+                offset: int) -> dict:
+    own_consortium, own_org = scope(principal)
+    consortium_id, org_id = own_consortium or consortium_id, own_org or org_id
+    c = t.claims
+    where = []
+    if consortium_id:
+        where.append(c.c.consortium_id == consortium_id)
+    if org_id:
+        where.append(c.c.org_id == org_id)
+    if period:
+        where.append(c.c.period == period)
+    if kind:
+        where.append(c.c.kind == kind.value)
+    if late is not None:
+        where.append(c.c.late == late)
+    descending = sort.startswith("-")
+    column = SORT_KEYS.get(sort.lstrip("-"))
+    if column is None:
+        raise InvalidInput(f"sort by one of {', '.join(SORT_KEYS)} (prefix - for descending)", field="sort")
+    total, amount = uow.session.execute(select(func.count(), func.coalesce(func.sum(c.c.amount_fen), 0))
+                                        .select_from(c).where(*where)).one()
+    rows = uow.session.execute(select(c).where(*where).order_by(column.desc() if descending else column,
+                                                               c.c.claim_no).limit(limit).offset(offset))
+    return {"total": total, "amount_fen": amount, "limit": limit, "offset": offset,
+            "items": [_view(dict(r._mapping)) for r in rows]}
+
+
+def claim_from_referral(uow: PaymentUnitOfWork, claim_no: str, kind: ClaimKind, org_id: str | None,
+                        consortium_id: str | None, amount_fen: int, service_date: str | None) -> None:
+    """A claim announced by the referral service; a duplicate event changes nothing."""
+    if amount_fen <= 0:
+        return
+    if not org_id or not consortium_id or not service_date:
+        raise ValueError(f"referral event for {claim_no} lacks org, consortium or service date")
+    try:
+        claim = ClaimInput(parse_claim_no(claim_no), kind, org_id, int(amount_fen), date.fromisoformat(service_date))
+    except RowError as e:
+        raise ValueError(f"referral event for {claim_no}: {e.field} {e.reason}") from e
+    if claim.claim_no in uow.claims.existing([claim.claim_no]):
+        return
+    store_claim(uow, claim, consortium_id, "referral_event", "referral-service")
+
+
+def _view(row: dict) -> dict:
+    keys = ("claim_no", "kind", "org_id", "consortium_id", "amount_fen", "service_date", "period", "late",
+            "source", "upload_id", "recorded_by", "recorded_at")
+    return {k: row[k] for k in keys}

@@ -1,0 +1,103 @@
+"""Reading settlements: the statement (JSON and CSV), distributions, ledger balances."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from platform_common.auth import Principal
+from platform_common.errors import NotFound
+
+from ..adapters import tables as t
+from .access import require_consortium_reader, scope
+from .settlement import require_settlement
+from .unit_of_work import PaymentUnitOfWork
+
+
+def statement(uow: PaymentUnitOfWork, principal: Principal, settlement_id: str) -> dict:
+    row = require_settlement(uow, settlement_id)
+    require_consortium_reader(principal, row["consortium_id"])
+    d = t.distributions
+    dist = uow.session.execute(select(d).where(d.c.settlement_id == settlement_id).order_by(d.c.org_id, d.c.purpose))
+    entries = uow.session.execute(select(t.journal_entries.c.entry_id, t.journal_entries.c.source_type).where(
+        t.journal_entries.c.source_type.in_(("settlement", "distribution")),
+        t.journal_entries.c.source_id == settlement_id))
+    return row | {
+        "distributions": [{"org_id": r.org_id, "purpose": r.purpose, "basis": r.basis, "weight": r.weight,
+                           "amount_fen": r.amount_fen} for r in dist],
+        "journal_entries": {source: entry_id for entry_id, source in entries},
+    }
+
+
+def statement_csv(view: dict) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["item", "value"])
+    for key in ("settlement_id", "consortium_id", "period", "budget_fen", "claims_fen", "capitation_fen",
+                "actual_fen", "advanced_fen", "balance_fen", "performance_score", "score_source",
+                "retention_ratio_bp", "retained_fen", "returned_to_fund_fen", "tolerance_fen", "fund_share_fen",
+                "consortium_share_fen", "policy_version", "closed_by", "closed_at"):
+        w.writerow([key, view[key]])
+    for kind, amount in sorted(view["by_kind"].items()):
+        w.writerow([f"claims_fen.{kind}", amount])
+    for purpose, amount in view["split"].items():
+        w.writerow([f"retained_fen.{purpose}", amount])
+    w.writerow([])
+    w.writerow(["org_id", "purpose", "basis", "weight", "amount_fen"])
+    for r in view["distributions"]:
+        w.writerow([r["org_id"], r["purpose"], r["basis"], r["weight"], r["amount_fen"]])
+    return out.getvalue()
+
+
+def list_settlements(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str) -> list[dict]:
+    require_consortium_reader(principal, consortium_id)
+    s = t.settlements
+    rows = uow.session.execute(select(s.c.settlement_id, s.c.period, s.c.budget_fen, s.c.actual_fen,
+                                      s.c.balance_fen, s.c.performance_score, s.c.retained_fen, s.c.closed_at)
+                               .where(s.c.consortium_id == consortium_id).order_by(s.c.first_month, s.c.period))
+    return [dict(r._mapping) for r in rows]
+
+
+def list_distributions(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str | None,
+                       org_id: str | None, period: str | None) -> list[dict]:
+    own_consortium, own_org = scope(principal)
+    d = t.distributions
+    query = select(d).order_by(d.c.period, d.c.org_id, d.c.purpose)
+    for column, value in ((d.c.consortium_id, own_consortium or consortium_id), (d.c.org_id, own_org or org_id),
+                          (d.c.period, period)):
+        if value:
+            query = query.where(column == value)
+    return [dict(r._mapping) for r in uow.session.execute(query)]
+
+
+def balances(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str, as_of: date | None) -> dict:
+    """Balance of every account of the consortium at the end of `as_of` (UTC), by SQL SUM."""
+    require_consortium_reader(principal, consortium_id)
+    a, p = t.accounts, t.postings
+    joined = p.c.account_code == a.c.code
+    if as_of:
+        joined = joined & (p.c.posted_at < datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=timezone.utc))
+    query = (select(a.c.code, a.c.kind, a.c.org_id, func.coalesce(func.sum(p.c.amount_fen), 0))
+             .select_from(a.outerjoin(p, joined)).where(a.c.consortium_id == consortium_id)
+             .group_by(a.c.code, a.c.kind, a.c.org_id).order_by(a.c.code))
+    items = [{"account": code, "kind": kind, "org_id": org, "balance_fen": int(bal)}
+             for code, kind, org, bal in uow.session.execute(query)]
+    return {"consortium_id": consortium_id, "as_of": as_of, "accounts": items,
+            "total_fen": sum(i["balance_fen"] for i in items)}
+
+
+def postings(uow: PaymentUnitOfWork, principal: Principal, account: str, limit: int, offset: int) -> dict:
+    a = uow.session.execute(select(t.accounts).where(t.accounts.c.code == account)).first()
+    if a is None:
+        raise NotFound("no such account", account=account)
+    require_consortium_reader(principal, a.consortium_id)
+    p, j = t.postings, t.journal_entries
+    total = uow.session.execute(select(func.count()).where(p.c.account_code == account)).scalar_one()
+    rows = uow.session.execute(
+        select(p.c.posting_id, p.c.entry_id, p.c.amount_fen, p.c.period, p.c.posted_at, j.c.source_type,
+               j.c.source_id, j.c.description).join(j, j.c.entry_id == p.c.entry_id)
+        .where(p.c.account_code == account).order_by(p.c.posting_id).limit(limit).offset(offset))
+    return {"account": account, "total": total, "limit": limit, "offset": offset,
+            "items": [dict(r._mapping) for r in rows]}
