@@ -28,6 +28,7 @@ from .adapters import tables
 from .policies import all_policies
 from .proxy import forward, new_client
 from .ratelimit import LoginThrottle
+from .registry_routes import registry_router
 from .settings import GatewaySettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -104,10 +105,7 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True)
     def me(principal: CurrentPrincipal) -> dict:
         return principal.claims()
 
-    @app.get("/organisations", tags=["registry"])
-    def organisations(principal: CurrentPrincipal) -> list[dict]:
-        with runtime.uow() as uow:
-            return [registry._as_payload(o) for o in registry.directory.all(uow.session)]
+    app.include_router(registry_router(runtime))
 
     @app.get("/health", tags=["ops"])
     async def health(request: Request) -> JSONResponse:

@@ -30,7 +30,7 @@ def register_organisation(uow: SqlUnitOfWork, org: dict) -> bool:
         "consortium_id": org.get("consortium_id"), "parent_org_id": parent,
         "service_population": org.get("service_population"),
     }
-    if existing is not None and _as_payload(existing) == payload:
+    if existing is not None and as_payload(existing) == payload:
         return False
     directory.upsert(uow.session, payload)
     uow.record(REGISTRY_TOPIC, RegistryEvent.ORGANISATION_REGISTERED, "organisation", org["org_id"], payload,
@@ -38,7 +38,7 @@ def register_organisation(uow: SqlUnitOfWork, org: dict) -> bool:
     return True
 
 
-def _as_payload(org) -> dict:  # noqa: ANN001
+def as_payload(org) -> dict:  # noqa: ANN001
     return {"org_id": org.org_id, "name": org.name, "kind": org.kind.value, "consortium_id": org.consortium_id,
             "parent_org_id": org.parent_org_id, "service_population": org.service_population}
 

@@ -18,7 +18,9 @@ def gateway(tmp_path):
     # Nothing listens on port 9: forwarding must fail fast and clearly.
     settings = GatewaySettings(database_url=url, referral_url="http://127.0.0.1:9", payment_url="http://127.0.0.1:9",
                                staffing_url="http://127.0.0.1:9", login_max_failures=3)
-    with TestClient(create_app(settings, background=False)) as client:
+    app = create_app(settings, background=False)
+    with TestClient(app) as client:
+        client.runtime = app.state.runtime
         yield client
 
 
@@ -102,3 +104,51 @@ def test_an_oversized_json_body_gets_413(gateway):
     r = gateway.post("/referral/referrals/upward", content=b"x" * (2 * 1024 * 1024), headers=headers)
     assert r.status_code == 413
     assert r.json()["error"]["code"] == "payload_too_large"
+
+
+def _bearer(org, role):
+    return {"Authorization": f"Bearer {token_for(org, role)}"}
+
+
+def test_the_health_bureau_registers_a_township_and_its_announcement_is_queued(gateway):
+    body = {"name": "福田镇中心卫生院", "kind": "township_centre", "consortium_id": "wushan",
+            "parent_org_id": "county-peoples-hospital", "service_population": 24000}
+    r = gateway.put("/organisations/futian-thc", json=body, headers=_bearer("health-bureau", Role.HR_OFFICER))
+    assert r.status_code == 201
+    again = gateway.put("/organisations/futian-thc", json=body, headers=_bearer("health-bureau", Role.HR_OFFICER))
+    assert again.status_code == 200
+    listed = gateway.get("/organisations", headers=_bearer("dachang-thc", Role.REFERRAL_CLERK)).json()
+    assert any(o["org_id"] == "futian-thc" and o["service_population"] == 24000 for o in listed)
+    from tests.support.service_app import outbox_events
+    announced = [e for e in outbox_events(gateway, "OrganisationRegistered") if e["aggregate_id"] == "futian-thc"]
+    assert len(announced) == 1  # the unchanged second PUT announced nothing
+
+
+def test_only_the_bureau_hr_office_may_change_the_registry(gateway):
+    body = {"name": "x", "kind": "township_centre", "parent_org_id": "county-peoples-hospital"}
+    assert gateway.put("/organisations/x-thc", json=body,
+                       headers=_bearer("county-peoples-hospital", Role.HR_OFFICER)).status_code == 403
+    assert gateway.put("/organisations/x-thc", json=body,
+                       headers=_bearer("health-bureau", Role.BUREAU_ANALYST)).status_code == 403
+
+
+def test_a_primary_unit_without_its_parent_is_refused_with_the_field_named(gateway):
+    r = gateway.put("/organisations/orphan-thc", json={"name": "x", "kind": "township_centre"},
+                    headers=_bearer("health-bureau", Role.HR_OFFICER))
+    assert r.status_code == 422 and r.json()["error"]["field"] == "parent_org_id"
+    r = gateway.put("/organisations/Bad Id", json={"name": "x", "kind": "county_hospital"},
+                    headers=_bearer("health-bureau", Role.HR_OFFICER))
+    assert r.status_code == 422
+
+
+def test_the_bureau_creates_an_account_that_can_log_in(gateway):
+    hr = _bearer("health-bureau", Role.HR_OFFICER)
+    user = {"username": "guandu.manager", "password": "a-long-password-1", "org_id": "guandu-thc",
+            "role": "unit_manager", "display_name": "官渡镇卫生院院长"}
+    r = gateway.post("/users", json=user, headers=hr)
+    assert r.status_code == 201 and "password" not in r.json()
+    assert gateway.post("/users", json=user, headers=hr).status_code == 409
+    assert login(gateway, "guandu.manager", "a-long-password-1").json()["org_id"] == "guandu-thc"
+    weak = user | {"username": "weak.user", "password": "short"}
+    r = gateway.post("/users", json=weak, headers=hr)
+    assert r.status_code == 422 and any(f["field"] == "body.password" for f in r.json()["error"]["fields"])
