@@ -75,17 +75,22 @@ def check_version(row: ReferralRow, expected: int | None) -> None:
                        current_status=row.status, current_version=row.version)
 
 
+def ensure_can(row: ReferralRow, action: Action, principal: Principal, expected_version: int | None) -> Status:
+    """409 (stale version, illegal step) or 403 (wrong side) before any input is looked at."""
+    check_version(row, expected_version)
+    new, party = next_status(Direction(row.direction), Status(row.status), action)
+    side = row.to_org_id if party is Party.RECEIVER else row.from_org_id
+    if principal.org_id != side:
+        raise Forbidden(f"only the {party.value} of the referral may {action.value} it")
+    return new
+
+
 def transition(uow: ReferralUnitOfWork, row: ReferralRow, action: Action, principal: Principal, now: datetime, *,
                reason: str | None = None, response_minutes: int | None = None,
                expected_version: int | None = None) -> Status:
     """Move the referral through the state machine, checking the actor's side, and audit it."""
-    check_version(row, expected_version)
     current = Status(row.status)
-    new, party = next_status(Direction(row.direction), current, action)
-    acting_as_receiver = principal.org_id == row.to_org_id
-    acting_as_sender = principal.org_id == row.from_org_id
-    if (party is Party.RECEIVER and not acting_as_receiver) or (party is Party.SENDER and not acting_as_sender):
-        raise Forbidden(f"only the {party.value} of the referral may {action.value} it")
+    new = ensure_can(row, action, principal, expected_version)
     row.status, row.updated_at = new.value, now
     row.transitions.append(TransitionRow(
         action=action.value, from_status=current.value, to_status=new.value, actor=principal.username,

@@ -15,8 +15,8 @@ from ..domain.lifecycle import Action, Direction, Status
 from ..domain.rules import (Urgency, check_follow_up_schedule, follow_up_on_time, follow_up_overdue,
                             needs_receiving_capability)
 from ..settings import ReferralSettings
-from .common import (PRIMARY_KINDS, audit_creation, iso, load_visible, local_date, member_org, patient_fields,
-                     publish, require_clerk, transition, utc)
+from .common import (PRIMARY_KINDS, audit_creation, ensure_can, iso, load_visible, local_date, member_org,
+                     patient_fields, publish, require_clerk, transition, utc)
 from .unit_of_work import ReferralUnitOfWork
 
 
@@ -97,6 +97,7 @@ def record_follow_up(uow: ReferralUnitOfWork, settings: ReferralSettings, princi
     follow_up = next((f for f in row.follow_ups if f.follow_up_id == follow_up_id), None)
     if follow_up is None:
         raise NotFound(f"follow-up {follow_up_id} not found on referral {referral_id}")
+    ensure_can(row, Action.FOLLOW_UP, principal, version)
     if follow_up.done_on is not None:
         raise Conflict("this follow-up is already recorded", current_status=row.status,
                        done_on=follow_up.done_on.isoformat())

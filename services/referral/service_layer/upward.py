@@ -15,8 +15,8 @@ from ..domain.lifecycle import Action, Direction, Status
 from ..domain.rules import (EmergencyCategory, RejectReason, ResponseWindows, Urgency, check_urgency,
                             response_deadline, response_minutes)
 from ..settings import ReferralSettings
-from .common import (PRIMARY_KINDS, audit_creation, iso, load_visible, local_date, member_org, patient_fields,
-                     publish, require_clerk, transition, utc)
+from .common import (PRIMARY_KINDS, audit_creation, ensure_can, iso, load_visible, local_date, member_org,
+                     patient_fields, publish, require_clerk, transition, utc)
 from .unit_of_work import ReferralUnitOfWork
 
 
@@ -67,6 +67,7 @@ def accept(uow: ReferralUnitOfWork, principal: Principal, now: datetime, referra
     row = load_visible(uow, principal, referral_id)
     if row.direction == Direction.DOWNWARD.value:
         return _accept_downward(uow, principal, now, row, note, version)
+    ensure_can(row, Action.ACCEPT, principal, version)
     if appointment_at is None and not bed_no:
         raise InvalidInput("accepting an upward referral gives an appointment time or a bed", field="appointment_at")
     if appointment_at is not None and utc(appointment_at) < utc(row.created_at):
@@ -102,8 +103,9 @@ def reject(uow: ReferralUnitOfWork, principal: Principal, now: datetime, referra
            reason_code: str, reason: str, version: int | None) -> ReferralRow:
     require_clerk(principal)
     row = load_visible(uow, principal, referral_id)
+    ensure_can(row, Action.REJECT, principal, version)
     code = RejectReason(reason_code)
-    minutes = response_minutes(utc(row.routed_at), now) if row.routed_at else None
+    minutes = response_minutes(utc(row.routed_at), now)
     transition(uow, row, Action.REJECT, principal, now, reason=f"{code.value}: {reason}",
                response_minutes=minutes, expected_version=version)
     row.responded_at, row.decision_code, row.decision_text = now, code.value, reason
@@ -116,12 +118,12 @@ def redirect(uow: ReferralUnitOfWork, principal: Principal, now: datetime, refer
              *, to_org_id: str, reason: str, version: int | None) -> ReferralRow:
     require_clerk(principal)
     row = load_visible(uow, principal, referral_id)
+    ensure_can(row, Action.REDIRECT, principal, version)
     previous = row.to_org_id
     if to_org_id == previous:
         raise InvalidInput("redirect to a different hospital", field="to_org_id")
-    if row.direction == Direction.UPWARD.value:
-        member_org(uow, to_org_id, "to_org_id", (OrgKind.COUNTY_HOSPITAL,), row.consortium_id)
-    minutes = response_minutes(utc(row.routed_at), now) if row.routed_at else None
+    member_org(uow, to_org_id, "to_org_id", (OrgKind.COUNTY_HOSPITAL,), row.consortium_id)
+    minutes = response_minutes(utc(row.routed_at), now)
     transition(uow, row, Action.REDIRECT, principal, now, reason=f"to {to_org_id}: {reason}",
                response_minutes=minutes, expected_version=version)
     # The new hospital gets its own full response window; the old one loses access.
@@ -148,6 +150,7 @@ def arrive(uow: ReferralUnitOfWork, principal: Principal, now: datetime, referra
            arrived_at: datetime | None, version: int | None) -> ReferralRow:
     require_clerk(principal)
     row = load_visible(uow, principal, referral_id)
+    ensure_can(row, Action.ARRIVE, principal, version)
     at = utc(arrived_at) if arrived_at else now
     if at > now:
         raise InvalidInput("arrival cannot be in the future", field="arrived_at")
@@ -168,6 +171,7 @@ def complete(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Pri
     if row.direction != Direction.UPWARD.value:
         raise Conflict("a downward referral completes when its last follow-up is recorded",
                        current_status=row.status)
+    ensure_can(row, Action.COMPLETE, principal, version)
     final_code = normalise_icd10(icd10) if icd10 else row.icd10
     served = service_date or local_date(now, settings)
     if served > local_date(now, settings):
