@@ -1,6 +1,8 @@
 """Kafka event handlers of the staffing service: `def on_x(uow, envelope)`."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from platform_common.events import EventEnvelope
 
 from .tables import DemandSignal
@@ -19,7 +21,7 @@ def on_referral_submitted(uow, envelope: EventEnvelope) -> None:  # noqa: ANN001
     if uow.session.get(DemandSignal, envelope.event_id) is not None:
         return
     referral_id = str(p.get("referral_id") or envelope.aggregate_id)
-    if uow.session.query(DemandSignal).filter_by(referral_id=referral_id).first() is not None:
+    if uow.session.scalars(select(DemandSignal).where(DemandSignal.referral_id == referral_id)).first():
         return
     uow.session.add(DemandSignal(event_id=envelope.event_id, referral_id=referral_id,
                                  from_org_id=p["from_org_id"], specialty=p["specialty"],
