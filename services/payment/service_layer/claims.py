@@ -1,7 +1,7 @@
 """Recording claims one at a time (API, referral events) and reading them back."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
@@ -47,7 +47,8 @@ def store_claim(uow: PaymentUnitOfWork, claim: ClaimInput, consortium_id: str, s
         stored = get_row(uow, claim.claim_no)
         if existing[claim.claim_no] != (claim.kind.value, claim.org_id, claim.amount_fen, claim.service_date):
             raise Conflict("this claim number is already recorded with different data", field="claim_no",
-                           stored=_view(stored))
+                           stored={k: str(v) if isinstance(v, (date, datetime)) else v
+                                   for k, v in _view(stored).items()})
         return _view(stored), False
     month, late = book_month(claim.service_date, uow.claims.closed_months(consortium_id))
     row = {"claim_no": claim.claim_no, "kind": claim.kind.value, "org_id": claim.org_id,

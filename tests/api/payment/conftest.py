@@ -42,3 +42,37 @@ def claim(client, claim_no, amount, org="dachang-thc", kind="member_outpatient",
 
 
 __all__ = ["INSURANCE", "FINANCE", "DACHANG", "LUOPING", "CLERK", "Role", "auth_header"]
+
+
+def deliver(client, event_type: str, payload: dict, occurred_at=None, event_id=None):
+    """Hand one referral event to the service's real consumer (inbox included), without a broker."""
+    from platform_common.events import EventEnvelope, utcnow
+
+    envelope = EventEnvelope(type=event_type, producer="referral", correlation_id="test", aggregate_type="referral",
+                             aggregate_id=str(payload.get("referral_id") or payload.get("period")),
+                             payload=payload, occurred_at=occurred_at or utcnow(),
+                             **({"event_id": event_id} if event_id else {}))
+    consumer = next(c for c in client.runtime.consumers if c.name == "payment-referral")
+    return consumer.apply(envelope, consumer.handlers[event_type])
+
+
+def upload(client, text: str, headers=None, name="claims.csv"):
+    return client.post("/claims/uploads", headers=headers or FINANCE,
+                       files={"file": (name, text.encode("utf-8"), "text/csv")})
+
+
+def settle(client, period, score=None, reason="年度考核", consortium="wushan"):
+    body = {"consortium_id": consortium, "period": period}
+    if score is not None:
+        body |= {"performance_score": score, "score_reason": reason}
+    return client.post("/settlements", headers=INSURANCE, json=body)
+
+
+def ledger_sums_to_zero(client) -> None:
+    from sqlalchemy import text
+
+    with client.runtime.engine.connect() as conn:
+        assert conn.execute(text("SELECT COALESCE(SUM(amount_fen), 0) FROM postings")).scalar() == 0
+        unbalanced = conn.execute(text(
+            "SELECT entry_id FROM postings GROUP BY entry_id HAVING SUM(amount_fen) != 0")).all()
+        assert unbalanced == []

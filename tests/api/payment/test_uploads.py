@@ -1,0 +1,80 @@
+from tests.api.payment.conftest import FINANCE, INSURANCE, ledger_sums_to_zero, settle, create_budget, upload
+from tests.support.service_app import outbox_events
+
+HEADER = "claim_no,kind,org_id,amount_fen,service_date\n"
+GOOD = ("U-1,member_outpatient,dachang-thc,1000,2026-03-01\n"
+        "U-2,member_outpatient,luoping-thc,2000,2026-03-02\n"
+        "U-3,out_of_area,dachang-thc,3000,2026-04-01\n")
+
+
+def test_good_rows_are_kept_and_each_bad_row_is_reported_with_line_and_reason(client):
+    text = HEADER + GOOD + (
+        "U-4,member_outpatient,dachang-thc,12.5,2026-03-01\n"
+        "U-5,dentistry,dachang-thc,100,2026-03-01\n"
+        "U-6,member_outpatient,health-bureau,100,2026-03-01\n"
+        "U-1,member_outpatient,dachang-thc,9999,2026-03-01\n"
+        "\n"
+        "U-7,member_outpatient,dachang-thc,100\n")
+    r = upload(client, text)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert (body["rows"], body["inserted"], body["rejected"], body["amount_fen"]) == (8, 3, 5, 6000)
+    assert [(e["line"], e["field"]) for e in body["errors"]] == [
+        (5, "amount_fen"), (6, "kind"), (7, "org_id"), (8, "claim_no"), (10, "row")]
+    assert all(e["reason"] for e in body["errors"])
+    claims = client.get("/claims", headers=FINANCE, params={"sort": "claim_no"}).json()
+    assert [c["claim_no"] for c in claims["items"]] == ["U-1", "U-2", "U-3"]
+    ledger_sums_to_zero(client)
+    [event] = outbox_events(client, "ClaimsImported")
+    assert event["payload"]["inserted"] == 3
+
+
+def test_uploading_the_same_file_again_changes_nothing(client):
+    upload(client, HEADER + GOOD)
+    again = upload(client, HEADER + GOOD).json()
+    assert (again["inserted"], again["duplicates"], again["rejected"]) == (0, 3, 0)
+    balances = client.get("/ledger/balances", headers=FINANCE, params={"consortium_id": "wushan"}).json()
+    assert {a["account"]: a["balance_fen"] for a in balances["accounts"]}["unit:dachang-thc"] == 1000
+
+
+def test_an_upload_posts_one_traceable_entry_per_unit_kind_and_month(client):
+    upload_id = upload(client, HEADER + GOOD).json()["upload_id"]
+    postings = client.get("/ledger/accounts/consortium:wushan/postings", headers=FINANCE).json()["items"]
+    assert sorted((p["period"], p["amount_fen"]) for p in postings) == [
+        ("2026-03", -2000), ("2026-03", -1000), ("2026-04", -3000)]
+    assert {p["source_id"] for p in postings} == {f"{upload_id}:wushan"}
+    assert client.get("/claims", headers=FINANCE, params={"period": "2026-04"}).json()["items"][0][
+        "upload_id"] == upload_id
+
+
+def test_bad_files_are_refused_whole_with_a_clear_status(make_client):
+    with make_client(upload_max_rows=2, max_upload_bytes=400) as client:
+        r = upload(client, "claim_no;amount\n1;2\n")
+        assert r.status_code == 422 and r.json()["error"]["field"] == "file"
+        assert upload(client, "").status_code == 422
+        r = upload(client, HEADER + GOOD)
+        assert r.status_code == 422 and r.json()["error"]["details"]["max_rows"] == 2
+        assert client.get("/claims", headers=FINANCE).json()["total"] == 0
+        big = HEADER + "".join(f"Z-{i},member_outpatient,dachang-thc,1,2026-03-01\n" for i in range(2))
+        r = upload(client, big + "#" * 500)
+        assert r.status_code == 413
+    with make_client() as client:
+        not_utf8 = HEADER.encode() + "U-9,member_outpatient,dachang-thc,1,2026-03-01,大昌\n".encode("gbk")
+        r = client.post("/claims/uploads", headers=FINANCE, files={"file": ("gbk.csv", not_utf8, "text/csv")})
+        assert r.status_code == 422 and r.json()["error"]["field"] == "file"
+
+
+def test_a_claim_for_a_settled_month_goes_to_the_next_open_month_flagged(client):
+    create_budget(client)
+    assert settle(client, "2026-03", score="90").status_code == 201
+    body = upload(client, HEADER + GOOD).json()
+    assert body["inserted"] == 3
+    late = client.get("/claims", headers=INSURANCE, params={"late": True, "sort": "claim_no"}).json()["items"]
+    assert [(c["claim_no"], c["service_date"], c["period"]) for c in late] == [
+        ("U-1", "2026-03-01", "2026-04"), ("U-2", "2026-03-02", "2026-04")]
+
+
+def test_the_insurance_office_may_upload_for_any_consortium_and_units_may_not(client):
+    from tests.api.payment.conftest import DACHANG
+    assert upload(client, HEADER + GOOD, headers=INSURANCE).status_code == 201
+    assert upload(client, HEADER + GOOD, headers=DACHANG).status_code == 403
