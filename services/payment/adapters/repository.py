@@ -13,9 +13,13 @@ from ..domain.ledger import JournalEntry, account_kind
 from . import tables as t
 
 
+def dialect_insert(session: Session, table: Table):  # noqa: ANN201
+    """The database's own INSERT, which knows ON CONFLICT (SQLite and PostgreSQL)."""
+    return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
+
+
 def insert_ignore(session: Session, table: Table):  # noqa: ANN201
-    dialect = session.get_bind().dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table).on_conflict_do_nothing()
+    return dialect_insert(session, table).on_conflict_do_nothing()
 
 
 class Ledger:

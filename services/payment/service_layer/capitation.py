@@ -9,7 +9,7 @@ from platform_common.errors import Conflict, InvalidInput
 from platform_common.events import utcnow
 
 from ..adapters import tables as t
-from ..adapters.repository import insert_ignore
+from ..adapters.repository import dialect_insert
 from ..domain.ledger import capitation_entry
 from ..domain.periods import Period
 from ..settings import PaymentSettings
@@ -29,7 +29,7 @@ def set_enrolment(uow: PaymentUnitOfWork, principal: Principal, org_id: str, eff
         raise Conflict("the month is settled", field="effective_month", state="closed")
     values = {"org_id": org_id, "effective_month": effective_month, "consortium_id": org.consortium_id,
               "enrolled": enrolled, "recorded_by": principal.username, "recorded_at": utcnow()}
-    stmt = insert_ignore(uow.session, t.enrolments).values(**values)
+    stmt = dialect_insert(uow.session, t.enrolments).values(**values)
     stmt = stmt.on_conflict_do_update(index_elements=["org_id", "effective_month"],
                                       set_={k: v for k, v in values.items() if k not in ("org_id", "effective_month")})
     uow.session.execute(stmt)

@@ -1,0 +1,47 @@
+from tests.api.payment.conftest import DACHANG, FINANCE, INSURANCE, claim
+
+
+def reconcile(client, text, period="2026-03", headers=INSURANCE):
+    return client.post("/reconciliations", headers=headers, data={"consortium_id": "wushan", "period": period},
+                       files={"file": ("医保局.csv", text.encode(), "text/csv")})
+
+
+def test_the_report_lists_matches_missing_claims_and_mismatches_with_totals(client):
+    claim(client, "R-1", 1_000, day="2026-03-01")
+    claim(client, "R-2", 2_000, day="2026-03-02")
+    claim(client, "R-3", 3_000, day="2026-03-03")
+    claim(client, "R-9", 9_000, day="2026-04-01")     # another period: not part of the comparison
+    office_file = ("claim_no,amount_fen,note\n"
+                   "R-1,1000,ok\n"
+                   "R-2,2500,ok\n"
+                   "R-4,4000,ok\n"
+                   "R-4,4000,dup\n"
+                   "R-5,abc,bad\n")
+    r = reconcile(client, office_file)
+    assert r.status_code == 201, r.text
+    report = r.json()
+    assert report["totals"] == {
+        "matched": {"count": 1, "file_amount_fen": 1_000, "platform_amount_fen": 1_000},
+        "amount_mismatch": {"count": 1, "file_amount_fen": 2_500, "platform_amount_fen": 2_000},
+        "missing_on_platform": {"count": 1, "file_amount_fen": 4_000, "platform_amount_fen": 0},
+        "missing_in_file": {"count": 1, "file_amount_fen": 0, "platform_amount_fen": 3_000},
+    }
+    assert [(e["line"], e["field"]) for e in report["errors"]] == [(5, "claim_no"), (6, "amount_fen")]
+    assert [i["claim_no"] for i in report["items"]["missing_in_file"]] == ["R-3"]
+    assert report["items"]["amount_mismatch"][0] | {"line": 0} == {
+        "claim_no": "R-2", "file_amount_fen": 2_500, "platform_amount_fen": 2_000, "line": 0,
+        "org_id": "dachang-thc", "late": False}
+    page = client.get(f"/reconciliations/{report['recon_id']}/items", headers=FINANCE,
+                      params={"category": "missing_on_platform"}).json()
+    assert (page["total"], page["items"][0]["claim_no"]) == (1, "R-4")
+    assert client.get(f"/reconciliations/{report['recon_id']}/items", headers=FINANCE,
+                      params={"category": "everything"}).status_code == 422
+
+
+def test_only_the_insurance_office_reconciles_and_needs_the_two_columns(client):
+    assert reconcile(client, "claim_no,amount_fen\n", headers=FINANCE).status_code == 403
+    r = reconcile(client, "claim,amount\nR-1,1\n")
+    assert r.status_code == 422 and r.json()["error"]["field"] == "file"
+    assert reconcile(client, "claim_no,amount_fen\n", period="2026-14").json()["error"]["field"] == "period"
+    recon = reconcile(client, "claim_no,amount_fen\n").json()
+    assert client.get(f"/reconciliations/{recon['recon_id']}", headers=DACHANG).status_code == 403
