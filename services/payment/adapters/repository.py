@@ -75,6 +75,36 @@ class Claims:
         if rows:
             self.session.execute(insert(t.claims), rows)
 
+    # -- bulk path: driver-level executemany, values already in the database's own form --------
+    BULK_COLUMNS = ("claim_no", "kind", "org_id", "consortium_id", "amount_fen", "service_date", "period", "late",
+                    "source", "upload_id", "recorded_by", "recorded_at")
+
+    def to_db(self, column: str, value):  # noqa: ANN001, ANN201
+        """A value as the driver receives it (SQLite stores dates as text): convert once, reuse per row."""
+        dialect = self.session.get_bind().dialect
+        processor = t.claims.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+        return processor(value) if processor else value
+
+    def _placeholders(self, n: int) -> str:
+        mark = "?" if self.session.get_bind().dialect.paramstyle == "qmark" else "%s"
+        return ", ".join([mark] * n)
+
+    def insert_rows(self, rows: list[tuple]) -> None:
+        """Rows in BULK_COLUMNS order, converted with `to_db`: one executemany, no per-row objects."""
+        if rows:
+            sql = (f"INSERT INTO claims ({', '.join(self.BULK_COLUMNS)}) "
+                   f"VALUES ({self._placeholders(len(self.BULK_COLUMNS))})")
+            self.session.connection().exec_driver_sql(sql, rows)
+
+    def existing_raw(self, claim_nos: list[str]) -> dict[str, tuple]:
+        """(kind, org_id, amount_fen, service_date in database form) of the numbers already recorded."""
+        if not claim_nos:
+            return {}
+        sql = (f"SELECT claim_no, kind, org_id, amount_fen, service_date FROM claims "
+               f"WHERE claim_no IN ({self._placeholders(len(claim_nos))})")
+        rows = self.session.connection().exec_driver_sql(sql, tuple(claim_nos))
+        return {r[0]: tuple(r[1:]) for r in rows}
+
     def totals(self, consortium_id: str, first_month: str, last_month: str) -> dict[str, int]:
         """Spending by claim kind over a month range: one SUM … GROUP BY on the covering index."""
         c = t.claims
@@ -92,13 +122,3 @@ class Claims:
                 c.c.kind == "member_outpatient",
             ).group_by(c.c.org_id))
         return {org: int(total) for org, total in rows}
-
-    def upload_lines(self, upload_id: str) -> list[tuple[str, str, str, str, int]]:
-        """(consortium, org, kind, month, amount) per group of an upload's claims, for its ledger entry."""
-        c = t.claims
-        rows = self.session.execute(
-            select(c.c.consortium_id, c.c.org_id, c.c.kind, c.c.period, func.sum(c.c.amount_fen))
-            .where(c.c.upload_id == upload_id)
-            .group_by(c.c.consortium_id, c.c.org_id, c.c.kind, c.c.period)
-            .order_by(c.c.consortium_id, c.c.org_id, c.c.kind, c.c.period))
-        return [tuple(r) for r in rows]

@@ -4,14 +4,16 @@ The file is read line by line (csv over a text wrapper of the spooled upload), v
 plain Python (no model object per row) and inserted in batches with one executemany each.
 Claims already recorded under the same number with the same data are counted as duplicates;
 with different data they are reported as bad rows. Ledger postings are aggregated per unit,
-kind and month in SQL: one journal entry per consortium per upload, traceable by upload id.
+kind and month: one journal entry per consortium per upload, traceable by the upload id that
+every claim of the upload carries.
 """
 from __future__ import annotations
 
 import csv
 import io
 import uuid
-from datetime import date
+from collections import defaultdict
+from datetime import date, datetime
 from typing import BinaryIO
 
 from sqlalchemy import insert
@@ -21,7 +23,7 @@ from platform_common.errors import InvalidInput, PayloadTooLarge
 from platform_common.events import utcnow
 
 from ..adapters import tables as t
-from ..domain.claims import CSV_COLUMNS, ClaimKind, RowError, parse_claim_row
+from ..domain.claims import CSV_COLUMNS, ClaimKind, ClaimRowParser, RowError
 from ..domain.ledger import claims_entry
 from ..domain.periods import book_month
 from ..settings import PaymentSettings
@@ -91,11 +93,20 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
     require_claim_writer(principal, principal.consortium_id or "")
     units = member_units(uow, principal)
     reader = open_csv(raw, settings.max_upload_bytes, CSV_COLUMNS)
-    upload_id, now, today = str(uuid.uuid4()), utcnow(), date.today()
+    upload_id, now = str(uuid.uuid4()), utcnow()
+    parser = ClaimRowParser(units, date.today(), settings.claim_max_fen)
     closed = {c: uow.claims.closed_months(c) for c in set(units.values())}
+    to_db = uow.claims.to_db
+    constant = ("upload", upload_id, principal.username, to_db("recorded_at", now))
+    late_flag = {flag: to_db("late", flag) for flag in (False, True)}
+    booked: dict[tuple[str, date], tuple] = {}  # (consortium, day) -> (day in db form, month, late in db form)
     errors: list[dict] = []
     counts = {"rows": 0, "inserted": 0, "duplicates": 0, "rejected": 0, "amount_fen": 0}
-    batch: dict[str, dict] = {}
+    batch: dict[str, tuple] = {}  # claim_no -> row in Claims.BULK_COLUMNS order
+    # Ledger lines of the upload, (consortium, org, kind, month) -> fen, summed as the batches go in:
+    # re-reading a million fresh claims to sum them would cost an index the import cannot afford.
+    ledger_lines: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    lines: dict[str, int] = {}
 
     def reject(line: int, field: str, reason: str, claim_no: str | None = None) -> None:
         counts["rejected"] += 1
@@ -103,25 +114,24 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
             errors.append({"line": line, "claim_no": claim_no, "field": field, "reason": reason})
 
     def flush() -> None:
-        existing = uow.claims.existing(list(batch))
+        existing = uow.claims.existing_raw(list(batch))
         fresh = []
         for claim_no, row in batch.items():
             if claim_no not in existing:
                 fresh.append(row)
-            elif existing[claim_no] == (row["kind"], row["org_id"], row["amount_fen"], row["service_date"]):
+            elif existing[claim_no] == (row[1], row[2], row[4], row[5]):
                 counts["duplicates"] += 1
             else:
-                reject(row.pop("_line"), "claim_no", "already recorded with different data", claim_no)
-        for row in fresh:
-            row.pop("_line")
-            counts["amount_fen"] += row["amount_fen"]
-        uow.claims.insert_many(fresh)
+                reject(lines[claim_no], "claim_no", "already recorded with different data", claim_no)
+        uow.claims.insert_rows(fresh)
         counts["inserted"] += len(fresh)
+        for row in fresh:
+            ledger_lines[(row[3], row[2], row[1], row[6])] += row[4]
         batch.clear()
+        lines.clear()
 
     try:
         for values in reader:
-            line = reader.line_num
             if not values or values == [""]:
                 continue
             counts["rows"] += 1
@@ -129,30 +139,35 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
                 raise InvalidInput(f"the file has more than {settings.upload_max_rows} rows; split it",
                                    field="file", max_rows=settings.upload_max_rows)
             try:
-                claim = parse_claim_row(values, units, today, settings.claim_max_fen)
+                claim = parser.parse(values)
             except RowError as e:
-                reject(line, e.field, e.reason, values[0].strip() if values else None)
-                continue
-            if claim.claim_no in batch:
-                if _same(batch[claim.claim_no], claim):
-                    counts["duplicates"] += 1
-                else:
-                    reject(line, "claim_no", "appears twice in the file with different data", claim.claim_no)
+                reject(reader.line_num, e.field, e.reason, values[0].strip() if values else None)
                 continue
             consortium_id = units[claim.org_id]
-            month, late = book_month(claim.service_date, closed[consortium_id])
-            batch[claim.claim_no] = {
-                "claim_no": claim.claim_no, "kind": claim.kind.value, "org_id": claim.org_id,
-                "consortium_id": consortium_id, "amount_fen": claim.amount_fen, "service_date": claim.service_date,
-                "period": month, "late": late, "source": "upload", "upload_id": upload_id,
-                "recorded_by": principal.username, "recorded_at": now, "_line": line}
+            key = (consortium_id, claim.service_date)
+            if key not in booked:
+                month, late = book_month(claim.service_date, closed[consortium_id])
+                booked[key] = (to_db("service_date", claim.service_date), month, late_flag[late])
+            day, month, late = booked[key]
+            row = (claim.claim_no, claim.kind.value, claim.org_id, consortium_id, claim.amount_fen, day, month,
+                   late, *constant)
+            if claim.claim_no in batch:
+                if batch[claim.claim_no][1:6] == row[1:6]:
+                    counts["duplicates"] += 1
+                else:
+                    reject(reader.line_num, "claim_no", "appears twice in the file with different data",
+                           claim.claim_no)
+                continue
+            batch[claim.claim_no] = row
+            lines[claim.claim_no] = reader.line_num
             if len(batch) >= settings.upload_batch_rows:
                 flush()
         flush()
     except (csv.Error, UnicodeDecodeError) as e:
         raise InvalidInput(f"unreadable CSV near line {reader.line_num}: {e}", field="file") from None
 
-    _post_upload(uow, upload_id, principal.username, now)
+    counts["amount_fen"] = sum(ledger_lines.values())
+    consortium_ids = _post_upload(uow, upload_id, principal.username, now, ledger_lines)
     summary = {"upload_id": upload_id, "filename": filename, **counts, "errors": errors,
                "errors_truncated": counts["rejected"] > len(errors)}
     uow.session.execute(insert(t.uploads).values(
@@ -164,20 +179,18 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
         # One summary event per upload rather than one ClaimRecorded per row (see docs/payment.md).
         uow.record("payment.events", PAYMENT_CLAIMS_IMPORTED, "claim_upload", upload_id, {
             "upload_id": upload_id, "inserted": counts["inserted"], "amount_fen": counts["amount_fen"],
-            "consortium_ids": sorted({c for c, *_ in uow.claims.upload_lines(upload_id)})})
+            "consortium_ids": consortium_ids})
     uow.commit()
     return summary
 
 
-def _same(row: dict, claim) -> bool:  # noqa: ANN001
-    return (row["kind"], row["org_id"], row["amount_fen"], row["service_date"]) == (
-        claim.kind.value, claim.org_id, claim.amount_fen, claim.service_date)
-
-
-def _post_upload(uow: PaymentUnitOfWork, upload_id: str, posted_by: str, now) -> None:  # noqa: ANN001
-    by_consortium: dict[str, list] = {}
-    for consortium_id, org_id, kind, month, amount in uow.claims.upload_lines(upload_id):
-        by_consortium.setdefault(consortium_id, []).append((org_id, ClaimKind(kind), month, int(amount)))
+def _post_upload(uow: PaymentUnitOfWork, upload_id: str, posted_by: str, now: datetime,
+                 ledger_lines: dict[tuple[str, str, str, str], int]) -> list[str]:
+    """One journal entry per consortium for the upload, one posting pair per unit, kind and month."""
+    by_consortium: dict[str, list] = defaultdict(list)
+    for (consortium_id, org_id, kind, month), amount in sorted(ledger_lines.items()):
+        by_consortium[consortium_id].append((org_id, ClaimKind(kind), month, amount))
     for consortium_id, lines in by_consortium.items():
         uow.ledger.post(claims_entry(consortium_id, "claim_upload", f"{upload_id}:{consortium_id}", lines),
                         posted_by, now)
+    return sorted(by_consortium)
