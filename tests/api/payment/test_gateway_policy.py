@@ -1,0 +1,21 @@
+"""Every route the service serves is listed for the gateway, and no listed route is missing."""
+from gateway.policies.payment import RULES
+from gateway.policy import RoutePolicy
+from platform_common.auth import Role
+
+
+def test_the_gateway_rules_match_the_service_routes(client):
+    served = {(method.upper(), path) for path, item in client.app.openapi()["paths"].items()
+              if path != "/health" for method in item}
+    listed = {(r.method, r.path) for r in RULES}
+    assert served == listed
+
+
+def test_role_matrix_at_the_gateway():
+    policy = RoutePolicy(RULES)
+    _, settle = policy.find("POST", "/settlements")
+    assert settle.roles == {Role.INSURANCE_OFFICER}
+    _, own = policy.find("GET", "/distributions")
+    assert Role.UNIT_MANAGER in own.roles and Role.REFERRAL_CLERK not in own.roles
+    assert all(Role.REFERRAL_CLERK not in r.roles for r in RULES)
+    assert policy.find("GET", "/ledger/accounts/unit:dachang-thc/postings")[1] is not None
