@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration migrate replay-outbox clean
+.PHONY: run test test-unit test-integration bench soak simulate migrate replay-outbox clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,18 @@ test-unit: $(STAMP)
 
 test-integration: $(STAMP)
 	$(PY) -m pytest -m integration
+
+# Benchmarks (issue: measured speed through the whole system); writes bench/results.json and bench/README.md.
+bench: $(STAMP)
+	$(PY) -m bench
+
+# The larger fault-injection run (kill -9 of every process, broker loss and replay), with its figures.
+soak: $(STAMP)
+	$(PY) -m pytest -m soak -p no:cacheprovider
+
+# A seeded county year driven through the gateway of a running stack (make run in another terminal).
+simulate: $(STAMP)
+	$(PY) -m devstack simulate $(if $(SCALE),--scale $(SCALE)) $(if $(SEED),--seed $(SEED))
 
 migrate: $(STAMP)
 	$(PY) -m devstack migrate
