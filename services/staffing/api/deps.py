@@ -4,29 +4,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Query
 
-from platform_common.auth import Principal
-from platform_common.runtime import ServiceRuntime
+from platform_common.deps import CallerDep as Caller
+from platform_common.deps import RuntimeDep as Runtime
 
 from ..adapters.tables import Posting, SecondmentRequest, Staff
 from . import schemas
 
-_bearer = HTTPBearer(auto_error=False)
-
-
-def _runtime(request: Request) -> ServiceRuntime:
-    return request.app.state.runtime
-
-
-def _principal(request: Request,
-               creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-    return request.app.state.runtime.current_principal(creds)
-
-
-Runtime = Annotated[ServiceRuntime, Depends(_runtime)]
-Caller = Annotated[Principal, Depends(_principal)]
+__all__ = ["Caller", "Runtime", "Limit", "Offset"]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0)]
 
