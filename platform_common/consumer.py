@@ -170,6 +170,8 @@ class IdempotentConsumer:
             handler(uow, envelope)
             uow.commit()
         self.processed += 1
+        log.info("event applied", extra=log_fields(consumer=self.name, event_type=envelope.type,
+                                                    event_id=envelope.event_id, producer=envelope.producer))
         return True
 
     def _dead_letter(self, message, error: str) -> None:  # noqa: ANN001

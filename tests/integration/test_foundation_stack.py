@@ -44,3 +44,28 @@ def test_the_request_id_comes_back_from_a_proxied_call(stack):
     with stack.client("bureau.analyst") as c:
         r = c.get("/me", headers={"X-Request-ID": "abc-123"})
     assert r.headers["x-request-id"] == "abc-123"
+
+
+def test_the_request_id_travels_into_the_event_and_the_consumers_logs(stack):
+    """X-Request-ID → the outbox envelope → Kafka → staffing's and payment's consumers, in their JSON logs."""
+    import json
+
+    from tests.integration.test_referral_e2e import PATIENT
+
+    request_id = "trace-upward-0001"
+    body = {"patient": PATIENT, "icd10": "I10", "diagnosis": "高血压", "reason": "血压控制不佳",
+            "urgency": "routine", "to_org_id": "county-peoples-hospital", "specialty": "cardiology"}
+    with stack.client("luoping.referral") as town:
+        r = town.post("/referral/referrals/upward", json=body, headers={"X-Request-ID": request_id})
+    assert r.status_code == 201, r.text
+    assert r.headers["x-request-id"] == request_id
+
+    def applied_in(service: str) -> list[dict]:
+        lines = (stack.log_dir / f"{service}.log").read_text(encoding="utf-8").splitlines()
+        entries = [json.loads(x) for x in lines if x.startswith("{")]
+        return [e for e in entries if e.get("correlation_id") == request_id and e["msg"] == "event applied"]
+
+    staffing = stack.wait_until(lambda: applied_in("staffing"), 30)
+    assert staffing[0]["event_type"] == "ReferralSubmitted" and staffing[0]["producer"] == "referral"
+    # No patient name or national ID anywhere in what the consumer logged.
+    assert PATIENT["national_id"] not in json.dumps(staffing) and PATIENT["name"] not in json.dumps(staffing)
