@@ -149,9 +149,9 @@ indicators = Table(
     Column("period", String(7), primary_key=True),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("event_id", String(64), nullable=False),
-    Column("county_domain_visit_rate_bp", Integer, nullable=False),
-    Column("acceptance_rate_bp", Integer, nullable=False),
-    Column("chronic_downward_share_bp", Integer, nullable=False),
+    Column("county_domain_visit_rate_bp", Integer, nullable=True),  # None: nothing to divide
+    Column("acceptance_rate_bp", Integer, nullable=True),  # None: nothing to divide
+    Column("chronic_downward_share_bp", Integer, nullable=True),  # None: nothing to divide
     Column("payload", JSON, nullable=False),
 )
 

@@ -7,6 +7,9 @@ score = Σ weight × component, each component on 0..100, quantized to 0.01 ROUN
 - referral acceptance rate: the rate itself in percent.
 - chronic downward share (两慢病下转占比): share / target × 100, capped at 100.
 The referral numbers come from `ReferralIndicatorsPublished` for the same consortium and period.
+An indicator the referral service could not compute (nothing to divide: no answers, no chronic
+patients) is left out, and the weights of the others are scaled up to 100% — a period without
+chronic patients neither costs nor earns points.
 """
 from __future__ import annotations
 
@@ -22,15 +25,15 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class Indicators:
-    county_domain_visit_rate_bp: int
-    acceptance_rate_bp: int
-    chronic_downward_share_bp: int
+    county_domain_visit_rate_bp: int | None
+    acceptance_rate_bp: int | None
+    chronic_downward_share_bp: int | None
 
 
 @dataclass(frozen=True)
 class ScoreBreakdown:
     score: Decimal
-    components: dict[str, Decimal]
+    components: dict[str, Decimal | None]  # None: not assessed (no data)
 
 
 def _capped(value: Decimal) -> Decimal:
@@ -48,20 +51,23 @@ def fund_use_component(budget_fen: int, actual_fen: int, penalty_per_pct: int) -
 
 def performance_score(budget_fen: int, actual_fen: int, indicators: Indicators,
                       weights: ScoreWeights) -> ScoreBreakdown:
-    components = {
+    i = indicators
+    components: dict[str, Decimal | None] = {
         "fund_use": fund_use_component(budget_fen, actual_fen, weights.overspend_penalty_points_per_pct),
-        "county_domain": _capped(Decimal(indicators.county_domain_visit_rate_bp) * HUNDRED
-                                 / weights.county_domain_target_bp),
-        "acceptance": _capped(Decimal(indicators.acceptance_rate_bp) / 100),
-        "chronic_downward": _capped(Decimal(indicators.chronic_downward_share_bp) * HUNDRED
-                                    / weights.chronic_downward_target_bp),
+        "county_domain": None if i.county_domain_visit_rate_bp is None else _capped(
+            Decimal(i.county_domain_visit_rate_bp) * HUNDRED / weights.county_domain_target_bp),
+        "acceptance": None if i.acceptance_rate_bp is None else _capped(Decimal(i.acceptance_rate_bp) / 100),
+        "chronic_downward": None if i.chronic_downward_share_bp is None else _capped(
+            Decimal(i.chronic_downward_share_bp) * HUNDRED / weights.chronic_downward_target_bp),
     }
     weight_of = {
         "fund_use": weights.fund_use_bp, "county_domain": weights.county_domain_bp,
         "acceptance": weights.acceptance_bp, "chronic_downward": weights.chronic_downward_bp,
     }
-    total = sum((components[k] * weight_of[k] / BP for k in components), Decimal(0))
+    assessed = {k: v for k, v in components.items() if v is not None}
+    weight_sum = sum(weight_of[k] for k in assessed) or BP
+    total = sum((v * weight_of[k] / weight_sum for k, v in assessed.items()), Decimal(0))
     return ScoreBreakdown(
         total.quantize(CENT, rounding=ROUND_HALF_UP),
-        {k: v.quantize(CENT, rounding=ROUND_HALF_UP) for k, v in components.items()},
+        {k: None if v is None else v.quantize(CENT, rounding=ROUND_HALF_UP) for k, v in components.items()},
     )

@@ -57,7 +57,8 @@ def close_period(uow: PaymentUnitOfWork, principal: Principal, settings: Payment
         score, detail, source = assessed_score, {"reason": score_reason}, "assessed"
     else:
         breakdown = assess(uow, consortium_id, period, budget_fen, actual_fen, policy)
-        score, detail, source = breakdown.score, {k: str(v) for k, v in breakdown.components.items()}, "computed"
+        score, source = breakdown.score, "computed"
+        detail = {k: None if v is None else str(v) for k, v in breakdown.components.items()}
     outcome = settle(budget_fen, actual_fen, score, policy)
 
     weights = _weights(uow, consortium_id, period, policy.distribution_basis)
@@ -114,7 +115,7 @@ def preview(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSetti
         return result | {"performance_score": None, "components": None, "missing": e.message}
     outcome = settle(figures["budget_fen"], figures["actual_fen"], breakdown.score, policy)
     return result | {"performance_score": str(breakdown.score),
-                     "components": {k: str(v) for k, v in breakdown.components.items()},
+                     "components": {k: None if v is None else str(v) for k, v in breakdown.components.items()},
                      "retention_ratio_bp": outcome.retention_ratio_bp, "retained_fen": outcome.retained_fen,
                      "fund_share_fen": outcome.fund_share_fen, "consortium_share_fen": outcome.consortium_share_fen}
 

@@ -73,3 +73,15 @@ def test_listing_pages_filters_and_sorts(client):
     assert client.get("/claims", headers=INSURANCE, params={"limit": 201}).json()["error"]["field"] == "limit"
     assert client.get("/claims", headers=INSURANCE, params={"sort": "patient"}).status_code == 422
     assert client.get("/claims", headers=INSURANCE, params={"kind": "x"}).status_code == 422
+
+
+def test_the_database_refuses_to_change_or_delete_a_posting(client):
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    claim(client, "IM-1", 100)
+    for statement in ("UPDATE postings SET amount_fen = 0", "DELETE FROM postings"):
+        with pytest.raises(IntegrityError, match="immutable"), client.runtime.engine.begin() as conn:
+            conn.execute(text(statement))
+    ledger_sums_to_zero(client)

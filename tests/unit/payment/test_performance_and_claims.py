@@ -53,3 +53,11 @@ def test_a_bad_claim_row_names_the_field(row, field):
     with pytest.raises(RowError) as e:
         parse_claim_row(row, UNITS, TODAY, 10**8)
     assert e.value.field == field
+
+
+def test_an_indicator_without_data_is_left_out_and_the_other_weights_scaled_up():
+    result = performance_score(100, 100, Indicators(9000, None, None), ScoreWeights())
+    assert result.components["acceptance"] is None
+    assert result.score == Decimal("100.00")
+    half = performance_score(100, 100, Indicators(4500, None, None), ScoreWeights())
+    assert half.score == Decimal("75.00")   # (0.4×100 + 0.4×50) / 0.8

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 19:44:03.371737
+Create Date: 2026-11-23 19:51:51.149647
 """
 from alembic import op
 import sqlalchemy as sa
@@ -153,9 +153,9 @@ def upgrade() -> None:
     sa.Column('period', sa.String(length=7), nullable=False),
     sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('event_id', sa.String(length=64), nullable=False),
-    sa.Column('county_domain_visit_rate_bp', sa.Integer(), nullable=False),
-    sa.Column('acceptance_rate_bp', sa.Integer(), nullable=False),
-    sa.Column('chronic_downward_share_bp', sa.Integer(), nullable=False),
+    sa.Column('county_domain_visit_rate_bp', sa.Integer(), nullable=True),
+    sa.Column('acceptance_rate_bp', sa.Integer(), nullable=True),
+    sa.Column('chronic_downward_share_bp', sa.Integer(), nullable=True),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('consortium_id', 'period', name=op.f('pk_referral_indicators'))
     )
