@@ -24,7 +24,7 @@ def record_claim(body: ClaimCreate, uow: UowDep, principal: PrincipalDep, settin
     if body.amount_fen > settings.claim_max_fen:
         raise InvalidInput(f"exceeds the per-claim maximum of {settings.claim_max_fen} fen", field="amount_fen")
     claim, created = claims.record_claim(uow, principal, ClaimInput(
-        claim_no, body.kind, body.org_id, body.amount_fen, body.service_date))
+        claim_no, body.kind, body.org_id, body.amount_fen, body.service_date), settings.today())
     if not created:
         response.status_code = 200
     return claim

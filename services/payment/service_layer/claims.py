@@ -28,10 +28,10 @@ def member_consortium(uow: PaymentUnitOfWork, org_id: str) -> str:
     return org.consortium_id
 
 
-def record_claim(uow: PaymentUnitOfWork, principal: Principal, claim: ClaimInput) -> tuple[dict, bool]:
+def record_claim(uow: PaymentUnitOfWork, principal: Principal, claim: ClaimInput, today: date) -> tuple[dict, bool]:
     consortium_id = member_consortium(uow, claim.org_id)
     require_claim_writer(principal, consortium_id)
-    if claim.service_date > date.today():
+    if claim.service_date > today:
         raise InvalidInput("service_date lies in the future", field="service_date")
     result = store_claim(uow, claim, consortium_id, "api", principal.username)
     uow.commit()
