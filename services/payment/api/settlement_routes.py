@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
@@ -64,8 +65,9 @@ def list_distributions(uow: UowDep, principal: PrincipalDep, consortium_id: str 
 
 
 @router.get("/ledger/balances")
-def ledger_balances(consortium_id: str, uow: UowDep, principal: PrincipalDep, as_of: date | None = None) -> dict:
-    return statements.balances(uow, principal, consortium_id, as_of)
+def ledger_balances(consortium_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
+                    as_of: date | None = None) -> dict:
+    return statements.balances(uow, principal, consortium_id, as_of, ZoneInfo(settings.local_timezone))
 
 
 @router.get("/ledger/accounts/{account}/postings")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from platform_common.auth import Principal
+from platform_common.auth import Principal, Role
 from platform_common.contracts import PAYMENT_TOPIC, PaymentEvent
 from platform_common.errors import Conflict, InvalidInput, NotFound
 from platform_common.events import utcnow
@@ -108,7 +108,7 @@ def get_budget(uow: PaymentUnitOfWork, principal: Principal, budget_id: str) -> 
 
 def list_budgets(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str | None,
                  fund_year: int | None) -> list[dict]:
-    if consortium_id is None and principal.consortium_id and principal.role.value == "finance_officer":
+    if consortium_id is None and principal.role is Role.FINANCE_OFFICER:
         consortium_id = principal.consortium_id
     if consortium_id:
         require_consortium_reader(principal, consortium_id)
@@ -139,7 +139,6 @@ def budget_for_year(uow: PaymentUnitOfWork, consortium_id: str, fund_year: int) 
 
 
 def _paid_total(uow: PaymentUnitOfWork, budget_id: str) -> int:
-    from sqlalchemy import func
     return uow.session.execute(select(func.coalesce(func.sum(t.advances.c.amount_fen), 0)).where(
         t.advances.c.budget_id == budget_id)).scalar_one()
 

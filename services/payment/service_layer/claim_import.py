@@ -21,13 +21,14 @@ from sqlalchemy import insert
 from platform_common.auth import Principal, Role
 from platform_common.errors import InvalidInput, PayloadTooLarge
 from platform_common.events import utcnow
+from platform_common.web import require_role
 
 from ..adapters import tables as t
 from ..domain.claims import CSV_COLUMNS, ClaimKind, ClaimRowParser, RowError
 from ..domain.ledger import claims_entry
 from ..domain.periods import book_month
 from ..settings import PaymentSettings
-from .access import require_claim_writer
+from .access import CLAIM_WRITERS
 from .unit_of_work import PaymentUnitOfWork
 
 PAYMENT_CLAIMS_IMPORTED = "ClaimsImported"
@@ -90,8 +91,8 @@ def member_units(uow: PaymentUnitOfWork, principal: Principal) -> dict[str, str]
 
 def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSettings, raw: BinaryIO,
                   filename: str | None) -> dict:
-    require_claim_writer(principal, principal.consortium_id or "")
-    units = member_units(uow, principal)
+    require_role(principal, *CLAIM_WRITERS)
+    units = member_units(uow, principal)  # finance: only the units of its own consortium
     reader = open_csv(raw, settings.max_upload_bytes, CSV_COLUMNS)
     upload_id, now = str(uuid.uuid4()), utcnow()
     parser = ClaimRowParser(units, settings.today(), settings.claim_max_fen)

@@ -9,14 +9,13 @@ from sqlalchemy.exc import IntegrityError
 
 from platform_common.auth import Principal
 from platform_common.errors import Conflict, InvalidInput
-
 from platform_common.events import utcnow
+from platform_common.web import require_role
 
 from ..adapters import tables as t
 from ..domain.policy import FundPolicy, PolicyError
 from ..settings import PaymentSettings
-from .access import require_manager, READERS
-from platform_common.web import require_role
+from .access import READERS, require_manager
 from .unit_of_work import PaymentUnitOfWork
 
 

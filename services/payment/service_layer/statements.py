@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -72,13 +73,15 @@ def list_distributions(uow: PaymentUnitOfWork, principal: Principal, consortium_
     return [dict(r._mapping) for r in uow.session.execute(query)]
 
 
-def balances(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str, as_of: date | None) -> dict:
-    """Balance of every account of the consortium at the end of `as_of` (UTC), by SQL SUM."""
+def balances(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str, as_of: date | None,
+             tz: ZoneInfo) -> dict:
+    """Balance of every account of the consortium at the end of the local day `as_of`, by SQL SUM."""
     require_consortium_reader(principal, consortium_id)
     a, p = t.accounts, t.postings
     joined = p.c.account_code == a.c.code
     if as_of:
-        joined = joined & (p.c.posted_at < datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=timezone.utc))
+        end_of_day = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=tz).astimezone(timezone.utc)
+        joined = joined & (p.c.posted_at < end_of_day)
     query = (select(a.c.code, a.c.kind, a.c.org_id, func.coalesce(func.sum(p.c.amount_fen), 0))
              .select_from(a.outerjoin(p, joined)).where(a.c.consortium_id == consortium_id)
              .group_by(a.c.code, a.c.kind, a.c.org_id).order_by(a.c.code))

@@ -76,3 +76,14 @@ def test_advances_are_paid_once_and_the_total_cannot_drop_below_them(client):
     assert by_account == {"consortium:wushan": 8_333_334, "fund:wushan": -8_333_334}
     month = client.get(f"/budgets/{b['budget_id']}", headers=FINANCE).json()["advance_schedule"][0]
     assert month["paid_fen"] == 8_333_334
+
+
+def test_balances_at_a_past_date_do_not_see_later_postings(client):
+    b = create_budget(client)
+    client.post(f"/budgets/{b['budget_id']}/advances/2/pay", headers=INSURANCE)
+    past = client.get("/ledger/balances", headers=FINANCE, params={"consortium_id": "wushan",
+                                                                    "as_of": "2026-01-01"}).json()
+    assert {a["balance_fen"] for a in past["accounts"]} == {0}
+    later = client.get("/ledger/balances", headers=FINANCE, params={"consortium_id": "wushan",
+                                                                     "as_of": "2099-01-01"}).json()
+    assert {a["account"]: a["balance_fen"] for a in later["accounts"]}["consortium:wushan"] == 8_333_334
