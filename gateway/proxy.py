@@ -42,8 +42,13 @@ async def forward(client: httpx.AsyncClient, request: Request, service: str, bas
         if isinstance(e, httpx.PoolTimeout):
             return _error(503, "upstream_busy", f"{service} service has no free connection", service)
         return _error(504, "upstream_timeout", f"{service} service did not answer in time", service)
-    except httpx.TransportError:
+    except httpx.ConnectError:
+        # Nothing was sent: the client may safely send the same request again.
         return _error(502, "upstream_unavailable", f"{service} service is unreachable", service)
+    except httpx.TransportError:
+        # The connection broke after the request went out: it may or may not have been applied.
+        return _error(502, "upstream_connection_lost",
+                      f"the connection to the {service} service broke; the request may have been applied", service)
     out_headers = {k: v for k, v in response.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}}
     if int(response.headers.get("content-length", "-1")) in range(0, 65536):
         content = await response.aread()
