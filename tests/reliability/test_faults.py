@@ -1,0 +1,72 @@
+"""kill -9 of every process (and of the broker, which loses its log) during a run of referrals with claims
+and secondments; afterwards every count agrees across the services and nothing is lost or applied twice.
+
+The small run is part of `make test`; `make soak` runs the large one and prints its figures (docs/reliability.md).
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from .checks import against_tally, consistent, counts, drained, plumbing
+from .privacy import leaks
+from .workload import Driver
+
+ROTATION = ["referral", "payment", "staffing", "gateway", "broker"]
+
+
+def run_with_faults(stack, referrals: int, staff: int, faults: list[str], every: float) -> dict:  # noqa: ANN001
+    driver = Driver(stack.gateway_url, seed=referrals)
+    staff_ids = driver.register_staff(staff)
+    started = time.monotonic()
+    work = threading.Thread(target=driver.run, args=(referrals, staff_ids))
+    work.start()
+    injected: list[str] = []
+    for target in faults:
+        time.sleep(every)
+        stack.kill_and_restart(target)
+        if target == "broker":
+            # The memory-only broker lost every topic, message and group offset: refill it from the outboxes.
+            stack.replay_outboxes()
+        injected.append(target)
+    work.join()
+    workload_seconds = time.monotonic() - started
+
+    urls = stack.database_urls()
+    deadline = time.monotonic() + 180
+    while True:
+        c, p = counts(urls), plumbing(stack.gateway_url)
+        if (drained(p) and not consistent(c)) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    t = driver.tally
+    report = {
+        "referrals_attempted": referrals, "faults_injected": injected, "workload_seconds": round(workload_seconds, 1),
+        "settle_seconds": round(time.monotonic() - started - workload_seconds, 1),
+        "requests": t.requests, "retries": t.retries, "ambiguous_creations": t.ambiguous_submits + t.ambiguous_out_of_county,
+        "counts": c.__dict__, "plumbing": p, "mismatches": consistent(c), "against_driver": against_tally(c, t),
+        "errors": t.errors[:20], "error_count": len(t.errors),
+    }
+    print("\nFAULT RUN " + json.dumps(report, ensure_ascii=False, indent=1))
+    assert drained(p), f"not drained: {p}"
+    assert not report["mismatches"], report["mismatches"]
+    assert not report["against_driver"], report["against_driver"]
+    assert not t.errors, t.errors[:20]
+    assert c.referrals_completed > 0 and c.claims_ref > 0 and c.postings > 0 and c.capabilities > 0
+    found = leaks(stack, t.names_and_ids + driver.staff_id_numbers)
+    assert not found, found
+    return report
+
+
+@pytest.mark.integration
+def test_kill_minus_9_of_each_process_and_the_broker_loses_nothing(fault_stack):
+    run_with_faults(fault_stack, referrals=250, staff=12, faults=ROTATION, every=3)
+
+
+@pytest.mark.soak
+def test_soak_thousands_of_referrals_through_repeated_kills(fault_stack):
+    report = run_with_faults(fault_stack, referrals=3000, staff=60, faults=ROTATION * 3, every=12)
+    assert report["counts"]["referrals_upward"] >= 2500
