@@ -46,11 +46,6 @@ class Ledger:
              "posted_at": now} for p in entry.postings])
         return entry_id
 
-    def sum_for_accounts(self, account_code: str, months: list[str]) -> int:
-        p = t.postings
-        return self.session.execute(select(func.coalesce(func.sum(p.c.amount_fen), 0)).where(
-            p.c.account_code == account_code, p.c.period.in_(months))).scalar_one()
-
 
 class Claims:
     def __init__(self, session: Session) -> None:
@@ -105,20 +100,12 @@ class Claims:
         rows = self.session.connection().exec_driver_sql(sql, tuple(claim_nos))
         return {r[0]: tuple(r[1:]) for r in rows}
 
-    def totals(self, consortium_id: str, first_month: str, last_month: str) -> dict[str, int]:
-        """Spending by claim kind over a month range: one SUM … GROUP BY on the covering index."""
+    def totals(self, consortium_id: str, first_month: str, last_month: str) -> dict[tuple[str, str], int]:
+        """Spending by (kind, org) over a month range: one SUM … GROUP BY pass over the claims,
+        from which both the per-kind totals and the distribution weights are read."""
         c = t.claims
         rows = self.session.execute(
-            select(c.c.kind, func.sum(c.c.amount_fen)).where(
+            select(c.c.kind, c.c.org_id, func.sum(c.c.amount_fen)).where(
                 c.c.consortium_id == consortium_id, c.c.period >= first_month, c.c.period <= last_month,
-            ).group_by(c.c.kind))
-        return {kind: int(total) for kind, total in rows}
-
-    def member_amounts(self, consortium_id: str, first_month: str, last_month: str) -> dict[str, int]:
-        c = t.claims
-        rows = self.session.execute(
-            select(c.c.org_id, func.sum(c.c.amount_fen)).where(
-                c.c.consortium_id == consortium_id, c.c.period >= first_month, c.c.period <= last_month,
-                c.c.kind == "member_outpatient",
-            ).group_by(c.c.org_id))
-        return {org: int(total) for org, total in rows}
+            ).group_by(c.c.kind, c.c.org_id))
+        return {(kind, org): int(total) for kind, org, total in rows}

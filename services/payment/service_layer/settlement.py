@@ -61,7 +61,7 @@ def close_period(uow: PaymentUnitOfWork, principal: Principal, settings: Payment
         detail = {k: None if v is None else str(v) for k, v in breakdown.components.items()}
     outcome = settle(budget_fen, actual_fen, score, policy)
 
-    weights = _weights(uow, consortium_id, period, policy.distribution_basis)
+    weights = _weights(uow, consortium_id, period, policy.distribution_basis, figures["member_amounts"])
     rows = distribute(outcome.split, weights) if outcome.retained_fen else []
     settlement_id, now = str(uuid.uuid4()), utcnow()
     values = {
@@ -136,13 +136,20 @@ def _budget(uow: PaymentUnitOfWork, consortium_id: str, period: Period):  # noqa
 
 def _figures(uow: PaymentUnitOfWork, consortium_id: str, period: Period, budget) -> dict:  # noqa: ANN001
     """Budget of the period and spending (claims + capitation) in it, all by SQL SUM."""
-    by_kind = uow.claims.totals(consortium_id, period.first_month, period.last_month)
+    by_kind_and_org = uow.claims.totals(consortium_id, period.first_month, period.last_month)
+    by_kind: dict[str, int] = {}
+    member_amounts: dict[str, int] = {}
+    for (kind, org), amount in by_kind_and_org.items():  # a few dozen grouped rows, not claims
+        by_kind[kind] = by_kind.get(kind, 0) + amount
+        if kind == "member_outpatient":
+            member_amounts[org] = amount
     claims_fen = sum(by_kind.values())
     capitation_fen = _sum(uow, t.capitation_payments, consortium_id, period)
     advanced_fen = uow.session.execute(select(func.coalesce(func.sum(t.advances.c.amount_fen), 0)).where(
         t.advances.c.budget_id == budget.budget_id, t.advances.c.month.in_(period.months))).scalar_one()
     return {"budget_id": budget.budget_id, "budget_fen": period_budget(budget.total_fen, period),
-            "by_kind": by_kind, "claims_fen": claims_fen, "capitation_fen": capitation_fen,
+            "by_kind": dict(sorted(by_kind.items())), "member_amounts": member_amounts, "claims_fen": claims_fen,
+            "capitation_fen": capitation_fen,
             "actual_fen": claims_fen + capitation_fen, "advanced_fen": advanced_fen}
 
 
@@ -152,12 +159,13 @@ def _sum(uow: PaymentUnitOfWork, table, consortium_id: str, period: Period) -> i
         table.c.period <= period.last_month)).scalar_one()
 
 
-def _weights(uow: PaymentUnitOfWork, consortium_id: str, period: Period, basis: str) -> dict[str, int]:
+def _weights(uow: PaymentUnitOfWork, consortium_id: str, period: Period, basis: str,
+             member_amounts: dict[str, int]) -> dict[str, int]:
     """Distribution weights by the policy's basis; with no basis data at all, member units share equally."""
     if basis == "enrolled_residents":
         weights = enrolled_as_of(uow, consortium_id, period.last_month)
     else:
-        weights = uow.claims.member_amounts(consortium_id, period.first_month, period.last_month)
+        weights = member_amounts
     weights = {o: w for o, w in weights.items() if w > 0}
     if not weights:
         weights = {o.org_id: 1 for o in uow.directory.all(uow.session, consortium_id)
