@@ -43,6 +43,9 @@ class PaymentSettings(ServiceSettings):
     local_timezone: str = "Asia/Shanghai"
 
     # -- claims and uploads -----------------------------------------------------------------
+    # The request-body cap for file uploads (the platform default, restated: the import also
+    # enforces it while reading the file, 413).
+    max_upload_bytes: int = 256 * 1_048_576
     claim_max_fen: int = 100_000_000               # one claim above 1,000,000 yuan is a typo
     upload_max_rows: int = 2_000_000
     upload_batch_rows: int = 5_000

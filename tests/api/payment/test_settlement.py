@@ -134,3 +134,18 @@ def test_who_may_settle_and_read(client):
     r = client.post("/settlements", headers=INSURANCE, json={"consortium_id": "wushan", "period": "2026-04",
                                                              "performance_score": "90"})
     assert r.json()["error"]["field"] == "score_reason"
+
+
+def test_a_settled_month_takes_no_advance_and_a_late_referral_claim_moves_on(client):
+    budget = create_budget(client)
+    claim(client, "M-1", 1_000, day="2026-05-05")
+    settle(client, "2026-05", score="90")
+    r = client.post(f"/budgets/{budget['budget_id']}/advances/5/pay", headers=INSURANCE)
+    assert r.status_code == 409 and r.json()["error"]["details"]["state"] == "closed"
+    deliver(client, "ReferralCompleted", {
+        "referral_id": "late-1", "direction": "upward", "from_org_id": "dachang-thc",
+        "to_org_id": "county-tcm-hospital", "consortium_id": "wushan", "specialty": "tcm",
+        "completed_at": "2026-05-30T10:00:00+00:00", "service_date": "2026-05-30", "icd10": "M54.5",
+        "fund_amount_fen": 42_000, "recommend_downward": False})
+    late = client.get("/claims/REF-late-1", headers=FINANCE).json()
+    assert (late["period"], late["late"]) == ("2026-06", True)
