@@ -13,10 +13,11 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .auth import Principal, Role, TokenError, verify_token
-from .errors import Forbidden, ServiceError
+from .errors import Conflict, Forbidden, ServiceError
 from .logs import correlation_id_var
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,13 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         body = {"error": {"code": "invalid", "message": "request validation failed", "fields": fields}}
         return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(_req: Request, _exc: StaleDataError) -> JSONResponse:
+        # A lost concurrent update surfaces at any flush (not only at commit, where the unit of work
+        # converts it): on PostgreSQL the second writer waits on the row lock and then matches 0 rows.
+        err = Conflict("the record was changed by someone else; reload and try again")
+        return JSONResponse(err.body(), status_code=err.status_code)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
