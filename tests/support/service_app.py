@@ -1,16 +1,20 @@
-"""Build one service's FastAPI app on a fresh SQLite file, migrated, with the demo organisations.
+"""Build one service's FastAPI app on a fresh database, migrated, with the demo organisations.
 
 No broker and no background threads: API tests look at the response and at the outbox rows.
+The database is a fresh SQLite file, or, when TEST_POSTGRES_URL names a PostgreSQL server (the CI
+PostgreSQL pass), a fresh database on that server, dropped afterwards.
 """
 from __future__ import annotations
 
+import os
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Iterator
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from gateway.demo import ORGANISATIONS
 from platform_common.migrate import upgrade
@@ -18,8 +22,32 @@ from platform_common.org_directory import OrgDirectory
 
 
 @contextmanager
+def fresh_database(tmp_path: Path) -> Iterator[str]:
+    server = os.environ.get("TEST_POSTGRES_URL")  # e.g. postgresql+psycopg://postgres@127.0.0.1:55432/postgres
+    if not server:
+        yield f"sqlite:///{tmp_path / 'svc.db'}"
+        return
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@contextmanager
 def service_client(bootstrap: ModuleType, settings_cls: type, tmp_path: Path, **overrides) -> Iterator[TestClient]:
-    db_url = f"sqlite:///{tmp_path / 'svc.db'}"
+    with fresh_database(tmp_path) as db_url:
+        with _service_client(bootstrap, settings_cls, db_url, **overrides) as client:
+            yield client
+
+
+@contextmanager
+def _service_client(bootstrap: ModuleType, settings_cls: type, db_url: str, **overrides) -> Iterator[TestClient]:
     settings = settings_cls(database_url=db_url, **overrides)
     upgrade(bootstrap.MIGRATIONS, db_url)
     app = bootstrap.create_app(settings, background=False)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from sqlalchemy import update
 
 from platform_common.events import utcnow
@@ -158,6 +160,7 @@ def test_accept_needs_a_slot_or_bed_and_complete_needs_a_fund_amount(client):
     assert client.get(f"/referrals/{rid}", headers=h(HOSP)).json()["status"] == "arrived"
 
 
+@pytest.mark.postgres  # also runs on PostgreSQL in the CI pass (TEST_POSTGRES_URL)
 def test_two_clerks_at_once_one_wins(client):
     rid = submit(client)["referral_id"]
     seen = client.get(f"/referrals/{rid}", headers=h(HOSP)).json()["version"]
@@ -167,6 +170,7 @@ def test_two_clerks_at_once_one_wins(client):
     assert late.json()["error"]["details"]["current_status"] == "accepted"
 
 
+@pytest.mark.postgres  # also runs on PostgreSQL in the CI pass (TEST_POSTGRES_URL)
 def test_version_column_turns_a_lost_update_into_409(client):
     """Without a version in the body the database still refuses a write based on a stale read."""
     rid = submit(client)["referral_id"]

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from tests.api.staffing.conftest import BUREAU, DACHANG, LEAD, LUOPING, person, register, soon
 from tests.support.service_app import outbox_events
 
@@ -14,6 +16,7 @@ def _approved_request(client, org_headers, org_id, start, end) -> str:
     return r.json()["request_id"]
 
 
+@pytest.mark.postgres  # also runs on PostgreSQL in the CI pass (TEST_POSTGRES_URL)
 def test_concurrent_approvals_never_put_one_person_in_two_overlapping_postings(client):
     doc, _stays = register(client, person("county-peoples-hospital", specialty="orthopaedics"),
                            person("county-peoples-hospital", specialty="orthopaedics"))
