@@ -24,6 +24,7 @@ RULES: list[Rule] = [
     # claims
     rule("POST", "/claims", IO, FO),
     rule("POST", "/claims/uploads", IO, FO),
+    rule("GET", "/claims/uploads/{upload_id}", IO, FO),
     rule("GET", "/claims", IO, FO, UM),
     rule("GET", "/claims/{claim_no}", IO, FO, UM),
     # capitation (按人头付费)

@@ -7,7 +7,7 @@ from platform_common.errors import InvalidInput
 
 from ..domain.claims import ClaimInput, ClaimKind, RowError, parse_claim_no
 from ..service_layer import capitation, claims
-from ..service_layer.claim_import import import_claims
+from ..service_layer.claim_import import get_upload, import_claims
 from .deps import PageDep, PrincipalDep, SettingsDep, UowDep
 from .schemas import CapitationRun, ClaimCreate, EnrolmentSet
 
@@ -35,6 +35,11 @@ def upload_claims(uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
                   file: UploadFile = File(...)) -> dict:
     """CSV `claim_no,kind,org_id,amount_fen,service_date`, UTF-8; streamed from the spooled upload."""
     return import_claims(uow, principal, settings, file.file, file.filename)
+
+
+@router.get("/claims/uploads/{upload_id}")
+def upload_report(upload_id: str, uow: UowDep, principal: PrincipalDep) -> dict:
+    return get_upload(uow, principal, upload_id)
 
 
 @router.get("/claims")

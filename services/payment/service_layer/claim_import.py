@@ -16,10 +16,11 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import BinaryIO
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from platform_common.auth import Principal, Role
-from platform_common.errors import InvalidInput, PayloadTooLarge
+from platform_common.contracts import PAYMENT_TOPIC
+from platform_common.errors import InvalidInput, NotFound, PayloadTooLarge
 from platform_common.events import utcnow
 from platform_common.web import require_role
 
@@ -178,11 +179,27 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
         errors=errors))
     if counts["inserted"]:
         # One summary event per upload rather than one ClaimRecorded per row (see docs/payment.md).
-        uow.record("payment.events", PAYMENT_CLAIMS_IMPORTED, "claim_upload", upload_id, {
+        uow.record(PAYMENT_TOPIC, PAYMENT_CLAIMS_IMPORTED, "claim_upload", upload_id, {
             "upload_id": upload_id, "inserted": counts["inserted"], "amount_fen": counts["amount_fen"],
             "consortium_ids": consortium_ids})
     uow.commit()
     return summary
+
+
+def get_upload(uow: PaymentUnitOfWork, principal: Principal, upload_id: str) -> dict:
+    """The report of an earlier claims upload (its uploader's consortium, or the insurance office)."""
+    require_role(principal, *CLAIM_WRITERS)
+    row = uow.session.execute(select(t.uploads).where(t.uploads.c.upload_id == upload_id,
+                                                      t.uploads.c.purpose == "claims")).first()
+    if row is None or (principal.role is Role.FINANCE_OFFICER and _consortium_of(uow, row.uploader_org_id)
+                       != principal.consortium_id):
+        raise NotFound("no such upload", upload_id=upload_id)
+    return dict(row._mapping) | {"errors_truncated": row.rejected > len(row.errors)}
+
+
+def _consortium_of(uow: PaymentUnitOfWork, org_id: str) -> str | None:
+    org = uow.directory.get(uow.session, org_id)
+    return org.consortium_id if org else None
 
 
 def _post_upload(uow: PaymentUnitOfWork, upload_id: str, posted_by: str, now: datetime,

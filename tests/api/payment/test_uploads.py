@@ -27,6 +27,10 @@ def test_good_rows_are_kept_and_each_bad_row_is_reported_with_line_and_reason(cl
     ledger_sums_to_zero(client)
     [event] = outbox_events(client, "ClaimsImported")
     assert event["payload"]["inserted"] == 3
+    report = client.get(f"/claims/uploads/{body['upload_id']}", headers=FINANCE).json()
+    assert (report["inserted"], report["rejected"], report["errors"][0]["line"]) == (3, 5, 5)
+    from tests.api.payment.conftest import DACHANG
+    assert client.get(f"/claims/uploads/{body['upload_id']}", headers=DACHANG).status_code == 403
 
 
 def test_uploading_the_same_file_again_changes_nothing(client):
