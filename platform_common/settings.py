@@ -5,7 +5,9 @@ demo mode); each service adds its own prefixed settings (`REFERRAL_`, `PAYMENT_`
 """
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +27,9 @@ class CommonSettings(BaseSettings):
     # Demo mode loads the demo consortium and accounts; production runs with it off.
     demo_mode: bool = False
     log_level: str = "INFO"
+    # The county's clock: periods, "today" and date filters are local dates (a claim dated today in
+    # Wushan is not in the future at 03:00 Beijing time).
+    local_timezone: str = "Asia/Shanghai"
 
     @model_validator(mode="after")
     def _refuse_demo_secret_in_production(self) -> "CommonSettings":
@@ -32,6 +37,10 @@ class CommonSettings(BaseSettings):
             raise ValueError(
                 "CONSORTIUM_JWT_SECRET is the demo secret; set a real secret or CONSORTIUM_DEMO_MODE=true"
             )
+        try:
+            ZoneInfo(self.local_timezone)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"CONSORTIUM_LOCAL_TIMEZONE {self.local_timezone!r} is not a time zone") from e
         if len(self.jwt_secret) < 32:
             raise ValueError("CONSORTIUM_JWT_SECRET must be at least 32 characters")
         return self
@@ -56,6 +65,16 @@ class ServiceSettings(BaseSettings):
     # multipart/form-data, text/csv and octet-stream bodies (claim files) have their own cap.
     max_upload_bytes: int = 256 * 1_048_576
     common: CommonSettings = Field(default_factory=CommonSettings)
+
+    @property
+    def local_timezone(self) -> str:
+        return self.common.local_timezone
+
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.common.local_timezone)
+
+    def today(self) -> date:
+        return datetime.now(self.tz()).date()
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -5,8 +5,6 @@ insurance office then versions them per fund year (see docs/payment.md).
 """
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from pydantic_settings import SettingsConfigDict
 
@@ -39,22 +37,13 @@ class PaymentSettings(ServiceSettings):
     score_chronic_downward_target_bp: int = 3000
     score_overspend_penalty_points_per_pct: int = 5
 
-    # Service dates are local (a claim dated "today" in Wushan is not in the future at 03:00 CST).
-    local_timezone: str = "Asia/Shanghai"
-
     # -- claims and uploads -----------------------------------------------------------------
-    # The request-body cap for file uploads (the platform default, restated: the import also
-    # enforces it while reading the file, 413).
-    max_upload_bytes: int = 256 * 1_048_576
     claim_max_fen: int = 100_000_000               # one claim above 1,000,000 yuan is a typo
     upload_max_rows: int = 2_000_000
     upload_batch_rows: int = 5_000
     upload_errors_listed: int = 1_000              # further bad rows are counted, not listed
     page_size_default: int = 50
     page_size_max: int = 200
-
-    def today(self) -> date:
-        return datetime.now(ZoneInfo(self.local_timezone)).date()
 
     def default_policy(self) -> FundPolicy:
         return FundPolicy(

@@ -34,7 +34,6 @@ class ReferralSettings(ServiceSettings):
         Specialty.PHARMACY,
     })
     # Periods, "today" and follow-up due dates are read in the consortium's local time.
-    local_timezone: str = "Asia/Shanghai"
     county_domain_target_bp: int = Field(default=9000, ge=0, le=10000)
     page_size_default: int = Field(default=50, ge=1)
     page_size_max: int = Field(default=200, ge=1)

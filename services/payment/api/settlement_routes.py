@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
@@ -67,7 +66,7 @@ def list_distributions(uow: UowDep, principal: PrincipalDep, consortium_id: str 
 @router.get("/ledger/balances")
 def ledger_balances(consortium_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
                     as_of: date | None = None) -> dict:
-    return statements.balances(uow, principal, consortium_id, as_of, ZoneInfo(settings.local_timezone))
+    return statements.balances(uow, principal, consortium_id, as_of, settings.tz())
 
 
 @router.get("/ledger/accounts/{account}/postings")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from platform_common.auth import OrgKind, Principal, Role
 from platform_common.contracts import REFERRAL_TOPIC
@@ -30,7 +29,7 @@ def utc(dt: datetime | None) -> datetime | None:
 
 
 def local_date(moment: datetime, settings: ReferralSettings) -> date:
-    return moment.astimezone(ZoneInfo(settings.local_timezone)).date()
+    return moment.astimezone(settings.tz()).date()
 
 
 def require_clerk(principal: Principal) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from platform_common.auth import Principal, Role
 from platform_common.contracts import REFERRAL_TOPIC, ReferralEvent
@@ -54,7 +53,7 @@ def compute(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Prin
             org_id: str | None, consortium_id: str | None) -> dict[str, Any]:
     consortium, org = _scope(uow, principal, org_id, consortium_id)
     p = parse_period(period)
-    tz = ZoneInfo(settings.local_timezone)
+    tz = settings.tz()
     start = utc(datetime.combine(p.start, time(), tz))
     end = utc(datetime.combine(p.end + timedelta(days=1), time(), tz))
     q = IndicatorQueries(uow.session, consortium, org, start, end, p.start, p.end, p.months())

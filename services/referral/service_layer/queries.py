@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from platform_common.auth import Principal
 from platform_common.errors import InvalidInput
@@ -32,7 +31,7 @@ def worklist(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Pri
     size = page_size or settings.page_size_default
     if size > settings.page_size_max:
         raise InvalidInput(f"page_size is at most {settings.page_size_max}", field="page_size")
-    tz = ZoneInfo(settings.local_timezone)
+    tz = settings.tz()
     query = WorklistQuery(
         org_id=principal.org_id, box=box, direction=direction, statuses=tuple(statuses), urgency=urgency,
         specialty=specialty,
