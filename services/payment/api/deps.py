@@ -3,35 +3,26 @@ from __future__ import annotations
 
 from typing import Annotated, Iterator
 
-from fastapi import Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Query
 
-from platform_common.auth import Principal
+from platform_common.deps import CallerDep as PrincipalDep
+from platform_common.deps import RuntimeDep
 from platform_common.errors import InvalidInput
-from platform_common.runtime import ServiceRuntime
 
 from ..service_layer.unit_of_work import PaymentUnitOfWork
 from ..settings import PaymentSettings
 
-_bearer = HTTPBearer(auto_error=False)
 
-
-def _runtime(request: Request) -> ServiceRuntime:
-    return request.app.state.runtime
-
-
-def _principal(request: Request,
-               creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-    return request.app.state.runtime.current_principal(creds)
-
-
-def _uow(runtime: Annotated[ServiceRuntime, Depends(_runtime)]) -> Iterator[PaymentUnitOfWork]:
+def _uow(runtime: RuntimeDep) -> Iterator[PaymentUnitOfWork]:
     with runtime.uow() as uow:
         yield uow
 
 
-def _settings(runtime: Annotated[ServiceRuntime, Depends(_runtime)]) -> PaymentSettings:
+def _settings(runtime: RuntimeDep) -> PaymentSettings:
     return runtime.settings  # type: ignore[return-value]
+
+
+__all__ = ["RuntimeDep", "PrincipalDep", "UowDep", "SettingsDep", "PageDep", "Page"]
 
 
 class Page:
@@ -47,8 +38,6 @@ def _page(settings: Annotated[PaymentSettings, Depends(_settings)], limit: Annot
     return Page(limit, offset)
 
 
-RuntimeDep = Annotated[ServiceRuntime, Depends(_runtime)]
-PrincipalDep = Annotated[Principal, Depends(_principal)]
 UowDep = Annotated[PaymentUnitOfWork, Depends(_uow)]
 SettingsDep = Annotated[PaymentSettings, Depends(_settings)]
 PageDep = Annotated[Page, Depends(_page)]
