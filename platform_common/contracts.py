@@ -38,6 +38,7 @@ class PaymentEvent(StrEnum):
     BUDGET_ALLOCATED = "BudgetAllocated"
     BUDGET_ADJUSTED = "BudgetAdjusted"
     CLAIM_RECORDED = "ClaimRecorded"
+    CLAIMS_IMPORTED = "ClaimsImported"  # one per bulk upload
     CAPITATION_PAID = "CapitationPaid"
     SETTLEMENT_CLOSED = "SettlementClosed"
     SURPLUS_DISTRIBUTED = "SurplusDistributed"

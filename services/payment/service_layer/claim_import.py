@@ -19,7 +19,7 @@ from typing import BinaryIO
 from sqlalchemy import insert, select
 
 from platform_common.auth import Principal, Role
-from platform_common.contracts import PAYMENT_TOPIC
+from platform_common.contracts import PAYMENT_TOPIC, PaymentEvent
 from platform_common.errors import InvalidInput, NotFound, PayloadTooLarge
 from platform_common.events import utcnow
 from platform_common.web import require_role
@@ -31,9 +31,6 @@ from ..domain.periods import book_month
 from ..settings import PaymentSettings
 from .access import CLAIM_WRITERS
 from .unit_of_work import PaymentUnitOfWork
-
-PAYMENT_CLAIMS_IMPORTED = "ClaimsImported"
-
 
 class ByteCounter(io.RawIOBase):
     """Passes bytes through and stops the read once the upload cap is passed."""
@@ -179,7 +176,7 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
         errors=errors))
     if counts["inserted"]:
         # One summary event per upload rather than one ClaimRecorded per row (see docs/payment.md).
-        uow.record(PAYMENT_TOPIC, PAYMENT_CLAIMS_IMPORTED, "claim_upload", upload_id, {
+        uow.record(PAYMENT_TOPIC, PaymentEvent.CLAIMS_IMPORTED, "claim_upload", upload_id, {
             "upload_id": upload_id, "inserted": counts["inserted"], "amount_fen": counts["amount_fen"],
             "consortium_ids": consortium_ids})
     uow.commit()
