@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
 from ..service_layer import budgets, policies
 from ..service_layer.access import READERS
@@ -21,7 +22,7 @@ def create_budget(body: BudgetCreate, uow: UowDep, principal: PrincipalDep) -> d
 
 @router.get("/budgets")
 def list_budgets(uow: UowDep, principal: PrincipalDep, consortium_id: str | None = None,
-                 fund_year: int | None = None) -> list[dict]:
+                 fund_year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> list[dict]:
     return budgets.list_budgets(uow, principal, consortium_id, fund_year)
 
 

@@ -12,8 +12,9 @@ from ..domain.claims import ClaimKind
 Fen = Annotated[StrictInt, Field(ge=0, le=10**15)]
 Bp = Annotated[StrictInt, Field(ge=0, le=10_000)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-PeriodCode = Annotated[str, Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$")]
+# Years of the fund-year range (2000-2100); year 0 is no date at all.
+Month = Annotated[str, Field(pattern=r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$")]
+PeriodCode = Annotated[str, Field(pattern=r"^(20\d{2}|2100)(-(0[1-9]|1[0-2]|Q[1-4]))?$")]
 Reason = Annotated[str, Field(min_length=2, max_length=500)]
 
 
