@@ -14,7 +14,8 @@ from . import schemas
 from .deps import Caller, Limit, Offset, Runtime, request_out, today
 
 router = APIRouter(tags=["tidal dispatch", "allowances"])
-Month = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+# Year 0000 or 9999-12 would make no date (or no month after it): keep to years the platform can mean.
+Month = Annotated[str, Query(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 
 
 @router.get("/tidal/demand", response_model=list[schemas.DemandOut])
