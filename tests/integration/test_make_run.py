@@ -1,0 +1,69 @@
+"""`make run`'s command end to end: healthy within 60 s, a demo token, 401/403, Ctrl-C leaves nothing behind."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from devstack.stack import free_port, port_open
+
+pytestmark = pytest.mark.integration
+
+
+def _processes_mentioning(needles: list[str]) -> list[str]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if any(n in cmdline for n in needles):
+            found.append(f"{proc.name}: {cmdline}")
+    return found
+
+
+def test_run_serves_the_demo_and_ctrl_c_stops_every_process(tmp_path):
+    ports = {name: free_port() for name in ("GATEWAY", "REFERRAL", "PAYMENT", "STAFFING", "BROKER")}
+    env = {k: v for k, v in os.environ.items() if k != "CONSORTIUM_KAFKA_BOOTSTRAP"}
+    env |= {f"{n}_PORT": str(p) for n, p in ports.items() if n != "BROKER"}
+    env |= {"CONSORTIUM_BROKER_PORT": str(ports["BROKER"]), "CONSORTIUM_DATA_DIR": str(tmp_path / "var")}
+    started = time.monotonic()
+    run = subprocess.Popen([sys.executable, "-m", "devstack", "run"], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+    output = []
+    try:
+        for line in run.stdout:
+            output.append(line)
+            if "Ctrl-C stops everything" in line:
+                break
+        assert run.poll() is None, "".join(output)
+        assert time.monotonic() - started < 60 + 30, "healthy, then the demo activity, within the budget"
+        gateway = f"http://127.0.0.1:{ports['GATEWAY']}"
+        text = "".join(output)
+        assert gateway in text and "dachang.referral" in text and "demo-password" in text
+        assert httpx.get(f"{gateway}/health", timeout=10).json()["status"] == "ok"
+        token = httpx.post(f"{gateway}/auth/token", data={"username": "dachang.referral",
+                                                         "password": "demo-password"}).json()["access_token"]
+        assert httpx.get(f"{gateway}/referral/referrals").status_code == 401
+        r = httpx.post(f"{gateway}/payment/budgets", json={}, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 403
+    finally:
+        run.send_signal(signal.SIGINT)
+        try:
+            run.wait(30)
+        finally:
+            if run.poll() is None:
+                run.kill()
+    assert run.returncode == 0
+    time.sleep(0.5)
+    assert not any(port_open(p) for p in ports.values())
+    assert _processes_mentioning([f"--port {ports['GATEWAY']}", f"--port {ports['REFERRAL']}",
+                                  f"127.0.0.1:{ports['BROKER']}"]) == []
