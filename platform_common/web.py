@@ -52,25 +52,37 @@ class RequestContextMiddleware:
                 await _send_json(send, 413, _too_large(limit), request_id)
                 return
             received = 0
+            too_large = False
+            started = False
 
             async def limited_receive():  # noqa: ANN202
-                nonlocal received
+                nonlocal received, too_large
+                if too_large:
+                    return {"type": "http.disconnect"}
                 message = await receive()
                 if message["type"] == "http.request":
                     received += len(message.get("body", b""))
                     if received > limit:
+                        too_large = True
                         raise _BodyTooLarge()
                 return message
 
             async def send_with_id(message):  # noqa: ANN001, ANN202
+                nonlocal started
+                if too_large:
+                    return  # the app's answer to a cut-off body (FastAPI makes it a 400) gives way to the 413
                 if message["type"] == "http.response.start":
+                    started = True
                     message.setdefault("headers", [])
                     message["headers"] = list(message["headers"]) + [(b"x-request-id", request_id.encode())]
                 await send(message)
 
             try:
                 await self.app(scope, limited_receive, send_with_id)
-            except _BodyTooLarge:
+            except Exception:
+                if not too_large:
+                    raise
+            if too_large and not started:
                 await _send_json(send, 413, _too_large(limit), request_id)
         finally:
             correlation_id_var.reset(token)
