@@ -55,7 +55,7 @@ def worklist(rt: Runtime, caller: Caller, box: Literal["incoming", "outgoing"] =
              direction: Direction | None = None, status: Annotated[list[Status] | None, Query()] = None,
              urgency: Urgency | None = None, specialty: Specialty | None = None,
              date_from: date | None = None, date_to: date | None = None, sort: str = "-created_at",
-             page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int | None, Query(ge=1)] = None) -> dict:
+             page: Annotated[int, Query(ge=1, le=10**7)] = 1, page_size: Annotated[int | None, Query(ge=1)] = None) -> dict:
     now = utcnow()
     with rt.uow() as uow:
         total, rows, page, size = queries.worklist(

@@ -45,7 +45,7 @@ class ClinicalIn(Body):
     diagnosis: str = Field(min_length=1, max_length=500)
     reason: str = Text
     specialty: Specialty
-    attachments: list[AttachmentIn] = Field(default_factory=list)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=50)
 
 
 class UpwardIn(ClinicalIn):
@@ -120,7 +120,7 @@ class FollowUpIn(Body):
 class DownwardIn(ClinicalIn):
     to_org_id: str = Field(min_length=1, max_length=64)
     plan: PlanIn
-    follow_ups: list[FollowUpIn] = Field(min_length=1)
+    follow_ups: list[FollowUpIn] = Field(min_length=1, max_length=60)
     source_referral_id: str | None = Field(default=None, max_length=36)
     capability_override_reason: str | None = Field(default=None, max_length=2000)
 
