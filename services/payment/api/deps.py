@@ -31,7 +31,7 @@ class Page:
 
 
 def _page(settings: Annotated[PaymentSettings, Depends(_settings)], limit: Annotated[int | None, Query(ge=1)] = None,
-          offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+          offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0) -> Page:
     limit = limit or settings.page_size_default
     if limit > settings.page_size_max:
         raise InvalidInput(f"at most {settings.page_size_max} per page", field="limit")
