@@ -14,7 +14,7 @@ from . import schemas
 
 __all__ = ["Caller", "Runtime", "Limit", "Offset"]
 Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]  # beyond: an integer the database cannot bind
 
 
 def today() -> date:
