@@ -33,3 +33,19 @@ def apps(tmp_path_factory: pytest.TempPathFactory):
                                  background=False)
         clients["gateway"] = stack.enter_context(TestClient(gateway))
         yield clients
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory: pytest.TempPathFactory):
+    """The real gateway, services and broker (SQLite: the matrix is about who may do what, not storage)."""
+    from devstack.components import ALL
+    from devstack.stack import free_port
+    from tests.integration.conftest import RunningStack, _directory_complete
+
+    s = RunningStack(tmp_path_factory.mktemp("platform"), {c.name: free_port() for c in ALL}, free_port(),
+                     extra_env={"CONSORTIUM_DEMO_MODE": "true"})
+    s._tokens = {}
+    s.start(timeout=120)
+    s.wait_until(lambda: all(_directory_complete(s.url(c.name)) for c in SERVICES), 60)
+    yield s
+    s.stop()
