@@ -146,14 +146,14 @@ class StaffingRepository:
     def temporary_postings_in(self, start: date, end: date, kinds: list[str]) -> list[tuple[Posting, Staff]]:
         return list(self.session.execute(select(Posting, Staff).join(Staff, Staff.staff_id == Posting.staff_id)
                                          .where(Posting.kind.in_(kinds), _overlapping(start, end))
-                                         .order_by(Posting.org_id, Staff.staff_id)).tuples())
+                                         .order_by(Posting.org_id, Staff.staff_id)))
 
     def gp_establishments_in(self, start: date, end: date, primary_orgs: list[str]) -> list[tuple[Posting, Staff]]:
         return list(self.session.execute(select(Posting, Staff).join(Staff, Staff.staff_id == Posting.staff_id).where(
             Posting.kind == PostingKind.ESTABLISHMENT.value, Posting.org_id.in_(primary_orgs),
             Staff.specialty == "general_practice", Posting.start_date <= end,
             func.coalesce(Posting.ended_on, Posting.end_date, date.max) >= start)
-            .order_by(Posting.org_id, Staff.staff_id)).tuples())
+            .order_by(Posting.org_id, Staff.staff_id)))
 
     # -- secondment requests ----------------------------------------------------------------------
     def request(self, request_id: str) -> SecondmentRequest | None:

@@ -30,7 +30,7 @@ def test_a_token_signed_with_another_secret_is_refused():
 def test_a_tampered_token_is_refused():
     header, payload, signature = issue_token(ALICE, SECRET, 60).split(".")
     forged = jwt.encode(ALICE.claims() | {"role": "insurance_officer", "iat": 1, "exp": 2**31, "iss": ISSUER},
-                        "irrelevant", algorithm="HS256").split(".")[1]
+                        "an-attacker-key-of-32-characters!", algorithm="HS256").split(".")[1]
     with pytest.raises(TokenError):
         verify_token(f"{header}.{forged}.{signature}", SECRET)
 
