@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -14,6 +15,7 @@ import pytest
 from devstack.components import ALL, SERVICES
 from devstack.stack import Stack, free_port, port_open
 from gateway.demo import ORGANISATIONS
+from tests.support.service_app import fresh_database
 
 
 class FaultStack(Stack):
@@ -60,12 +62,23 @@ def directory_complete(url: str) -> bool:
 
 @pytest.fixture
 def fault_stack(tmp_path: Path):
-    s = FaultStack(tmp_path / "platform", {c.name: free_port() for c in ALL}, free_port(),
-                   extra_env={"CONSORTIUM_DEMO_MODE": "true", "CONSORTIUM_LOG_LEVEL": "INFO"})
+    """SQLite files, or in the CI PostgreSQL pass (TEST_POSTGRES_URL) a fresh database per component."""
+    with ExitStack() as databases:
+        env = {"CONSORTIUM_DEMO_MODE": "true", "CONSORTIUM_LOG_LEVEL": "INFO"}
+        if os.environ.get("TEST_POSTGRES_URL"):
+            for c in ALL:
+                env[f"{c.env_prefix}DATABASE_URL"] = databases.enter_context(fresh_database(tmp_path))
+        s = FaultStack(tmp_path / "platform", {c.name: free_port() for c in ALL}, free_port(), extra_env=env)
+        try:
+            yield from _started(s)
+        finally:
+            s.stop()
+
+
+def _started(s: FaultStack):  # noqa: ANN202
     s.start(timeout=120)
     deadline = time.monotonic() + 60
     while not all(directory_complete(s.url(c.name)) for c in SERVICES):
         assert time.monotonic() < deadline, "the services never received the organisation registry"
         time.sleep(0.5)
     yield s
-    s.stop()
