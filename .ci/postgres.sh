@@ -11,6 +11,8 @@ BIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
 RUN_AS=()
 if [ "$(id -u)" = 0 ]; then RUN_AS=(runuser -u postgres --); fi
 "${RUN_AS[@]}" "$BIN/pg_ctl" -D "$PGDATA" stop -m immediate >/dev/null 2>&1 || true
+# `postgres.sh stop`: just stop the throw-away server (the end of .ci/run).
+if [ "${1:-}" = stop ]; then rm -rf "$PGDATA"; exit 0; fi
 rm -rf "$PGDATA"
 mkdir -p "$PGDATA"
 [ "$(id -u)" = 0 ] && chown postgres "$PGDATA"
