@@ -183,3 +183,25 @@ def test_a_malformed_message_goes_to_the_dead_letter_topic(stack, tmp_path):
     finally:
         consumer.stop()
     assert "invalid envelope" in json.loads(read_topic(stack.kafka_bootstrap, rig.topic + ".dlq", 1)[0].value)["error"]
+
+
+def test_two_consumers_of_one_group_share_the_work_and_survive_a_rebalance(stack, tmp_path):
+    """Tansu's group code is young: the inbox, not the broker, guarantees each event is applied once."""
+    rig = Rig(tmp_path, stack.kafka_bootstrap)
+    first, second = rig.consumer(apply_thing(rig)), rig.consumer(apply_thing(rig))
+    relay = rig.relay()
+    relay.start()
+    first.start()
+    second.start()
+    try:
+        rig.record(30)
+        stack.wait_until(lambda: rig.applied_rows() == 30, 60)
+        second.stop()  # the survivor takes over the partitions of the one that left
+        rig.record(30)
+        stack.wait_until(lambda: rig.applied_rows() == 60, 60)
+    finally:
+        first.stop()
+        second.stop()
+        relay.stop()
+    assert rig.count(select(func.count(func.distinct(rig.applied.c.event_id)))) == 60
+    assert first.processed + second.processed == 60
