@@ -3,6 +3,7 @@
 run             migrate, start broker + services + gateway, load the demo, print URL and accounts
 migrate         apply every component's Alembic migrations to its configured database
 replay-outbox   re-send kept outbox events (after a broker lost its log); consumers drop duplicates
+simulate        play a seeded county year through the gateway (devstack/simulate_cmd.py)
 """
 from __future__ import annotations
 
@@ -97,5 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("component", choices=["referral", "payment", "staffing", "gateway"])
     p.add_argument("--since", help="ISO date-time; default: every kept event")
     p.set_defaults(func=cmd_replay)
+    from .simulate_cmd import add_parser as add_simulate
+
+    add_simulate(sub)
     args = parser.parse_args(argv)
     return args.func(args)
