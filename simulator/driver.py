@@ -93,7 +93,9 @@ class Driver:
                 gw.call(HR, "PUT", f"/organisations/{o.org_id}", json=o.registration())
                 self.tally.orgs_registered += 1
 
-        self._parallel(register, cy.orgs)
+        # Parents first: a village clinic names its township centre.
+        self._parallel(register, [o for o in cy.orgs if o.kind != "village_clinic"])
+        self._parallel(register, [o for o in cy.orgs if o.kind == "village_clinic"])
 
         def account(a) -> None:  # noqa: ANN001
             if not a.demo:
