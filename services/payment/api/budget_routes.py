@@ -52,7 +52,8 @@ def create_policy(body: PolicyCreate, uow: UowDep, principal: PrincipalDep, sett
 
 
 @router.get("/policies")
-def list_policies(fund_year: int, uow: UowDep, principal: PrincipalDep) -> list[dict]:
+def list_policies(fund_year: Annotated[int, Query(ge=2000, le=2100)], uow: UowDep,
+                  principal: PrincipalDep) -> list[dict]:
     return policies.list_versions(uow, principal, fund_year)
 
 
