@@ -66,7 +66,7 @@ class ClaimCreate(Body):
     claim_no: Id
     kind: ClaimKind
     org_id: Id
-    amount_fen: Annotated[StrictInt, Field(gt=0)]
+    amount_fen: Annotated[StrictInt, Field(gt=0, le=10**15)]
     service_date: date
 
 
