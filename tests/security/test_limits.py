@@ -74,6 +74,13 @@ def test_lists_in_a_body_are_bounded(apps, field: str, items: list) -> None:  # 
     assert any(f["field"].endswith(field) for f in error(r)["fields"])
 
 
+def test_amounts_beyond_any_real_sum_are_refused(apps) -> None:  # noqa: ANN001
+    r = apps["payment"].post("/claims", headers=demo_user_header("peoples.finance"), json={
+        "claim_no": "HUGE-1", "kind": "member_outpatient", "org_id": "dachang-thc", "amount_fen": 10**20,
+        "service_date": "2026-03-01"})
+    assert r.status_code == 422 and error(r)["fields"][0]["field"].endswith("amount_fen")
+
+
 def test_a_claim_file_over_its_size_or_row_limit_is_refused_clearly(tmp_path) -> None:  # noqa: ANN001
     header = "claim_no,kind,org_id,amount_fen,service_date\n"
     rows = "".join(f"L-{i},member_outpatient,dachang-thc,100,2026-03-01\n" for i in range(6))
