@@ -5,12 +5,21 @@ A downstream failure becomes a clear JSON error: 502 (bad answer / connection re
 """
 from __future__ import annotations
 
+import importlib.util
+import sys
+
 import httpx
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
 from platform_common.logs import correlation_id_var
+
+# httpcore runs `import sniffio` several times per pooled request; sniffio is not installed (anyio 4
+# does without it), and a failed import searches sys.path again every time: 90 µs a call, ~8% of the
+# gateway's CPU under load (py-spy, bench/README.md). A None entry makes that import fail at once.
+if importlib.util.find_spec("sniffio") is None:
+    sys.modules.setdefault("sniffio", None)
 
 # Hop-by-hop headers (RFC 9110 §7.6.1) are never forwarded.
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
