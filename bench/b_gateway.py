@@ -9,15 +9,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from datetime import date
-
 import httpx
 
 from devstack.stack import free_port, port_open
 
 from .load import LoadResult, ensure_wrk, fixed_rate, python_peak, wrk_peak
 
-PATIENT = {"name": "测试患者", "sex": "male", "date_of_birth": "1960-05-12", "national_id": "500237196005120039"}
+# A synthetic patient (valid GB 11643 check character; sequence 003 → male).
+PATIENT = {"name": "测试患者", "sex": "male", "date_of_birth": "1960-05-12", "national_id": "500237196005120036"}
 
 
 def upward_body(i: int = 0) -> dict:
@@ -45,7 +44,6 @@ def _peak(wrk: str | None, url: str, body: dict, token: str | None, seconds: int
 
 
 def run(stack, token: str, seconds: int = 8) -> dict:  # noqa: ANN001
-    assert date.fromisoformat(PATIENT["date_of_birth"])  # a valid synthetic ID (GB 11643 check digit)
     wrk = ensure_wrk()
     bare, bare_url = start_bare(stack.log_dir)
     route = f"{stack.gateway_url}/referral/referrals/upward"

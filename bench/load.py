@@ -114,8 +114,9 @@ async def _open_loop(url: str, method: str, body_fn, headers: dict, rate: float,
     start, so a stalled server is not hidden by the generator waiting for it (coordinated omission)."""
     lat: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
-    async with httpx.AsyncClient(limits=limits, timeout=30, headers=headers) as client:
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    timeout = httpx.Timeout(30, pool=None)  # a request queued behind a slow server waits; its latency shows it
+    async with httpx.AsyncClient(limits=limits, timeout=timeout, headers=headers) as client:
         start = time.perf_counter()
         total = int(rate * seconds)
 

@@ -192,16 +192,16 @@ class Driver:
         self._parallel(self._work, work)
 
         self.progress.set_phase(f"{period}: visit volumes, indicators")
-        visits = Counter(r[2] for r in rows if r[1] == "member_outpatient")
+        # Village clinics' visits are reported by their township centre (乡村一体化: one statistics desk).
+        parent = {o.org_id: o.parent_org_id for o in cy.orgs if o.kind == "village_clinic"}
+        visits = Counter(parent.get(r[2], r[2]) for r in rows if r[1] == "member_outpatient")
 
         def report_visits(org) -> None:  # noqa: ANN001
             gw.call(clerk_of(cy.accounts, org.org_id), "PUT", f"/referral/visit-volumes/{period}",
                     json={"visits": visits.get(org.org_id, 0)})
 
         with ThreadPoolExecutor(self.workers) as pool:
-            list(pool.map(report_visits, [o for o in cy.orgs if o.kind != "county_hospital" or
-                                          any(a.org_id == o.org_id and a.role == "referral_clerk"
-                                              for a in cy.accounts)]))
+            list(pool.map(report_visits, [o for o in cy.orgs if o.kind != "village_clinic"]))
         gw.call(ANALYST, "POST", "/referral/indicators/publish", json={"period": period, "consortium_id": self.c})
         self.progress.advance(2)
 

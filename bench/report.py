@@ -1,0 +1,64 @@
+"""The results table (ratios against the same run's baselines, absolute figures beside them)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+BEGIN, END = "<!-- bench:table:begin -->", "<!-- bench:table:end -->"
+
+
+def _ok(flag: bool | None) -> str:
+    return "—" if flag is None else ("met" if flag else "**not met**")
+
+
+def table(r: dict) -> str:
+    m = r["machine"]
+    rows = ["| # | figure | ratio to baseline | absolute (measured) | baseline (same run) | goal | |",
+            "|---|---|---|---|---|---|---|"]
+    g = r.get("gateway")
+    if g:
+        bp, gp, bh, gh = g["bare_peak"], g["gateway_peak"], g["bare_half"], g["gateway_half"]
+        rows.append(f"| 1 | referral submission, peak throughput ({g['tool_peak']}, {gp['connections']} conn.) | "
+                    f"{g['throughput_ratio']:.3f}× | {gp['rps']:.0f} req/s, p50 {gp['p50_ms']:.1f} ms, p99 "
+                    f"{gp['p99_ms']:.1f} ms, {gp['errors']} errors | bare uvicorn {bp['rps']:.0f} req/s, p99 "
+                    f"{bp['p99_ms']:.1f} ms | ≥ 1/3 of bare | {_ok(g['goal_throughput_met'])} |")
+        rows.append(f"| 1 | referral submission at half of peak ({gh['target_rps']:.0f} req/s, open loop) | "
+                    f"p99 {g['p99_half_ratio']:.1f}× | p50 {gh['p50_ms']:.1f} ms, p99 {gh['p99_ms']:.1f} ms, "
+                    f"{gh['rps']:.0f} req/s done, {gh['errors']} errors | bare p50 {bh['p50_ms']:.1f} ms, p99 "
+                    f"{bh['p99_ms']:.1f} ms | p99 < 50 ms | {_ok(g['goal_p99_met'])} |")
+    p = r.get("propagation")
+    if p:
+        load = p["load"]
+        for svc in ("payment", "staffing"):
+            s = p[svc]
+            rows.append(f"| 2 | commit → visible in {svc} ({s['effect']}) at {load['target_rps']:.0f}/s "
+                        f"(achieved {load['rps']:.0f}/s) | — | p50 {s['p50_ms']} ms, p99 {s['p99_ms']} ms, max "
+                        f"{s['max_ms']} ms; {s['arrived']}/{s['events']} events | (no baseline: absolute goal) | "
+                        f"p99 < 500 ms | {_ok(p['goal_met'])} |")
+    s = r.get("settlement")
+    if s:
+        rows.append(f"| 3 | settlement of a fund year, {s['claims']:,} claims (`close_period`) | {s['ratio']:.2f}× | "
+                    f"{s['seconds']:.3f} s | raw `SUM … GROUP BY` {s['raw_seconds']:.3f} s | ≤ 2× raw and < 5 s | "
+                    f"{_ok(s['goal_met'])} |")
+    b = r.get("bulk_import")
+    if b:
+        rows.append(f"| 4 | bulk claim import, {b['rows']:,} CSV rows (`import_claims`) | {b['ratio']:.2f}× | "
+                    f"{b['rows_per_s']:,} rows/s ({b['seconds']} s) | csv + raw `executemany` {b['raw_rows_per_s']:,} "
+                    f"rows/s ({b['raw_seconds']} s) | ≥ 100,000 rows/s | {_ok(b['goal_met'])} |")
+    mem = r.get("memory_mb")
+    if mem:
+        rows.append("| 5 | peak RSS (VmHWM) | — | " + ", ".join(f"{k} {v} MB" for k, v in mem.items())
+                    + " | — | — | |")
+    head = (f"Machine: {m['nproc']} cores, {m['cpu']}, {m['memory_mb']} MB, Python {m['python']}; run "
+            f"{r['run_at']} (commit {r.get('git')}), {r.get('seconds')} s{' — QUICK run' if r.get('quick') else ''}.")
+    return head + "\n\n" + "\n".join(rows)
+
+
+def write_readme(path: Path, tbl: str, r: dict) -> None:
+    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    block = f"{BEGIN}\n{tbl}\n{END}"
+    if BEGIN in text:
+        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    else:
+        text += "\n" + block + "\n"
+    path.write_text(text)
