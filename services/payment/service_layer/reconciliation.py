@@ -10,7 +10,7 @@ import csv
 import uuid
 from typing import BinaryIO
 
-from sqlalchemy import and_, func, insert, literal, select
+from sqlalchemy import and_, cast, func, insert, null, select
 
 from platform_common.auth import Principal
 from platform_common.errors import InvalidInput, NotFound
@@ -87,6 +87,9 @@ def reconcile(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSet
 
 def _queries(recon_id: str, consortium_id: str, period: Period) -> dict:
     r, c = t.reconciliation_rows, t.claims
+
+    def none(column):  # noqa: ANN001, ANN202 - a typed NULL: PostgreSQL takes an untyped one for text
+        return cast(null(), column.type)
     scoped = select(c).where(c.c.consortium_id == consortium_id, c.c.period >= period.first_month,
                              c.c.period <= period.last_month).subquery()
     mine = select(r).where(r.c.recon_id == recon_id).subquery()
@@ -99,12 +102,12 @@ def _queries(recon_id: str, consortium_id: str, period: Period) -> dict:
         "amount_mismatch": select(*cols).select_from(both).where(mine.c.amount_fen != scoped.c.amount_fen),
         "missing_on_platform": select(
             mine.c.claim_no.label("claim_no"), mine.c.amount_fen.label("file_amount_fen"),
-            literal(None).label("platform_amount_fen"), mine.c.line.label("line"), literal(None).label("org_id"),
-            literal(None).label("late"),
+            none(c.c.amount_fen).label("platform_amount_fen"), mine.c.line.label("line"), none(c.c.org_id).label("org_id"),
+            none(c.c.late).label("late"),
         ).select_from(mine.outerjoin(scoped, scoped.c.claim_no == mine.c.claim_no)).where(scoped.c.claim_no.is_(None)),
         "missing_in_file": select(
-            scoped.c.claim_no.label("claim_no"), literal(None).label("file_amount_fen"),
-            scoped.c.amount_fen.label("platform_amount_fen"), literal(None).label("line"),
+            scoped.c.claim_no.label("claim_no"), none(r.c.amount_fen).label("file_amount_fen"),
+            scoped.c.amount_fen.label("platform_amount_fen"), none(r.c.line).label("line"),
             scoped.c.org_id.label("org_id"), scoped.c.late.label("late"),
         ).select_from(scoped.outerjoin(mine, and_(mine.c.claim_no == scoped.c.claim_no)))
         .where(mine.c.claim_no.is_(None)),
