@@ -139,8 +139,8 @@ def budget_for_year(uow: PaymentUnitOfWork, consortium_id: str, fund_year: int) 
 
 
 def _paid_total(uow: PaymentUnitOfWork, budget_id: str) -> int:
-    return uow.session.execute(select(func.coalesce(func.sum(t.advances.c.amount_fen), 0)).where(
-        t.advances.c.budget_id == budget_id)).scalar_one()
+    return int(uow.session.execute(select(func.coalesce(func.sum(t.advances.c.amount_fen), 0)).where(
+        t.advances.c.budget_id == budget_id)).scalar_one())
 
 
 def budget_view(uow: PaymentUnitOfWork, row: BudgetRow) -> dict:

@@ -103,7 +103,8 @@ def list_claims(uow: PaymentUnitOfWork, principal: Principal, *, consortium_id: 
                                         .select_from(c).where(*where)).one()
     rows = uow.session.execute(select(c).where(*where).order_by(column.desc() if descending else column,
                                                                c.c.claim_no).limit(limit).offset(offset))
-    return {"total": total, "amount_fen": amount, "limit": limit, "offset": offset,
+    return {"total": total, "amount_fen": int(amount),  # PostgreSQL sums bigint to numeric (Decimal)
+            "limit": limit, "offset": offset,
             "items": [_view(dict(r._mapping)) for r in rows]}
 
 

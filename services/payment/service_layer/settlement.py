@@ -145,8 +145,8 @@ def _figures(uow: PaymentUnitOfWork, consortium_id: str, period: Period, budget)
             member_amounts[org] = amount
     claims_fen = sum(by_kind.values())
     capitation_fen = _sum(uow, t.capitation_payments, consortium_id, period)
-    advanced_fen = uow.session.execute(select(func.coalesce(func.sum(t.advances.c.amount_fen), 0)).where(
-        t.advances.c.budget_id == budget.budget_id, t.advances.c.month.in_(period.months))).scalar_one()
+    advanced_fen = int(uow.session.execute(select(func.coalesce(func.sum(t.advances.c.amount_fen), 0)).where(
+        t.advances.c.budget_id == budget.budget_id, t.advances.c.month.in_(period.months))).scalar_one())
     return {"budget_id": budget.budget_id, "budget_fen": period_budget(budget.total_fen, period),
             "by_kind": dict(sorted(by_kind.items())), "member_amounts": member_amounts, "claims_fen": claims_fen,
             "capitation_fen": capitation_fen,
@@ -154,9 +154,10 @@ def _figures(uow: PaymentUnitOfWork, consortium_id: str, period: Period, budget)
 
 
 def _sum(uow: PaymentUnitOfWork, table, consortium_id: str, period: Period) -> int:  # noqa: ANN001
-    return uow.session.execute(select(func.coalesce(func.sum(table.c.amount_fen), 0)).where(
+    # int(): PostgreSQL sums bigint to numeric, which would reach the JSON as a Decimal
+    return int(uow.session.execute(select(func.coalesce(func.sum(table.c.amount_fen), 0)).where(
         table.c.consortium_id == consortium_id, table.c.period >= period.first_month,
-        table.c.period <= period.last_month)).scalar_one()
+        table.c.period <= period.last_month)).scalar_one())
 
 
 def _weights(uow: PaymentUnitOfWork, consortium_id: str, period: Period, basis: str,
