@@ -60,6 +60,10 @@ class IdempotentConsumer:
         self.lag: dict[str, int] = {}
         self.last_error: str | None = None
         self.assigned = False
+        self.rewinds = 0
+        self._partition_counts: dict[str, int] = {}
+        self._rewind_until = 0.0
+        self._rewound: set = set()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name=f"{self.name}-consumer", daemon=True)
@@ -79,6 +83,7 @@ class IdempotentConsumer:
             "processed_since_start": self.processed,
             "duplicates_skipped": self.duplicates,
             "dead_lettered": self.dead_lettered,
+            "rewinds_after_log_loss": self.rewinds,
             "last_error": self.last_error,
             "healthy": self.last_error is None,
         }
@@ -99,6 +104,7 @@ class IdempotentConsumer:
                             return
                         self._process(message)
                         self._consumer.commit({tp: OffsetAndMetadata(message.offset + 1, None, -1)})
+                self._rewind_after_log_loss()
                 self._update_lag()
                 self.last_error = None
                 backoff = 0.5
@@ -108,6 +114,30 @@ class IdempotentConsumer:
                 self._close()
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
+
+    def _rewind_after_log_loss(self) -> None:
+        """Re-read from the start when the broker lost its log (a memory-only broker restarted).
+
+        The client keeps its fetch positions across the restart, and the broker recreates a topic on first
+        contact (Tansu with 4 partitions, whatever the client asks), so the kept positions would skip events
+        of the refilled log. Signs of a lost log: a partition's end below our position, or a topic whose
+        partition count changed. Re-reading costs only duplicates, which the inbox drops.
+        """
+        consumer = self._consumer
+        assigned = consumer.assignment()
+        counts = {t: len(consumer.partitions_for_topic(t) or ()) for t in self.topics}
+        recreated = any(n and self._partition_counts.get(t, n) != n for t, n in counts.items())
+        self._partition_counts.update({t: n for t, n in counts.items() if n})
+        shrunk = any((high := consumer.highwater(tp)) is not None and high < consumer.position(tp) for tp in assigned)
+        if recreated or shrunk:
+            self._rewind_until = time.monotonic() + 60  # and again after the rebalance that follows
+            self._rewound = set()
+        if assigned and time.monotonic() < self._rewind_until and assigned != self._rewound:
+            consumer.seek_to_beginning(*assigned)
+            self._rewound = set(assigned)
+            self.rewinds += 1
+            log.warning("the broker lost its log; re-reading from the start",
+                        extra=log_fields(consumer=self.name, partitions=len(assigned)))
 
     def _update_lag(self) -> None:
         consumer = self._consumer
