@@ -138,3 +138,25 @@ def plumbing(gateway_url: str) -> dict[str, dict]:
 
 def drained(p: dict[str, dict]) -> bool:
     return all(v["backlog"] == 0 and v["lag"] == 0 and v["assigned"] and v["status"] == "ok" for v in p.values())
+
+
+def missing_demand(urls: dict[str, str], limit: int = 10) -> list[dict]:
+    """Upward referrals staffing never counted, with their ReferralSubmitted outbox rows: to diagnose a loss."""
+    def rows(url: str, sql: str) -> list:
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                return list(conn.execute(text(sql)))
+        finally:
+            engine.dispose()
+
+    counted = {r[0] for r in rows(urls["staffing"], "SELECT referral_id FROM demand_signals")}
+    inbox = {r[0] for r in rows(urls["staffing"], "SELECT event_id FROM inbox")}
+    out = []
+    for seq, event_id, aggregate_id, created, published in rows(
+            urls["referral"], "SELECT seq, event_id, aggregate_id, created_at, published_at FROM outbox "
+                              "WHERE event_type = 'ReferralSubmitted' ORDER BY seq"):
+        if aggregate_id not in counted:
+            out.append({"seq": seq, "event_id": event_id, "referral_id": aggregate_id, "created_at": str(created),
+                        "published_at": str(published), "in_staffing_inbox": event_id in inbox})
+    return out[:limit]

@@ -11,9 +11,21 @@ import time
 
 import pytest
 
-from .checks import against_tally, consistent, counts, drained, plumbing
+from .checks import against_tally, consistent, counts, drained, missing_demand, plumbing
 from .privacy import leaks
 from .workload import Driver
+
+def server_errors(stack) -> list[str]:  # noqa: ANN001
+    """The last line of each exception a process logged as unhandled (a 500), to diagnose a failed run."""
+    out = []
+    for line in stack.logs().splitlines():
+        if '"unhandled error"' in line:
+            try:
+                out.append(json.loads(line).get("exc", "").strip().splitlines()[-1][:300])
+            except (ValueError, IndexError):
+                out.append(line[:300])
+    return out[:10]
+
 
 ROTATION = ["referral", "payment", "staffing", "gateway", "broker"]
 
@@ -49,6 +61,8 @@ def run_with_faults(stack, referrals: int, staff: int, faults: list[str], every:
         "requests": t.requests, "retries": t.retries, "ambiguous_creations": t.ambiguous_submits + t.ambiguous_out_of_county,
         "counts": c.__dict__, "plumbing": p, "mismatches": consistent(c), "against_driver": against_tally(c, t),
         "errors": t.errors[:20], "error_count": len(t.errors),
+        "not_counted_by_staffing": missing_demand(urls),
+        "server_errors": server_errors(stack),
     }
     print("\nFAULT RUN " + json.dumps(report, ensure_ascii=False, indent=1))
     assert drained(p), f"not drained: {p}"
