@@ -55,10 +55,19 @@ def adjust_budget(uow: PaymentUnitOfWork, principal: Principal, budget_id: str, 
     if expected_version is not None and expected_version != row.version:
         raise Conflict("the budget was changed since you loaded it", current_version=row.version)
     new_total = row.total_fen + delta_fen
-    paid = _paid_total(uow, budget_id)
-    if new_total < paid:
-        raise InvalidInput(f"the total may not drop below the {paid} fen already advanced", field="delta_fen",
-                           current_total_fen=row.total_fen, advanced_fen=paid)
+    settled = settled_periods(uow, row.consortium_id, row.fund_year)
+    closed = {month_code(row.fund_year, m) for first, last, _ in settled for m in range(first, last + 1)}
+    if len(closed) == 12:
+        raise Conflict("every month of the fund year is settled; its total can no longer change",
+                       state="closed", fund_year=row.fund_year)
+    # Settled periods keep their budget, so the change falls on the open months, which must
+    # still cover what was already advanced for them.
+    settled_fen = sum(fen for *_, fen in settled)
+    paid = _paid_total(uow, budget_id, exclude=closed)
+    if new_total - settled_fen < paid:
+        raise InvalidInput(f"the open months may not drop below the {paid} fen already advanced for them",
+                           field="delta_fen", current_total_fen=row.total_fen, settled_budget_fen=settled_fen,
+                           advanced_open_fen=paid)
     row.adjustments_fen += delta_fen
     row.total_fen = new_total
     try:
@@ -89,7 +98,7 @@ def pay_advance(uow: PaymentUnitOfWork, principal: Principal, budget_id: str, mo
         return dict(existing._mapping), False
     if code in uow.claims.closed_months(row.consortium_id):
         raise Conflict("the month is already settled; the settlement paid its budget", month=code, state="closed")
-    amount = monthly_schedule(row.total_fen)[month - 1]
+    amount = monthly_schedule(row.total_fen, settled_periods(uow, row.consortium_id, row.fund_year))[month - 1]
     now = utcnow()
     entry_id = uow.ledger.post(advance_entry(row.consortium_id, f"{budget_id}:{code}", code, amount),
                                principal.username, now)
@@ -138,9 +147,19 @@ def budget_for_year(uow: PaymentUnitOfWork, consortium_id: str, fund_year: int) 
     return _by_year(uow, consortium_id, fund_year)
 
 
-def _paid_total(uow: PaymentUnitOfWork, budget_id: str) -> int:
-    return int(uow.session.execute(select(func.coalesce(func.sum(t.advances.c.amount_fen), 0)).where(
-        t.advances.c.budget_id == budget_id)).scalar_one())
+def _paid_total(uow: PaymentUnitOfWork, budget_id: str, exclude: set[str]) -> int:
+    a = t.advances
+    return int(uow.session.execute(select(func.coalesce(func.sum(a.c.amount_fen), 0)).where(
+        a.c.budget_id == budget_id, a.c.month.not_in(exclude))).scalar_one())
+
+
+def settled_periods(uow: PaymentUnitOfWork, consortium_id: str, fund_year: int) -> list[tuple[int, int, int]]:
+    """(first month, last month, budget_fen) of the settled periods of the fund year."""
+    s = t.settlements
+    rows = uow.session.execute(select(s.c.first_month, s.c.last_month, s.c.budget_fen).where(
+        s.c.consortium_id == consortium_id, s.c.first_month >= month_code(fund_year, 1),
+        s.c.last_month <= month_code(fund_year, 12)))
+    return [(int(first[5:]), int(last[5:]), int(fen)) for first, last, fen in rows]
 
 
 def budget_view(uow: PaymentUnitOfWork, row: BudgetRow) -> dict:
@@ -149,10 +168,12 @@ def budget_view(uow: PaymentUnitOfWork, row: BudgetRow) -> dict:
     paid = {r.month: r for r in uow.session.execute(select(t.advances).where(
         t.advances.c.budget_id == row.budget_id))}
     schedule = []
-    for month, amount in enumerate(monthly_schedule(row.total_fen), start=1):
+    settled = settled_periods(uow, row.consortium_id, row.fund_year)
+    closed = {m for first, last, _ in settled for m in range(first, last + 1)}
+    for month, amount in enumerate(monthly_schedule(row.total_fen, settled), start=1):
         code = month_code(row.fund_year, month)
         advance = paid.get(code)
-        schedule.append({"month": code, "scheduled_fen": amount,
+        schedule.append({"month": code, "scheduled_fen": amount, "settled": month in closed,
                          "paid_fen": advance.amount_fen if advance else None,
                          "paid_at": advance.paid_at if advance else None})
     return {

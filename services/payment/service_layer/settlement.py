@@ -24,7 +24,7 @@ from ..domain.settlement import distribute, settle
 from ..settings import PaymentSettings
 from . import policies
 from .access import require_consortium_reader, require_manager
-from .budgets import budget_for_year
+from .budgets import budget_for_year, settled_periods
 from .capitation import enrolled_as_of
 from .performance import assess
 from .unit_of_work import PaymentUnitOfWork
@@ -147,7 +147,8 @@ def _figures(uow: PaymentUnitOfWork, consortium_id: str, period: Period, budget)
     capitation_fen = _sum(uow, t.capitation_payments, consortium_id, period)
     advanced_fen = int(uow.session.execute(select(func.coalesce(func.sum(t.advances.c.amount_fen), 0)).where(
         t.advances.c.budget_id == budget.budget_id, t.advances.c.month.in_(period.months))).scalar_one())
-    return {"budget_id": budget.budget_id, "budget_fen": period_budget(budget.total_fen, period),
+    settled = settled_periods(uow, consortium_id, period.year)
+    return {"budget_id": budget.budget_id, "budget_fen": period_budget(budget.total_fen, period, settled),
             "by_kind": dict(sorted(by_kind.items())), "member_amounts": member_amounts, "claims_fen": claims_fen,
             "capitation_fen": capitation_fen,
             "actual_fen": claims_fen + capitation_fen, "advanced_fen": advanced_fen}

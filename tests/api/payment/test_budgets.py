@@ -1,4 +1,4 @@
-from tests.api.payment.conftest import CLERK, DACHANG, FINANCE, INSURANCE, create_budget
+from tests.api.payment.conftest import CLERK, DACHANG, FINANCE, INSURANCE, create_budget, settle
 from tests.support.service_app import outbox_events
 
 
@@ -87,3 +87,43 @@ def test_balances_at_a_past_date_do_not_see_later_postings(client):
     later = client.get("/ledger/balances", headers=FINANCE, params={"consortium_id": "wushan",
                                                                      "as_of": "2099-01-01"}).json()
     assert {a["account"]: a["balance_fen"] for a in later["accounts"]}["consortium:wushan"] == 8_333_334
+
+
+def test_an_adjustment_after_a_settled_quarter_falls_on_the_open_months(client):
+    """120,000,000 fen (10,000,000 a month); Q1 settled, then +9,000,000 negotiated: Q1 keeps its
+    30,000,000 and April–December get 11,000,000 each, so the year still adds up to the new total."""
+    b = create_budget(client, total_people=120_000, per_capita=1000, reserve=0)
+    q1 = settle(client, "2026-Q1", score="95").json()
+    assert q1["budget_fen"] == 30_000_000
+    r = client.post(f"/budgets/{b['budget_id']}/adjustments", headers=INSURANCE,
+                    json={"delta_fen": 9_000_000, "reason": "新增异地就医额度"})
+    assert r.status_code == 201, r.text
+    schedule = r.json()["advance_schedule"]
+    assert [m["scheduled_fen"] for m in schedule] == [10_000_000] * 3 + [11_000_000] * 9
+    assert [m["settled"] for m in schedule] == [True] * 3 + [False] * 9
+    assert sum(m["scheduled_fen"] for m in schedule) == r.json()["total_fen"] == 129_000_000
+    pay = client.post(f"/budgets/{b['budget_id']}/advances/4/pay", headers=INSURANCE)
+    assert pay.json()["amount_fen"] == 11_000_000
+    assert client.get(f"/settlements/{q1['settlement_id']}", headers=FINANCE).json()["budget_fen"] == 30_000_000
+    settled = [settle(client, p, score="95").json()["budget_fen"] for p in ("2026-Q2", "2026-Q3", "2026-Q4")]
+    assert settled == [33_000_000] * 3 and 30_000_000 + sum(settled) == 129_000_000
+    balances = client.get("/ledger/balances", headers=FINANCE, params={"consortium_id": "wushan"}).json()
+    assert {a["account"]: a["balance_fen"] for a in balances["accounts"]}["fund:wushan"] == -129_000_000
+    # the whole fund year is closed: its total is final
+    late = client.post(f"/budgets/{b['budget_id']}/adjustments", headers=INSURANCE,
+                       json={"delta_fen": 1, "reason": "too late"})
+    assert late.status_code == 409 and late.json()["error"]["details"]["state"] == "closed"
+
+
+def test_a_cut_may_not_take_the_open_months_below_their_advances(client):
+    b = create_budget(client, total_people=120_000, per_capita=1000, reserve=0)
+    settle(client, "2026-Q1", score="95")
+    client.post(f"/budgets/{b['budget_id']}/advances/4/pay", headers=INSURANCE)    # 10,000,000 for April
+    r = client.post(f"/budgets/{b['budget_id']}/adjustments", headers=INSURANCE,
+                    json={"delta_fen": -80_000_001, "reason": "削减"})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "delta_fen"
+    assert r.json()["error"]["details"]["settled_budget_fen"] == 30_000_000
+    ok = client.post(f"/budgets/{b['budget_id']}/adjustments", headers=INSURANCE,
+                     json={"delta_fen": -80_000_000, "reason": "削减"})
+    assert ok.status_code == 201
+    assert [m["scheduled_fen"] for m in ok.json()["advance_schedule"]][3:5] == [1_111_112, 1_111_111]

@@ -66,3 +66,26 @@ def test_period_budget_of_a_worked_example():
     # 100,000,000 fen over 12 months: 8,333,334 for the first four months, 8,333,333 after.
     assert monthly_schedule(100_000_000)[:5] == [8_333_334] * 4 + [8_333_333]
     assert period_budget(100_000_000, Period.parse("2026-Q1")) == 25_000_002
+
+
+@given(first_total=st.integers(0, 10**12), delta=st.integers(-10**11, 10**11),
+       quarters=st.sets(st.integers(1, 4), max_size=3))
+def test_settled_periods_keep_their_budget_and_the_year_adds_up_to_the_new_total(first_total, delta, quarters):
+    """Settle some quarters under the first total, then change it: the settled months are
+    untouched and the year still sums to the new total (the change falls on the open months)."""
+    settled = [(3 * q - 2, 3 * q, period_budget(first_total, Period.parse(f"2026-Q{q}"))) for q in quarters]
+    new_total = first_total + delta
+    if new_total < sum(fen for *_, fen in settled):
+        return  # refused by the service (the open months would go negative)
+    schedule = monthly_schedule(new_total, settled)
+    assert sum(schedule) == new_total
+    before = monthly_schedule(first_total)
+    for first, last, _ in settled:
+        assert schedule[first - 1:last] == before[first - 1:last]
+    open_months = [schedule[m - 1] for m in range(1, 13) if not any(f <= m <= l for f, l, _ in settled)]
+    assert max(open_months) - min(open_months) <= 1
+
+
+def test_without_an_adjustment_settling_does_not_move_the_schedule():
+    settled = [(12, 12, 8_333_333), (1, 1, 8_333_334)]
+    assert monthly_schedule(100_000_000, settled) == monthly_schedule(100_000_000)
