@@ -53,14 +53,22 @@ class StaffingRepository:
         rows = self.session.scalars(query.order_by(Staff.staff_id).limit(limit).offset(offset)).all()
         return list(rows), int(total or 0)
 
-    def establishment(self, org_id: str) -> Establishment:
+    def establishment(self, org_id: str, on: date, *, onward: bool = False) -> Establishment:
+        """Head counts of the establishment postings (在编) at `org_id` in force on `on`; with
+        `onward`, of every posting in force on `on` or later (a later transfer in counts, one that
+        left before `on` does not): an admission must hold for the whole future, not one day."""
+        in_force = or_(Posting.end_date.is_(None), Posting.end_date >= on)
+        if not onward:
+            in_force = and_(Posting.start_date <= on, in_force)
         row = self.session.execute(
             select(
                 func.count(),
                 func.coalesce(func.sum(case((Staff.qualification.in_(NON_PROFESSIONAL), 0), else_=1)), 0),
                 func.coalesce(func.sum(case((Staff.title_level == "senior", 1), else_=0)), 0),
                 func.coalesce(func.sum(case((Staff.title_level == "intermediate", 1), else_=0)), 0),
-            ).where(Staff.home_org_id == org_id, Staff.active.is_(True))
+            ).select_from(Posting).join(Staff, Staff.staff_id == Posting.staff_id)
+            .where(Posting.org_id == org_id, Posting.kind == PostingKind.ESTABLISHMENT.value,
+                   Staff.active.is_(True), in_force)
         ).one()
         return Establishment(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 

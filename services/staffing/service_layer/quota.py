@@ -68,17 +68,31 @@ def quota_report(uow: StaffingUnitOfWork, settings: StaffingSettings, principal:
     if org is None:
         raise NotFound(f"no organisation {org_id}")
     policy = policy_for(uow, settings, org, as_of)
-    return UnitQuota(org, as_of, policy, report(policy, uow.repo.establishment(org_id)))
+    return UnitQuota(org, as_of, policy, report(policy, uow.repo.establishment(org_id, as_of)))
+
+
+def policies_from(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organisation,
+                  start: date) -> list[tuple[date, QuotaPolicy]]:
+    """The policy in force on `start` and each later effective-dated one: a change from `start` on
+    has to keep them all (a quota already cut from next month binds an admission made today)."""
+    later = sorted({r.effective_from for r in uow.repo.quota_policies(org.org_id) if r.effective_from > start})
+    return [(day, policy_for(uow, settings, org, day)) for day in [start, *later]]
 
 
 def check_admission(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
-                    org: Organisation, as_of: date, after: Establishment, staff_id: str,
+                    org: Organisation, start: date, *, professional: bool, title: str, staff_id: str,
                     override_reason: str | None) -> list[Violation]:
-    """Refuse a change to `org`'s establishment that breaks a quota rule, naming the rule, unless the
-    health bureau overrides it with a reason; an override is recorded and announced."""
-    policy = policy_for(uow, settings, org, as_of)
-    before = uow.repo.establishment(org.org_id)
-    violations = new_violations(policy, before, after)
+    """Refuse adding one person to `org`'s establishment from `start` if that breaks a quota rule,
+    naming the rule, unless the health bureau overrides it with a reason; an override is recorded
+    and announced. Counted: everyone established there on `start` or later (see
+    `StaffingRepository.establishment`), against every policy in force from `start` on."""
+    before = uow.repo.establishment(org.org_id, start, onward=True)
+    after = before.plus(professional=professional, title=title)
+    violations: list[Violation] = []
+    for day, policy in policies_from(uow, settings, org, start):
+        for v in new_violations(policy, before, after):
+            if v.rule not in {seen.rule for seen in violations}:
+                violations.append(v if day == start else Violation(v.rule, f"{v.detail} (policy from {day})"))
     if not violations:
         return []
     if not override_reason:
@@ -119,7 +133,9 @@ def set_policy(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: P
                                                        "intermediate_cap_bp")})
     uow.repo.add(row)
     uow.session.flush()
-    if effective_from <= today:
-        for v in report(policy_for(uow, settings, org, today), uow.repo.establishment(org_id)).violations:
-            announce_violation(uow, org_id, v, None)
+    # A row in force now is checked against today's establishment; a future one against the
+    # establishment expected on its first day (later transfers in count, transfers out do not).
+    day = max(today, effective_from)
+    for v in report(policy_for(uow, settings, org, day), uow.repo.establishment(org_id, day)).violations:
+        announce_violation(uow, org_id, v if day == today else Violation(v.rule, f"{v.detail} (from {day})"), None)
     return row

@@ -70,9 +70,9 @@ def _register(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pr
                   title_level=new.title_level, specialty=new.specialty, pool=new.pool,
                   home_org_id=new.home_org_id, active=True, registered_by=principal.username,
                   created_at=utcnow(), posting_changes=0)
-    after = uow.repo.establishment(org.org_id).plus(
-        professional=Qualification(new.qualification).professional, title=new.title_level)
-    check_admission(uow, settings, principal, org, new.start_date, after, staff.staff_id, new.override_reason)
+    check_admission(uow, settings, principal, org, new.start_date,
+                    professional=Qualification(new.qualification).professional, title=new.title_level,
+                    staff_id=staff.staff_id, override_reason=new.override_reason)
     uow.repo.add(staff)
     uow.repo.add(_establishment_posting(staff, org.org_id, None, new.start_date, principal))
     uow.session.flush()
@@ -99,9 +99,9 @@ def transfer(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pri
     if current and effective <= current.start_date:
         raise InvalidInput(f"effective_date must be after {current.start_date.isoformat()}, when the "
                            "current establishment began", field="effective_date")
-    after = uow.repo.establishment(org.org_id).plus(
-        professional=Qualification(staff.qualification).professional, title=staff.title_level)
-    check_admission(uow, settings, principal, org, effective, after, staff.staff_id, override_reason)
+    check_admission(uow, settings, principal, org, effective,
+                    professional=Qualification(staff.qualification).professional, title=staff.title_level,
+                    staff_id=staff.staff_id, override_reason=override_reason)
     from_org = staff.home_org_id
     if current:
         current.end_date = current.ended_on = effective - timedelta(days=1)

@@ -98,3 +98,32 @@ def test_transfer_moves_the_establishment_under_the_receiving_units_rules(client
     history = [(p["org_id"], p["status"], p["end_date"]) for p in body["postings"]]
     assert history == [("county-peoples-hospital", "ended", "2025-02-28"), ("luoping-thc", "active", None)]
     assert client.get("/units/luoping-thc/quota", headers=BUREAU).json()["filled"] == 1
+
+
+def test_the_quota_report_counts_the_establishment_in_force_on_its_date(client):
+    (doc,) = register(client, person("county-peoples-hospital", specialty="general_practice", title="senior"))
+    r = client.post(f"/staff/{doc['staff_id']}/transfer",
+                    json={"to_org_id": "luoping-thc", "effective_date": "2030-07-01"}, headers=BUREAU)
+    assert r.status_code == 200, r.text
+    # Until 30 June 2030 the doctor still fills a post at the county hospital, not at Luoping.
+    before = client.get("/units/luoping-thc/quota?as_of=2030-06-30", headers=BUREAU).json()
+    after = client.get("/units/luoping-thc/quota?as_of=2030-07-01", headers=BUREAU).json()
+    assert (before["filled"], before["senior"]["count"]) == (0, 0)
+    assert (after["filled"], after["senior"]["count"]) == (1, 1)
+    assert client.get("/units/county-peoples-hospital/quota?as_of=2030-06-30", headers=BUREAU).json()["filled"] == 1
+    assert client.get("/units/county-peoples-hospital/quota?as_of=2030-07-01", headers=BUREAU).json()["filled"] == 0
+    assert client.get("/units/luoping-thc/quota?as_of=2023-12-31", headers=BUREAU).json()["filled"] == 0
+
+
+def test_an_admission_must_keep_a_quota_already_cut_for_a_later_date(client):
+    # Dachang (38,000 people) has 38 posts today; from 2031 the bureau cuts it to 2.
+    register(client, *[person("dachang-thc", title="junior") for _ in range(2)])
+    r = client.post("/units/dachang-thc/quota-policies", json={
+        "effective_from": "2031-01-01", "quota": 2, "reason": "人口外流, 编制核减"}, headers=BUREAU)
+    assert r.status_code == 201, r.text
+    assert outbox_events(client, "QuotaViolationDetected") == []  # 2 people, 2 posts: nothing broken
+    third = client.post("/staff", json=person("dachang-thc", title="junior"), headers=BUREAU)
+    assert third.status_code == 409 and third.json()["error"]["details"]["rules"] == ["quota_exceeded"]
+    assert "policy from 2031-01-01" in third.json()["error"]["message"]
+    # Today's quota is untouched; someone established only until the end of 2030 would be admitted.
+    assert client.get("/units/dachang-thc/quota", headers=BUREAU).json()["quota"] == 38
