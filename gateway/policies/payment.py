@@ -39,6 +39,7 @@ RULES: list[Rule] = [
     rule("GET", "/settlements", IO, FO),
     rule("GET", "/settlements/{settlement_id}", IO, FO),
     rule("GET", "/settlements/{settlement_id}/statement.csv", IO, FO),
+    rule("GET", "/settlements/{settlement_id}/statement.xlsx", IO, FO),
     rule("GET", "/distributions", IO, FO, UM),
     # ledger (财务一本账)
     rule("GET", "/ledger/balances", IO, FO),

@@ -5,6 +5,7 @@ from datetime import date
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
+from ..adapters import xlsx
 from ..service_layer import reconciliation, settlement, statements
 from ..service_layer.performance import indicators_for
 from ..service_layer.access import require_consortium_reader
@@ -54,6 +55,14 @@ def download_statement(settlement_id: str, uow: UowDep, principal: PrincipalDep)
     view = statements.statement(uow, principal, settlement_id)
     name = f"settlement-{view['consortium_id']}-{view['period']}.csv"
     return Response(statements.statement_csv(view), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/settlements/{settlement_id}/statement.xlsx")
+def download_statement_xlsx(settlement_id: str, uow: UowDep, principal: PrincipalDep) -> Response:
+    view = statements.statement(uow, principal, settlement_id)
+    name = f"settlement-{view['consortium_id']}-{view['period']}.xlsx"
+    return Response(statements.statement_xlsx(view), media_type=xlsx.MEDIA_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

@@ -12,6 +12,7 @@ from platform_common.auth import Principal
 from platform_common.errors import NotFound
 
 from ..adapters import tables as t
+from ..adapters import xlsx
 from .access import require_consortium_reader, scope
 from .settlement import require_settlement
 from .unit_of_work import PaymentUnitOfWork
@@ -32,24 +33,40 @@ def statement(uow: PaymentUnitOfWork, principal: Principal, settlement_id: str) 
     }
 
 
-def statement_csv(view: dict) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["item", "value"])
-    for key in ("settlement_id", "consortium_id", "period", "budget_fen", "claims_fen", "capitation_fen",
+SUMMARY_KEYS = ("settlement_id", "consortium_id", "period", "budget_fen", "claims_fen", "capitation_fen",
                 "actual_fen", "advanced_fen", "balance_fen", "performance_score", "score_source",
                 "retention_ratio_bp", "retained_fen", "returned_to_fund_fen", "tolerance_fen", "fund_share_fen",
-                "consortium_share_fen", "policy_version", "closed_by", "closed_at"):
-        w.writerow([key, view[key]])
-    for kind, amount in sorted(view["by_kind"].items()):
-        w.writerow([f"claims_fen.{kind}", amount])
-    for purpose, amount in view["split"].items():
-        w.writerow([f"retained_fen.{purpose}", amount])
+                "consortium_share_fen", "policy_version", "closed_by", "closed_at")
+DISTRIBUTION_HEADER = ["org_id", "purpose", "basis", "weight", "amount_fen"]
+
+
+def statement_tables(view: dict) -> tuple[list[list], list[list]]:
+    """The statement as two tables, (item, value) and the distributions, shared by CSV and XLSX."""
+    summary: list[list] = [["item", "value"]]
+    summary += [[key, _cell(view[key])] for key in SUMMARY_KEYS]
+    summary += [[f"claims_fen.{kind}", amount] for kind, amount in sorted(view["by_kind"].items())]
+    summary += [[f"retained_fen.{purpose}", amount] for purpose, amount in view["split"].items()]
+    rows = [DISTRIBUTION_HEADER] + [[r[k] for k in DISTRIBUTION_HEADER] for r in view["distributions"]]
+    return summary, rows
+
+
+def _cell(value):  # noqa: ANN001, ANN202 - fen stay numbers; dates and decimal scores become text
+    return value if value is None or isinstance(value, int) else str(value)
+
+
+def statement_csv(view: dict) -> str:
+    summary, rows = statement_tables(view)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerows(summary)
     w.writerow([])
-    w.writerow(["org_id", "purpose", "basis", "weight", "amount_fen"])
-    for r in view["distributions"]:
-        w.writerow([r["org_id"], r["purpose"], r["basis"], r["weight"], r["amount_fen"]])
+    w.writerows(rows)
     return out.getvalue()
+
+
+def statement_xlsx(view: dict) -> bytes:
+    summary, rows = statement_tables(view)
+    return xlsx.workbook([("Statement", summary), ("Distributions", rows)])
 
 
 def list_settlements(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str) -> list[dict]:
