@@ -38,6 +38,10 @@ class StaffingSettings(ServiceSettings):
     # A sending unit keeps at least this many staff of the seconded specialty on site.
     min_cover_per_specialty: int = Field(default=1, ge=0)
 
+    # Longest temporary posting (secondment, rotation block, with its extensions), days; illustrative:
+    # a secondment is a spell away from the home unit, not a disguised transfer of the establishment.
+    max_posting_days: int = Field(default=1096, ge=1, le=3660)
+
     # Tidal dispatch (潮汐式): upward-referral demand over a sliding window against its own baseline.
     demand_window_days: int = Field(default=28, ge=1, le=366)
     demand_baseline_windows: int = Field(default=3, ge=1, le=12)  # windows before the current one

@@ -21,7 +21,7 @@ def request_secondment(body: schemas.SecondmentIn, runtime: Runtime, caller: Cal
     new = secondments_uc.NewRequest(body.org_id, body.specialty.value, body.title_level.value, body.headcount,
                                     body.start_date, body.end_date, body.reason)
     with runtime.uow() as uow:
-        req = secondments_uc.request_by_unit(uow, caller, new, today())
+        req = secondments_uc.request_by_unit(uow, runtime.settings, caller, new, today())
         uow.commit()
         return request_out(req, [])
 

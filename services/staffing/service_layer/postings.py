@@ -8,7 +8,7 @@ committing an overlap — on PostgreSQL (read committed) as well as on SQLite (B
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from platform_common.auth import Principal, Role
 from platform_common.contracts import STAFFING_TOPIC, StaffingEvent
@@ -28,6 +28,7 @@ def place(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princi
           plan_id: str | None = None) -> Posting:
     if not staff.active:
         raise Conflict(f"staff {staff.staff_id} is not active", state="inactive")
+    check_length(settings, start, end)
     if to_org_id == staff.home_org_id:
         raise InvalidInput(f"staff {staff.staff_id} is established at {to_org_id} already", field="staff_id")
     clash = uow.repo.overlapping_postings(staff.staff_id, start, end)
@@ -37,11 +38,7 @@ def place(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princi
             f"staff {staff.staff_id} is already posted to {c.org_id} from {c.start_date.isoformat()} to "
             f"{(c.ended_on or c.end_date).isoformat()}; a person cannot be in two overlapping postings",
             rule="overlapping_posting", state=c.status, posting_id=c.posting_id)
-    cover = uow.repo.available_cover(staff.home_org_id, staff.specialty, start, end, excluding=staff.staff_id)
-    if cover < settings.min_cover_per_specialty:
-        raise Conflict(
-            f"{staff.home_org_id} would keep {cover} {staff.specialty} staff on site, below the minimum cover "
-            f"of {settings.min_cover_per_specialty}", rule="minimum_cover", org_id=staff.home_org_id)
+    check_cover(uow, settings, staff, start, end)
     posting = Posting(posting_id=str(uuid.uuid4()), staff_id=staff.staff_id, kind=kind.value,
                       from_org_id=staff.home_org_id, org_id=to_org_id, start_date=start, end_date=end,
                       status=PostingStatus.DISPATCHED.value, request_id=request_id, plan_id=plan_id,
@@ -55,6 +52,23 @@ def place(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princi
         "posting_kind": kind.value, "request_id": request_id,
     }, org_id=to_org_id)
     return posting
+
+
+def check_length(settings: StaffingSettings, start: date, end: date, field: str = "end_date") -> None:
+    days = (end - start).days + 1
+    if days > settings.max_posting_days:
+        raise InvalidInput(f"a temporary posting lasts at most {settings.max_posting_days} days; "
+                           f"{start.isoformat()} to {end.isoformat()} is {days}", field=field)
+
+
+def check_cover(uow: StaffingUnitOfWork, settings: StaffingSettings, staff: Staff, start: date, end: date) -> None:
+    """The sending unit keeps `min_cover_per_specialty` of the person's specialty on site throughout."""
+    cover = uow.repo.available_cover(staff.home_org_id, staff.specialty, start, end, excluding=staff.staff_id)
+    if cover < settings.min_cover_per_specialty:
+        raise Conflict(
+            f"{staff.home_org_id} would keep {cover} {staff.specialty} staff on site between {start.isoformat()} "
+            f"and {end.isoformat()}, below the minimum cover of {settings.min_cover_per_specialty}",
+            rule="minimum_cover", org_id=staff.home_org_id)
 
 
 def _load(uow: StaffingUnitOfWork, posting_id: str) -> tuple[Posting, Staff]:
@@ -100,11 +114,14 @@ def extend(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princ
     if new_end <= posting.end_date:
         raise InvalidInput(f"an extension must end after the current end {posting.end_date.isoformat()}",
                            field="end_date")
+    check_length(settings, posting.start_date, new_end)
     clash = uow.repo.overlapping_postings(staff.staff_id, posting.start_date, new_end, exclude=posting.posting_id)
     if clash:
         raise Conflict(f"staff {staff.staff_id} is posted to {clash[0].org_id} from "
                        f"{clash[0].start_date.isoformat()}; the extension would overlap it",
                        rule="overlapping_posting", state=posting.status, posting_id=clash[0].posting_id)
+    # Only the added days need checking: the sending unit agreed to the original period already.
+    check_cover(uow, settings, staff, posting.end_date + timedelta(days=1), new_end)
     posting.end_date = new_end
     staff.posting_changes += 1
     uow.record(STAFFING_TOPIC, StaffingEvent.SECONDMENT_EXTENDED, "posting", posting.posting_id, {

@@ -51,12 +51,16 @@ def create_plan(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: 
             raise InvalidInput(f"{kind.value} rotates staff established at a {HOME_KIND[kind].value}",
                                field=f"staff_ids[{i}]")
         people.append(staff)
+    try:
+        blocks = schedule(start_date, block_days, len(people), rounds)
+    except OverflowError:  # a plan running past the year 9999 has no dates to give
+        raise InvalidInput("the rotation would run past the last representable date", field="start_date") from None
     plan = RotationPlan(plan_id=str(uuid.uuid4()), name=name, kind=kind.value, org_id=org_id, start_date=start_date,
                         block_days=block_days, staff_ids=staff_ids, created_by=principal.username,
                         created_at=utcnow())
     uow.repo.add(plan)
     created = []
-    for i, s, e in schedule(start_date, block_days, len(people), rounds):
+    for i, s, e in blocks:
         try:
             created.append(postings.place(uow, settings, principal, people[i], kind, org_id, s, e,
                                           plan_id=plan.plan_id))

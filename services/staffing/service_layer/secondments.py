@@ -31,7 +31,7 @@ class NewRequest:
     reason: str
 
 
-def create(uow: StaffingUnitOfWork, principal: Principal, new: NewRequest, today: date, *,
+def create(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, new: NewRequest, today: date, *,
            source: str = "request", recommendation_id: str | None = None,
            status: RequestStatus = RequestStatus.REQUESTED) -> SecondmentRequest:
     org = uow.orgs.get(uow.session, new.org_id)
@@ -41,6 +41,7 @@ def create(uow: StaffingUnitOfWork, principal: Principal, new: NewRequest, today
         raise InvalidInput("end_date is before start_date", field="end_date")
     if new.start_date < today:
         raise InvalidInput("a secondment cannot start in the past", field="start_date")
+    postings.check_length(settings, new.start_date, new.end_date)
     req = SecondmentRequest(
         request_id=str(uuid.uuid4()), org_id=new.org_id, specialty=new.specialty, title_level=new.title_level,
         headcount=new.headcount, dispatched=0, start_date=new.start_date, end_date=new.end_date,
@@ -55,10 +56,11 @@ def create(uow: StaffingUnitOfWork, principal: Principal, new: NewRequest, today
     return req
 
 
-def request_by_unit(uow: StaffingUnitOfWork, principal: Principal, new: NewRequest, today: date) -> SecondmentRequest:
+def request_by_unit(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, new: NewRequest,
+                    today: date) -> SecondmentRequest:
     if principal.role is not Role.UNIT_MANAGER or principal.org_id != new.org_id:
         raise Forbidden("a township centre's manager requests staff for their own unit only")
-    return create(uow, principal, new, today)
+    return create(uow, settings, principal, new, today)
 
 
 def get(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, request_id: str) -> SecondmentRequest:

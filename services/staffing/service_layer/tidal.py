@@ -120,7 +120,7 @@ def accept(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princ
     rec = _open(uow, rec_id)
     new = secondments.NewRequest(rec.township_id, rec.specialty, title_level, headcount or rec.headcount,
                                  start, end, "tidal dispatch: " + "; ".join(rec.reasons))
-    req = secondments.create(uow, principal, new, today, source="tidal", recommendation_id=rec_id)
+    req = secondments.create(uow, settings, principal, new, today, source="tidal", recommendation_id=rec_id)
     secondments.decided(uow, req, principal, RequestStatus.APPROVED, "accepted tidal recommendation",
                          StaffingEvent.SECONDMENT_APPROVED)
     rec.status, rec.request_id, rec.decided_by = "accepted", req.request_id, principal.username

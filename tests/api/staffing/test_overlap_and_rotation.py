@@ -97,3 +97,33 @@ def test_rotation_plan_lays_postings_end_to_end_all_or_nothing(client):
         "name": "上挂", "kind": "rotation_up", "org_id": "dachang-thc", "staff_ids": [a["staff_id"]],
         "start_date": soon(200), "block_days": 30}, headers=BUREAU)
     assert up.status_code == 422 and up.json()["error"]["field"] == "org_id"
+
+
+def test_an_extension_keeps_the_sending_units_minimum_cover_for_the_added_days(client):
+    a, b = register(client, *[person("county-tcm-hospital", specialty="tcm") for _ in range(2)])
+    first = client.post("/secondments", json={"org_id": "luoping-thc", "specialty": "tcm", "title_level": "junior",
+                                              "headcount": 1, "start_date": soon(5), "end_date": soon(30),
+                                              "reason": "中医"}, headers=LUOPING).json()["request_id"]
+    second = client.post("/secondments", json={"org_id": "dachang-thc", "specialty": "tcm", "title_level": "junior",
+                                               "headcount": 1, "start_date": soon(31), "end_date": soon(60),
+                                               "reason": "中医"}, headers=DACHANG).json()["request_id"]
+    posting = client.post(f"/secondments/{first}/approve", json={"staff_ids": [a["staff_id"]]},
+                          headers=BUREAU).json()["postings"][0]
+    assert client.post(f"/secondments/{second}/approve", json={"staff_ids": [b["staff_id"]]},
+                       headers=BUREAU).status_code == 200
+    # Keeping A at Luoping past day 30 would leave the TCM hospital without a TCM doctor from day 31.
+    r = client.post(f"/postings/{posting['posting_id']}/extend", json={"end_date": soon(40)}, headers=BUREAU)
+    assert r.status_code == 409 and r.json()["error"]["details"]["rule"] == "minimum_cover"
+    assert client.get(f"/postings/{posting['posting_id']}", headers=BUREAU).json()["end_date"] == soon(30)
+
+
+def test_a_temporary_posting_has_a_longest_length_and_a_far_date_is_422_not_500(client):
+    (doc,) = register(client, person("county-peoples-hospital", specialty="general_practice"))
+    r = client.post("/secondments", json={"org_id": "dachang-thc", "specialty": "cardiology", "title_level": "junior",
+                                          "headcount": 1, "start_date": soon(1), "end_date": "9999-12-31",
+                                          "reason": "x"}, headers=DACHANG)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "end_date"
+    r = client.post("/rotation-plans", json={"name": "x", "kind": "rotation_down", "org_id": "dachang-thc",
+                                             "staff_ids": [doc["staff_id"]], "start_date": "9999-12-01",
+                                             "block_days": 366}, headers=BUREAU)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "start_date"
