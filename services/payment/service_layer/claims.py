@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from platform_common.auth import Principal
 from platform_common.contracts import PAYMENT_TOPIC, PaymentEvent
@@ -33,8 +34,16 @@ def record_claim(uow: PaymentUnitOfWork, principal: Principal, claim: ClaimInput
     require_claim_writer(principal, consortium_id)
     if claim.service_date > today:
         raise InvalidInput("service_date lies in the future", field="service_date")
-    result = store_claim(uow, claim, consortium_id, "api", principal.username)
-    uow.commit()
+    try:
+        result = store_claim(uow, claim, consortium_id, "api", principal.username)
+        uow.commit()
+    except IntegrityError:
+        # The same number was recorded between our check and our insert (a client retrying while
+        # its first request is still in flight): answer as for a repeat, never with a 500.
+        uow.rollback()
+        if claim.claim_no not in uow.claims.existing([claim.claim_no]):
+            raise
+        result = store_claim(uow, claim, consortium_id, "api", principal.username)
     return result
 
 

@@ -85,3 +85,25 @@ def test_the_database_refuses_to_change_or_delete_a_posting(client):
         with pytest.raises(IntegrityError, match="immutable"), client.runtime.engine.begin() as conn:
             conn.execute(text(statement))
     ledger_sums_to_zero(client)
+
+
+def test_a_claim_recorded_between_the_check_and_the_insert_is_answered_as_a_repeat(client, monkeypatch):
+    """A client retrying while its first request is still in flight: the second insert hits the
+    primary key; the answer is the stored claim (200) or 409 for different data, never a 500."""
+    from services.payment.adapters.repository import Claims
+
+    assert claim(client, "RACE-1", 5_000).status_code == 201
+    real = Claims.existing
+    calls = []
+
+    def blind_once(self, claim_nos):
+        calls.append(claim_nos)
+        return {} if len(calls) == 1 else real(self, claim_nos)
+
+    monkeypatch.setattr(Claims, "existing", blind_once)
+    again = claim(client, "RACE-1", 5_000)
+    assert again.status_code == 200 and again.json()["amount_fen"] == 5_000
+    calls.clear()
+    other = claim(client, "RACE-1", 6_000)
+    assert other.status_code == 409 and other.json()["error"]["field"] == "claim_no"
+    assert client.get("/claims", headers=FINANCE).json()["total"] == 1
