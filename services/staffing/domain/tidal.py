@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,12 @@ class Recommendation:
 
 
 def recommend(policy: DemandPolicy, today: date, demand: Demand | None, seasons: list[Season],
-              township_id: str, specialty: str, covering: int) -> Recommendation | None:
+              township_id: str, specialty: str, covering: Callable[[date], int]) -> Recommendation | None:
+    """`covering(day)`: staff seconded to the township in the specialty on that day. A surge needs
+    one more expert from today; a season its headcount over the season, so a season is checked on
+    its first (or today's) and its last day: a secondment ending mid-season does not cover it."""
     reasons: list[str] = []
-    heads = 0
+    needs: list[tuple[int, list[date]]] = []  # (heads, days they are needed on)
     score = 0
     season_id = None
     volume = demand.window_volume if demand else 0
@@ -62,7 +66,7 @@ def recommend(policy: DemandPolicy, today: date, demand: Demand | None, seasons:
         baseline = Fraction(demand.baseline_volume, policy.baseline_windows)
         threshold = max(Fraction(policy.min_volume), baseline * policy.surge_bp / 10000)
         if volume >= threshold:
-            heads = 1
+            needs.append((1, [today]))
             rise = f", {float((volume - baseline) / baseline * 100):+.0f}%" if baseline else ""
             reasons.append(
                 f"{volume} upward referrals in {specialty} in the last {policy.window_days} days "
@@ -74,16 +78,23 @@ def recommend(policy: DemandPolicy, today: date, demand: Demand | None, seasons:
         starts_in = (s.start - today).days
         if s.end < today or starts_in > policy.season_lead_days:
             continue
-        heads = max(heads, s.headcount)
+        needs.append((s.headcount, [max(today, s.start), s.end]))
         season_id = s.season_id
         when = "under way" if starts_in <= 0 else f"starts in {starts_in} days"
         reasons.append(f"season '{s.name}' {s.start.isoformat()}..{s.end.isoformat()} {when}, "
                        f"expects {s.headcount} more in {specialty}")
         score += 100 * s.headcount
-    if heads == 0:
+    if not needs:
         return None
-    if covering >= heads:
+    # The largest shortfall on any day a need covers decides the headcount.
+    heads, shortfall, worst_day = 0, 0, today
+    for wanted, days in needs:
+        for day in days:
+            missing = wanted - covering(day)
+            if missing > shortfall or (missing == shortfall and wanted > heads):
+                heads, shortfall, worst_day = wanted, missing, day
+    if shortfall <= 0:
         return None
-    if covering:
-        reasons.append(f"{covering} already seconded there in {specialty}")
-    return Recommendation(township_id, specialty, heads - covering, score, reasons, season_id, volume)
+    if heads > shortfall:
+        reasons.append(f"{heads - shortfall} already seconded there in {specialty} on {worst_day.isoformat()}")
+    return Recommendation(township_id, specialty, shortfall, score, reasons, season_id, volume)

@@ -85,7 +85,8 @@ def generate(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pri
     fresh = []
     for township, specialty in sorted(set(signals) | set(seasons)):
         rec = tidal.recommend(policy, today, signals.get((township, specialty)), seasons.get((township, specialty), []),
-                              township, specialty, uow.repo.covering(township, specialty, today))
+                              township, specialty,
+                              lambda day, t=township, sp=specialty: uow.repo.covering(t, sp, day))
         if rec is None:
             continue
         row = RecommendationRow(recommendation_id=str(uuid.uuid4()), township_id=township, specialty=specialty,

@@ -66,10 +66,11 @@ def test_a_seasonal_calendar_recommends_ahead_of_the_season_and_coverage_satisfi
     assert {(r["specialty"], r["headcount"]) for r in recs} == {("emergency", 2), ("orthopaedics", 2)}
     assert "starts in 10 days" in recs[0]["reasons"][0]
 
-    # Two emergency doctors already seconded there over the season: no more are recommended.
+    # Two emergency doctors seconded there for the season (from its first day, not today): no more
+    # are recommended.
     docs = register(client, *[person("county-peoples-hospital", specialty="emergency") for _ in range(3)])
     req = client.post("/secondments", json={"org_id": "dachang-thc", "specialty": "emergency", "title_level": "junior",
-                                            "headcount": 2, "start_date": soon(0), "end_date": soon(70),
+                                            "headcount": 2, "start_date": soon(10), "end_date": soon(70),
                                             "reason": "旺季"}, headers=DACHANG).json()
     assert client.post(f"/secondments/{req['request_id']}/approve",
                        json={"staff_ids": [docs[0]["staff_id"], docs[1]["staff_id"]]}, headers=BUREAU).status_code == 200
