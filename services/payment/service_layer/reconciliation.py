@@ -1,8 +1,9 @@
 """Reconciliation (对账) against the insurance office's own claim file.
 
 The file (CSV with at least `claim_no` and `amount_fen` columns) is streamed into a staging
-table; the comparison with the platform's claims of the consortium and period is then four
-SQL joins: matched, amount mismatches, missing on the platform, missing in the file.
+table; the comparison with the platform's claims of the consortium is then four SQL joins:
+matched, amount mismatches, missing on the platform (not recorded at all), missing in the file
+(recorded and booked in the period, absent from the file).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import csv
 import uuid
 from typing import BinaryIO
 
-from sqlalchemy import and_, cast, func, insert, null, select
+from sqlalchemy import and_, cast, func, insert, null, or_, select, union_all
 
 from platform_common.auth import Principal
 from platform_common.errors import InvalidInput, NotFound
@@ -86,29 +87,33 @@ def reconcile(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSet
 
 
 def _queries(recon_id: str, consortium_id: str, period: Period) -> dict:
+    """The four categories. A file claim is looked up among all the consortium's claims, not only
+    those booked in the period: a claim booked late into the next month (or the insurance office
+    dating it differently) is not missing, it is matched and its booked `period` shown."""
     r, c = t.reconciliation_rows, t.claims
 
     def none(column):  # noqa: ANN001, ANN202 - a typed NULL: PostgreSQL takes an untyped one for text
         return cast(null(), column.type)
+    ours = select(c).where(c.c.consortium_id == consortium_id).subquery()
     scoped = select(c).where(c.c.consortium_id == consortium_id, c.c.period >= period.first_month,
                              c.c.period <= period.last_month).subquery()
     mine = select(r).where(r.c.recon_id == recon_id).subquery()
-    both = mine.join(scoped, scoped.c.claim_no == mine.c.claim_no)
+    both = mine.join(ours, ours.c.claim_no == mine.c.claim_no)
     cols = (mine.c.claim_no.label("claim_no"), mine.c.amount_fen.label("file_amount_fen"),
-            scoped.c.amount_fen.label("platform_amount_fen"), mine.c.line.label("line"),
-            scoped.c.org_id.label("org_id"), scoped.c.late.label("late"))
+            ours.c.amount_fen.label("platform_amount_fen"), mine.c.line.label("line"),
+            ours.c.org_id.label("org_id"), ours.c.period.label("period"), ours.c.late.label("late"))
     return {
-        "matched": select(*cols).select_from(both).where(mine.c.amount_fen == scoped.c.amount_fen),
-        "amount_mismatch": select(*cols).select_from(both).where(mine.c.amount_fen != scoped.c.amount_fen),
+        "matched": select(*cols).select_from(both).where(mine.c.amount_fen == ours.c.amount_fen),
+        "amount_mismatch": select(*cols).select_from(both).where(mine.c.amount_fen != ours.c.amount_fen),
         "missing_on_platform": select(
             mine.c.claim_no.label("claim_no"), mine.c.amount_fen.label("file_amount_fen"),
-            none(c.c.amount_fen).label("platform_amount_fen"), mine.c.line.label("line"), none(c.c.org_id).label("org_id"),
-            none(c.c.late).label("late"),
-        ).select_from(mine.outerjoin(scoped, scoped.c.claim_no == mine.c.claim_no)).where(scoped.c.claim_no.is_(None)),
+            none(c.c.amount_fen).label("platform_amount_fen"), mine.c.line.label("line"),
+            none(c.c.org_id).label("org_id"), none(c.c.period).label("period"), none(c.c.late).label("late"),
+        ).select_from(mine.outerjoin(ours, ours.c.claim_no == mine.c.claim_no)).where(ours.c.claim_no.is_(None)),
         "missing_in_file": select(
             scoped.c.claim_no.label("claim_no"), none(r.c.amount_fen).label("file_amount_fen"),
             scoped.c.amount_fen.label("platform_amount_fen"), none(r.c.line).label("line"),
-            scoped.c.org_id.label("org_id"), scoped.c.late.label("late"),
+            scoped.c.org_id.label("org_id"), scoped.c.period.label("period"), scoped.c.late.label("late"),
         ).select_from(scoped.outerjoin(mine, and_(mine.c.claim_no == scoped.c.claim_no)))
         .where(mine.c.claim_no.is_(None)),
     }
@@ -116,13 +121,21 @@ def _queries(recon_id: str, consortium_id: str, period: Period) -> dict:
 
 def _totals(uow: PaymentUnitOfWork, recon_id: str, consortium_id: str, period: Period) -> dict:
     totals = {}
-    for name, query in _queries(recon_id, consortium_id, period).items():
+    queries = _queries(recon_id, consortium_id, period)
+    for name, query in queries.items():
         sub = query.subquery()
         count, file_fen, platform_fen = uow.session.execute(select(
             func.count(), func.coalesce(func.sum(sub.c.file_amount_fen), 0),
             func.coalesce(func.sum(sub.c.platform_amount_fen), 0))).one()
         totals[name] = {"count": count, "file_amount_fen": int(file_fen), "platform_amount_fen": int(platform_fen)}
-    return {"totals": totals}
+    # found on the platform, but booked outside the period (late claims, other months)
+    found = union_all(queries["matched"], queries["amount_mismatch"]).subquery()
+    count, file_fen, platform_fen = uow.session.execute(select(
+        func.count(), func.coalesce(func.sum(found.c.file_amount_fen), 0),
+        func.coalesce(func.sum(found.c.platform_amount_fen), 0)).where(
+        or_(found.c.period < period.first_month, found.c.period > period.last_month))).one()
+    elsewhere = {"count": count, "file_amount_fen": int(file_fen), "platform_amount_fen": int(platform_fen)}
+    return {"totals": totals, "booked_in_other_period": elsewhere}
 
 
 def _load(uow: PaymentUnitOfWork, recon_id: str) -> dict:
