@@ -4,16 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..domain.lifecycle import WORKFLOW_ORDER
+from ..domain.rules import URGENCY_RANK
 from .tables import CapabilityRow, FollowUpRow, ReferralRow, VisitVolumeRow
 
-SORT_KEYS = {
+SORT_KEYS: dict[str, ColumnElement] = {
     "created_at": ReferralRow.created_at,
     "response_deadline": ReferralRow.response_deadline,
-    "status": ReferralRow.status,
-    "urgency": ReferralRow.urgency,
+    "status": case({s.value: i for i, s in enumerate(WORKFLOW_ORDER)}, value=ReferralRow.status, else_=99),
+    "urgency": case({u.value: r for u, r in URGENCY_RANK.items()}, value=ReferralRow.urgency, else_=-1),
     "appointment_at": ReferralRow.appointment_at,
 }
 
@@ -60,7 +62,8 @@ class ReferralRepository:
             query = query.where(ReferralRow.created_at < q.created_before)
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
         key = SORT_KEYS[q.sort.lstrip("-")]
-        order = key.desc() if q.sort.startswith("-") else key.asc()
+        # referrals without a deadline or appointment go last either way, the same on SQLite and PostgreSQL
+        order = (key.desc() if q.sort.startswith("-") else key.asc()).nulls_last()
         rows = self.session.scalars(
             query.order_by(order, ReferralRow.referral_id).offset(q.offset).limit(q.limit)).all()
         return total or 0, list(rows)
@@ -75,6 +78,17 @@ class ReferralRepository:
         if unannounced_only:
             query = query.where(ReferralRow.overdue_announced_at.is_(None))
         return list(self.session.scalars(query.order_by(ReferralRow.response_deadline)))
+
+    def mark_overdue_announced(self, referral_id: str, now: datetime, statuses: frozenset[str]) -> bool:
+        """Stamp one announcement without moving the version: a clerk answering the referral must not
+        get a 409 because the clock noticed it was late. The WHERE re-checks the state, so a referral
+        answered or redirected since it was read is not announced for a routing that no longer waits."""
+        result = self.session.execute(
+            update(ReferralRow).where(
+                ReferralRow.referral_id == referral_id, ReferralRow.status.in_(statuses),
+                ReferralRow.overdue_announced_at.is_(None), ReferralRow.response_deadline < now)
+            .values(overdue_announced_at=now).execution_options(synchronize_session=False))
+        return result.rowcount == 1
 
     def follow_ups_due_before(self, org_id: str, last_due: date, status: str) -> list[tuple[FollowUpRow, ReferralRow]]:
         """Open follow-ups due on or before `last_due` of accepted downward referrals the unit sent or received."""

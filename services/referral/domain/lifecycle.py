@@ -74,6 +74,10 @@ TRANSITIONS: dict[tuple[Direction, Status, Action], tuple[Status, Party]] = {
     (D, S.ACCEPTED, Action.COMPLETE): (S.COMPLETED, Party.RECEIVER),
 }
 
+# Sorting by status follows the work: waiting for an answer first, then in progress, then closed.
+WORKFLOW_ORDER = (S.SUBMITTED, S.REDIRECTED, S.ISSUED, S.ACCEPTED, S.ARRIVED, S.COMPLETED, S.RECORDED,
+                  S.REJECTED, S.DECLINED, S.CANCELLED)
+
 # Statuses in which the receiving hospital still owes an answer (the response clock runs).
 AWAITING_RESPONSE = frozenset({S.SUBMITTED, S.REDIRECTED})
 

@@ -14,6 +14,10 @@ class Urgency(StrEnum):
     EMERGENCY = "emergency"
 
 
+# Sorting by urgency means by how fast the answer is needed, not by the alphabet.
+URGENCY_RANK = {Urgency.ROUTINE: 0, Urgency.URGENT: 1, Urgency.EMERGENCY: 2}
+
+
 class EmergencyCategory(StrEnum):
     """五大中心: the five emergency centres of the county hospitals."""
 

@@ -19,14 +19,15 @@ log = logging.getLogger(__name__)
 
 def announce_overdue(uow: ReferralUnitOfWork, now: datetime) -> list[str]:
     """One ReferralResponseOverdue per referral per routing (a redirect restarts the clock)."""
-    rows = uow.referrals.awaiting_past_deadline(now, frozenset(s.value for s in AWAITING_RESPONSE),
-                                                unannounced_only=True)
-    for row in rows:
-        row.overdue_announced_at = now
-        publish(uow, row, ReferralEvent.RESPONSE_OVERDUE, row.to_org_id, urgency=row.urgency,
-                deadline=iso(row.response_deadline))
+    awaiting = frozenset(s.value for s in AWAITING_RESPONSE)
+    announced = []
+    for row in uow.referrals.awaiting_past_deadline(now, awaiting, unannounced_only=True):
+        if uow.referrals.mark_overdue_announced(row.referral_id, now, awaiting):
+            publish(uow, row, ReferralEvent.RESPONSE_OVERDUE, row.to_org_id, urgency=row.urgency,
+                    emergency_category=row.emergency_category, deadline=iso(row.response_deadline))
+            announced.append(row.referral_id)
     uow.commit()
-    return [r.referral_id for r in rows]
+    return announced
 
 
 class OverdueClock:

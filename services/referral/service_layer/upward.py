@@ -5,6 +5,8 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.orm.attributes import flag_modified
+
 from platform_common.auth import OrgKind, Principal
 from platform_common.contracts import ReferralEvent
 from platform_common.errors import Conflict, InvalidInput
@@ -128,6 +130,9 @@ def redirect(uow: ReferralUnitOfWork, principal: Principal, now: datetime, refer
                response_minutes=minutes, expected_version=version)
     # The new hospital gets its own full response window; the old one loses access.
     row.to_org_id, row.routed_at, row.overdue_announced_at = to_org_id, now, None
+    # written even if it was None when read: the clock may have stamped the old routing meanwhile
+    # (its stamp does not move the version), and the new routing must get its own announcement
+    flag_modified(row, "overdue_announced_at")
     row.response_deadline = response_deadline(Urgency(row.urgency), now, windows(settings))
     row.decision_code, row.decision_text = "redirected", reason
     publish(uow, row, ReferralEvent.REDIRECTED, principal.org_id, previous_to_org_id=previous,
