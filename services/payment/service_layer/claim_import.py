@@ -17,10 +17,11 @@ from datetime import date, datetime
 from typing import BinaryIO
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from platform_common.auth import Principal, Role
 from platform_common.contracts import PAYMENT_TOPIC, PaymentEvent
-from platform_common.errors import InvalidInput, NotFound, PayloadTooLarge
+from platform_common.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from platform_common.events import utcnow
 from platform_common.web import require_role
 
@@ -164,6 +165,12 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
         flush()
     except (csv.Error, UnicodeDecodeError) as e:
         raise InvalidInput(f"unreadable CSV near line {reader.line_num}: {e}", field="file") from None
+    except IntegrityError:
+        # Another upload or request recorded some of these numbers after our duplicate check.
+        # Nothing of this upload is kept; sending the file again is safe (idempotent by number).
+        uow.rollback()
+        raise Conflict("some claim numbers were recorded by another request at the same time; nothing of "
+                       "this file was stored, upload it again", field="file") from None
 
     counts["amount_fen"] = sum(ledger_lines.values())
     consortium_ids = _post_upload(uow, upload_id, principal.username, now, ledger_lines)

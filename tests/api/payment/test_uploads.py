@@ -82,3 +82,21 @@ def test_the_insurance_office_may_upload_for_any_consortium_and_units_may_not(cl
     from tests.api.payment.conftest import DACHANG
     assert upload(client, HEADER + GOOD, headers=INSURANCE).status_code == 201
     assert upload(client, HEADER + GOOD, headers=DACHANG).status_code == 403
+
+
+def test_numbers_recorded_by_someone_else_during_the_upload_give_409_and_store_nothing(client, monkeypatch):
+    """Two overlapping files at once: the later insert hits the primary key after its duplicate
+    check. The answer is 409 with nothing of the file kept (so a retry is clean), not a 500."""
+    from services.payment.adapters.repository import Claims
+
+    assert upload(client, HEADER + "K-1,member_outpatient,dachang-thc,100,2026-03-01\n").json()["inserted"] == 1
+    monkeypatch.setattr(Claims, "existing_raw", lambda self, claim_nos: {})
+    r = upload(client, HEADER + "K-2,member_outpatient,dachang-thc,200,2026-03-01\n"
+                                "K-1,member_outpatient,dachang-thc,100,2026-03-01\n")
+    assert r.status_code == 409 and r.json()["error"]["field"] == "file"
+    monkeypatch.undo()
+    assert client.get("/claims", headers=FINANCE).json()["total"] == 1
+    ledger_sums_to_zero(client)
+    again = upload(client, HEADER + "K-2,member_outpatient,dachang-thc,200,2026-03-01\n"
+                                    "K-1,member_outpatient,dachang-thc,100,2026-03-01\n").json()
+    assert (again["inserted"], again["duplicates"]) == (1, 1)
