@@ -6,7 +6,8 @@ from enum import StrEnum
 
 from platform_common.errors import InvalidInput
 
-_ICD10 = re.compile(r"^[A-Z]\d{2}(\.[0-9A-Z]{1,8})?$")
+# ASCII only: full-width digits would store a code no one can match or report on.
+_ICD10 = re.compile(r"^[A-Z]\d{2}(\.[0-9A-Z]{1,8})?$", re.ASCII)
 
 
 class ChronicCondition(StrEnum):

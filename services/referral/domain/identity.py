@@ -16,7 +16,8 @@ from platform_common.errors import InvalidInput
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+# ASCII only: \d would also take full-width digits (a Chinese IME types ５), giving one patient two keys.
+_SHAPE = re.compile(r"^\d{17}[\dX]$", re.ASCII)
 
 
 class Sex(StrEnum):

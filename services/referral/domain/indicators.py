@@ -12,9 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from platform_common.errors import InvalidInput
 
-_MONTH = re.compile(r"^([12]\d{3})-(0[1-9]|1[0-2])$")
-_QUARTER = re.compile(r"^([12]\d{3})-Q([1-4])$")
-_YEAR = re.compile(r"^([12]\d{3})$")
+_MONTH = re.compile(r"^([12]\d{3})-(0[1-9]|1[0-2])$", re.ASCII)
+_QUARTER = re.compile(r"^([12]\d{3})-Q([1-4])$", re.ASCII)
+_YEAR = re.compile(r"^([12]\d{3})$", re.ASCII)
 
 
 @dataclass(frozen=True)

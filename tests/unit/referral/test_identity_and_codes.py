@@ -36,6 +36,14 @@ def test_malformed_or_wrong_checksum_is_refused(bad):
     assert e.value.field == "patient.national_id"
 
 
+def test_full_width_digits_are_refused_not_hashed_as_another_patient():
+    ascii_id = _id()
+    full_width = ascii_id.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})  # ５００２３７…
+    with pytest.raises(InvalidInput) as e:
+        parse_national_id(full_width)
+    assert e.value.field == "patient.national_id"
+
+
 def test_impossible_birth_date_is_refused():
     first = "500237" + "19610231" + "123"
     with pytest.raises(InvalidInput, match="birth date"):
@@ -75,7 +83,7 @@ def test_icd10_normalised(raw, code):
     assert normalise_icd10(raw) == code
 
 
-@pytest.mark.parametrize("raw", ["", "121", "I2", "I21.", "I21.456789012", "心梗", "II21"])
+@pytest.mark.parametrize("raw", ["", "121", "I2", "I21.", "I21.456789012", "心梗", "II21", "I２1", "I21.４"])
 def test_icd10_malformed_refused(raw):
     with pytest.raises(InvalidInput) as e:
         normalise_icd10(raw)

@@ -22,7 +22,7 @@ def test_period_months():
     assert parse_period("2026-Q4").months() == ["2026-10", "2026-11", "2026-12"]
 
 
-@pytest.mark.parametrize("bad", ["2026-13", "2026-Q5", "26", "2026-1", "Nov 2026"])
+@pytest.mark.parametrize("bad", ["2026-13", "2026-Q5", "26", "2026-1", "Nov 2026", "２０２６-10", "２０２６"])
 def test_bad_period(bad):
     with pytest.raises(InvalidInput) as e:
         parse_period(bad)
