@@ -2,6 +2,8 @@
 statement → reconciliation, with the referral service producing the events over Kafka."""
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -80,6 +82,11 @@ def test_budget_claims_settlement_statement_reconciliation(stack):
     r = finance.get(f"/payment/settlements/{s['settlement_id']}/statement.csv")
     assert r.status_code == 200 and r.headers["content-disposition"].startswith("attachment")
     assert f"retained_fen,{s['retained_fen']}" in r.text
+    r = finance.get(f"/payment/settlements/{s['settlement_id']}/statement.xlsx")
+    assert r.status_code == 200 and r.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    with zipfile.ZipFile(io.BytesIO(r.content)) as book:
+        assert f"<v>{s['retained_fen']}</v>" in book.read("xl/worksheets/sheet1.xml").decode()
     assert {d["org_id"] for d in manager.get("/payment/distributions").json()} <= {"dachang-thc"}
 
     office_file = ("claim_no,amount_fen\n"
