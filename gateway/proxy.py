@@ -47,6 +47,15 @@ async def forward(client: httpx.AsyncClient, request: Request, service: str, bas
     )
     try:
         response = await client.send(upstream, stream=True)
+        out_headers = {k: v for k, v in response.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}}
+        if int(response.headers.get("content-length", "-1")) in range(0, 65536):
+            # Read inside the try: a service that dies between its headers and its body is a lost
+            # connection (the request may have been applied), not an unhandled error.
+            try:
+                content = await response.aread()
+            finally:
+                await response.aclose()
+            return Response(content, status_code=response.status_code, headers=out_headers)
     except httpx.TimeoutException as e:
         if isinstance(e, httpx.PoolTimeout):
             return _error(503, "upstream_busy", f"{service} service has no free connection", service)
@@ -58,11 +67,7 @@ async def forward(client: httpx.AsyncClient, request: Request, service: str, bas
         # The connection broke after the request went out: it may or may not have been applied.
         return _error(502, "upstream_connection_lost",
                       f"the connection to the {service} service broke; the request may have been applied", service)
-    out_headers = {k: v for k, v in response.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}}
-    if int(response.headers.get("content-length", "-1")) in range(0, 65536):
-        content = await response.aread()
-        await response.aclose()
-        return Response(content, status_code=response.status_code, headers=out_headers)
+    # A large body streams through; a break mid-stream can only cut the response short.
     return StreamingResponse(response.aiter_raw(), status_code=response.status_code, headers=out_headers,
                              background=BackgroundTask(response.aclose))
 

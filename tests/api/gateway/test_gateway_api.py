@@ -1,4 +1,7 @@
 """The gateway in-process (no services behind it): login, tokens, route policy, downstream failure."""
+import socket
+import threading
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -96,6 +99,37 @@ def test_an_unreachable_service_gives_502_with_a_json_body(gateway):
     assert body["code"] == "upstream_unavailable" and body["service"] == service
     assert body["request_id"] == "trace-me"
     assert resp.headers["x-request-id"] == "trace-me"
+
+
+def _dies_after_its_headers():
+    """A service that answers with its headers and dies before its body (kill -9 at the wrong moment)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def serve():
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 1232\r\n\r\n")
+        conn.close()
+        server.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{server.getsockname()[1]}"
+
+
+def test_a_service_dying_between_headers_and_body_gives_502_connection_lost(tmp_path):
+    url = f"sqlite:///{tmp_path / 'gw.db'}"
+    upgrade(MIGRATIONS, url)
+    settings = GatewaySettings(database_url=url, referral_url=_dies_after_its_headers(),
+                               payment_url="http://127.0.0.1:9", staffing_url="http://127.0.0.1:9")
+    with TestClient(create_app(settings, background=False)) as client:
+        resp = client.post("/referral/referrals/upward", json={}, headers={
+            "Authorization": f"Bearer {token_for('dachang-thc', Role.REFERRAL_CLERK)}", "X-Request-ID": "cut"})
+    # Not a 500: the client is told the request went out and may have been applied.
+    assert resp.status_code == 502
+    assert resp.json()["error"]["code"] == "upstream_connection_lost"
+    assert resp.json()["error"]["request_id"] == "cut"
 
 
 def test_an_oversized_json_body_gets_413(gateway):
