@@ -124,6 +124,13 @@ class StaffingRepository:
             Staff.home_org_id == org_id, Staff.specialty == specialty, Staff.active.is_(True),
             Staff.staff_id != excluding, not_(away))) or 0)
 
+    def cover_staff(self, org_id: str, specialty: str, start: date, end: date, excluding: str) -> list[Staff]:
+        """The people counted by `available_cover`, loaded so that the caller can lock them."""
+        away = exists().where(Posting.staff_id == Staff.staff_id, _overlapping(start, end))
+        return list(self.session.scalars(select(Staff).where(
+            Staff.home_org_id == org_id, Staff.specialty == specialty, Staff.active.is_(True),
+            Staff.staff_id != excluding, not_(away)).order_by(Staff.staff_id)))
+
     def free_staff(self, specialty: str, min_titles: list[str], start: date, end: date,
                    exclude_org: str) -> list[Staff]:
         busy = exists().where(Posting.staff_id == Staff.staff_id, _overlapping(start, end))

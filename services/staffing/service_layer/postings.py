@@ -62,8 +62,16 @@ def check_length(settings: StaffingSettings, start: date, end: date, field: str 
 
 
 def check_cover(uow: StaffingUnitOfWork, settings: StaffingSettings, staff: Staff, start: date, end: date) -> None:
-    """The sending unit keeps `min_cover_per_specialty` of the person's specialty on site throughout."""
-    cover = uow.repo.available_cover(staff.home_org_id, staff.specialty, start, end, excluding=staff.staff_id)
+    """The sending unit keeps `min_cover_per_specialty` of the person's specialty on site throughout.
+
+    The people relied on as cover are bumped like the person sent: two transactions each sending one
+    of the last two cardiologists of a hospital then write each other's row, and the second to commit
+    fails (409) instead of leaving the hospital with none (PostgreSQL read committed; SQLite
+    serialises writers anyway)."""
+    staying = uow.repo.cover_staff(staff.home_org_id, staff.specialty, start, end, excluding=staff.staff_id)
+    cover = len(staying)
+    for other in staying:
+        other.posting_changes += 1
     if cover < settings.min_cover_per_specialty:
         raise Conflict(
             f"{staff.home_org_id} would keep {cover} {staff.specialty} staff on site between {start.isoformat()} "

@@ -1,0 +1,48 @@
+"""Minimum cover under racing approvals: two approvals each send one of a hospital's last two
+specialists; one must lose, whatever the database (SQLite serialises writers, PostgreSQL runs them
+side by side in read committed)."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tests.api.staffing.conftest import BUREAU, DACHANG, LEAD, LUOPING, person, register, soon
+
+
+def _request(client, headers: dict, org_id: str, start: str, end: str) -> str:
+    r = client.post("/secondments", json={
+        "org_id": org_id, "specialty": "neurology", "title_level": "junior", "headcount": 1,
+        "start_date": start, "end_date": end, "reason": "神经内科"}, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()["request_id"]
+
+
+@pytest.mark.postgres  # also runs on PostgreSQL in the CI pass (TEST_POSTGRES_URL)
+def test_racing_approvals_never_take_a_units_last_specialist(client):
+    x, y = register(client, *[person("county-peoples-hospital", specialty="neurology") for _ in range(2)])
+    for attempt in range(4):
+        base = 20 * attempt
+        first = _request(client, DACHANG, "dachang-thc", soon(base + 5), soon(base + 15))
+        second = _request(client, LUOPING, "luoping-thc", soon(base + 10), soon(base + 19))
+        barrier = threading.Barrier(2)
+        results: dict[str, int] = {}
+
+        def approve(request_id: str, staff_id: str, headers: dict) -> None:
+            barrier.wait()
+            r = client.post(f"/secondments/{request_id}/approve", json={"staff_ids": [staff_id]}, headers=headers)
+            results[request_id] = r.status_code
+
+        threads = [threading.Thread(target=approve, args=(first, x["staff_id"], BUREAU)),
+                   threading.Thread(target=approve, args=(second, y["staff_id"], LEAD))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(results.values()) == [200, 409], results
+        loser = first if results[first] == 409 else second
+        assert client.get(f"/secondments/{loser}", headers=BUREAU).json()["status"] == "requested"
+        # Whoever won, the hospital kept one neurologist on every day of both periods.
+        away = [p for s in (x, y) for p in client.get(f"/staff/{s['staff_id']}", headers=BUREAU).json()["postings"]
+                if p["kind"] == "secondment" and p["start_date"] >= soon(base)]
+        assert len(away) == 1
