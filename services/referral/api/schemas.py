@@ -1,9 +1,10 @@
 """Request bodies (pydantic v2). Unknown fields are refused so a typo is a 422, not silently lost."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
+from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from platform_common.contracts import Specialty
 
@@ -11,6 +12,17 @@ from ..domain.identity import Sex
 from ..domain.rules import EmergencyCategory, RejectReason, Urgency
 
 Text = Field(min_length=1, max_length=2000)
+
+
+def _in_utc(value: datetime) -> datetime:
+    # 0001-01-01T00:00+08:00 is a valid ISO time that UTC cannot hold: refuse it here, not with a 500 later
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError("time is out of range") from None
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 
 
 class Body(BaseModel):
@@ -55,7 +67,7 @@ class UpwardIn(ClinicalIn):
 
 
 class AcceptIn(Versioned):
-    appointment_at: AwareDatetime | None = None
+    appointment_at: Moment | None = None
     bed_no: str | None = Field(default=None, max_length=40)
     # 优先接诊、优先检查 are the policy default for referred patients; admission only when booked.
     priority_reception: bool = True
@@ -79,7 +91,7 @@ class ReasonIn(Versioned):
 
 
 class ArriveIn(Versioned):
-    arrived_at: AwareDatetime | None = None
+    arrived_at: Moment | None = None
 
 
 class CompleteIn(Versioned):

@@ -82,12 +82,13 @@ def check_follow_up_schedule(due_dates: list[date], issued_on: date, max_count: 
         raise InvalidInput("a follow-up cannot be due before the referral is issued", field="plan.follow_ups")
 
 
+# Days since due, not due + grace: a follow-up due on 9999-12-31 must not overflow the calendar.
 def follow_up_on_time(due: date, done_on: date, grace_days: int) -> bool:
-    return done_on <= due + timedelta(days=grace_days)
+    return (done_on - due).days <= grace_days
 
 
 def follow_up_overdue(due: date, done_on: date | None, today: date, grace_days: int) -> bool:
-    return done_on is None and today > due + timedelta(days=grace_days)
+    return done_on is None and (today - due).days > grace_days
 
 
 def needs_receiving_capability(specialty: str, baseline: frozenset[str]) -> bool:

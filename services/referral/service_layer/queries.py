@@ -31,17 +31,24 @@ def worklist(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Pri
     size = page_size or settings.page_size_default
     if size > settings.page_size_max:
         raise InvalidInput(f"page_size is at most {settings.page_size_max}", field="page_size")
-    tz = settings.tz()
     query = WorklistQuery(
         org_id=principal.org_id, box=box, direction=direction, statuses=tuple(statuses), urgency=urgency,
         specialty=specialty,
         # dates are local calendar days: date_to includes the whole day
-        created_from=utc(datetime.combine(date_from, time(), tz)) if date_from else None,
-        created_before=utc(datetime.combine(date_to + timedelta(days=1), time(), tz)) if date_to else None,
+        created_from=_day_start(date_from, settings, "date_from") if date_from else None,
+        created_before=_day_start(date_to, settings, "date_to", days_after=1) if date_to else None,
         sort=sort, offset=(page - 1) * size, limit=size,
     )
     total, rows = uow.referrals.worklist(query)
     return total, rows, page, size
+
+
+def _day_start(day: date, settings: ReferralSettings, field: str, days_after: int = 0) -> datetime:
+    """Midnight (local) at the start of `day` + days_after, in UTC; the calendar's ends are refused."""
+    try:
+        return utc(datetime.combine(day + timedelta(days=days_after), time(), settings.tz()))
+    except OverflowError:
+        raise InvalidInput(f"{field} is out of range", field=field) from None
 
 
 def overdue_responses(uow: ReferralUnitOfWork, principal: Principal, now: datetime) -> list[ReferralRow]:

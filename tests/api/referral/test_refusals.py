@@ -3,6 +3,7 @@ and none leaves a half-written referral or an event behind."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,6 +13,7 @@ from tests.support.tokens import demo_user_header as h
 from .conftest import PATIENT, downward_body, issue, submit, upward_body
 
 HOSP, TOWN = "peoples.referral", "dachang.referral"
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the service's local day
 ATTACHMENT = {"name": "ct.dcm", "content_type": "application/dicom", "size_bytes": 1}
 
 
@@ -88,8 +90,7 @@ def test_a_stale_version_is_409_on_downward_steps(client):
     rid, fid = d["referral_id"], d["follow_ups"][0]["follow_up_id"]
     assert act(client, rid, "accept", TOWN, version=1).status_code == 200
     assert act(client, rid, "decline", TOWN, reason="x", version=1).status_code == 409
-    today = datetime.now(timezone.utc).date().isoformat()
-    r = client.post(f"/referrals/{rid}/follow-ups/{fid}", json={"done_on": today, "findings": "x", "version": 1},
+    r = client.post(f"/referrals/{rid}/follow-ups/{fid}", json={"done_on": TODAY.isoformat(), "findings": "x", "version": 1},
                     headers=h(TOWN))
     assert r.status_code == 409
 
@@ -119,3 +120,23 @@ def test_writes_need_a_member_units_referral_clerk(client):
         assert client.get("/capabilities", headers=h(user)).status_code == 403
     assert client.post(f"/referrals/{rid}/accept", json={"bed_no": "1"}).status_code == 401
     assert client.get(f"/referrals/{rid}", headers=h(TOWN)).json()["status"] == "submitted"
+
+
+def test_the_ends_of_the_calendar_are_422_not_500(client):
+    for params, field in [({"date_to": "9999-12-31"}, "date_to"), ({"date_from": "0001-01-01"}, "date_from")]:
+        r = client.get("/referrals", params=params, headers=h(HOSP))
+        assert r.status_code == 422 and r.json()["error"]["field"] == field, r.text
+    rid = submit(client)["referral_id"]
+    for moment in ("0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-08:00"):
+        r = act(client, rid, "accept", appointment_at=moment)
+        assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "body.appointment_at", r.text
+    act(client, rid, "accept", bed_no="1")
+    r = act(client, rid, "arrive", arrived_at="0001-01-01T00:00:00+08:00")
+    assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "body.arrived_at"
+    far = TODAY + timedelta(days=2)
+    d = issue(client, follow_ups=[{"due_date": far.isoformat()}, {"due_date": "9999-12-31"}])
+    act(client, d["referral_id"], "accept", TOWN)
+    late = d["follow_ups"][1]["follow_up_id"]
+    r = client.post(f"/referrals/{d['referral_id']}/follow-ups/{late}", json={"done_on": TODAY.isoformat(), "findings": "x"},
+                    headers=h(TOWN))
+    assert r.status_code == 200 and r.json()["follow_ups"][1]["on_time"] is True

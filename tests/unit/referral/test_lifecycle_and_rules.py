@@ -98,6 +98,9 @@ def test_follow_up_grace():
     assert not follow_up_overdue(due, None, date(2026, 11, 17), 7)
     assert follow_up_overdue(due, None, date(2026, 11, 18), 7)
     assert not follow_up_overdue(due, date(2026, 11, 20), date(2026, 12, 1), 7)
+    # the calendar's last day is a legal due date: no overflow, just on time and not overdue
+    assert follow_up_on_time(date.max, date(2026, 11, 18), 7)
+    assert not follow_up_overdue(date.max, None, date(2026, 11, 18), 7)
 
 
 def test_receiving_capability_needed_outside_the_baseline():
