@@ -19,6 +19,7 @@ RULES: list[Rule] = [
     rule("GET", "/staff", *UNIT),
     rule("GET", "/staff/{staff_id}", *UNIT),
     rule("POST", "/staff/{staff_id}/transfer", HR),
+    rule("POST", "/staff/{staff_id}/title", HR),
     # quotas
     rule("GET", "/units/{org_id}/quota", *UNIT),
     rule("GET", "/units/{org_id}/postings", *UNIT),

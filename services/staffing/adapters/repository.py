@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from ..domain.model import PostingKind, Qualification
 from ..domain.quota import Establishment
 from .tables import (DemandSignal, Posting, QuotaPolicyRow, RecommendationRow, RotationPlan, Season,
-                     SecondmentRequest, Staff, organisations)
+                     SecondmentRequest, Staff, TitleChange, organisations)
 
 NON_PROFESSIONAL = [q.value for q in Qualification if not q.professional]
 
@@ -52,6 +52,10 @@ class StaffingRepository:
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
         rows = self.session.scalars(query.order_by(Staff.staff_id).limit(limit).offset(offset)).all()
         return list(rows), int(total or 0)
+
+    def title_changes(self, staff_id: str) -> list[TitleChange]:
+        return list(self.session.scalars(select(TitleChange).where(TitleChange.staff_id == staff_id)
+                                         .order_by(TitleChange.effective_date, TitleChange.change_id)))
 
     def establishment(self, org_id: str, on: date, *, onward: bool = False) -> Establishment:
         """Head counts of the establishment postings (在编) at `org_id` in force on `on`; with

@@ -97,6 +97,23 @@ class QuotaOverride(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class TitleChange(Base):
+    """A promotion (晋升) or change of qualification, with the reason and any quota override."""
+
+    __tablename__ = "title_changes"
+    change_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    staff_id: Mapped[str] = mapped_column(String(36), index=True)
+    from_title: Mapped[str] = mapped_column(String(20))
+    to_title: Mapped[str] = mapped_column(String(20))
+    from_qualification: Mapped[str] = mapped_column(String(30))
+    to_qualification: Mapped[str] = mapped_column(String(30))
+    effective_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class SecondmentRequest(Base):
     __tablename__ = "secondment_requests"
     request_id: Mapped[str] = mapped_column(String(36), primary_key=True)

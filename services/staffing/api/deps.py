@@ -9,7 +9,7 @@ from fastapi import Query
 from platform_common.deps import CallerDep as Caller
 from platform_common.deps import RuntimeDep as Runtime
 
-from ..adapters.tables import Posting, SecondmentRequest, Staff
+from ..adapters.tables import Posting, SecondmentRequest, Staff, TitleChange
 from . import schemas
 
 __all__ = ["Caller", "Runtime", "Limit", "Offset"]
@@ -25,12 +25,15 @@ def posting_out(p: Posting) -> schemas.PostingOut:
     return schemas.PostingOut.model_validate(p, from_attributes=True)
 
 
-def staff_out(s: Staff, current: Posting | None = None, postings: list[Posting] | None = None) -> schemas.StaffOut:
+def staff_out(s: Staff, current: Posting | None = None, postings: list[Posting] | None = None,
+              titles: list[TitleChange] | None = None) -> schemas.StaffOut:
     return schemas.StaffOut(
         staff_id=s.staff_id, name=s.name, id_number=s.id_number_masked, qualification=s.qualification,
         title_level=s.title_level, specialty=s.specialty, pool=s.pool, home_org_id=s.home_org_id,
         current_posting=posting_out(current) if current else None,
-        postings=[posting_out(p) for p in postings] if postings is not None else None)
+        postings=[posting_out(p) for p in postings] if postings is not None else None,
+        title_changes=[schemas.TitleChangeOut.model_validate(t, from_attributes=True) for t in titles]
+        if titles is not None else None)
 
 
 def current_posting(postings: list[Posting], day: date) -> Posting | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from platform_common.contracts import Specialty
 from platform_common.errors import Forbidden
@@ -59,7 +59,20 @@ def get_staff(staff_id: str, runtime: Runtime, caller: Caller):
     with runtime.uow() as uow:
         staff = staff_uc.get_staff(uow, runtime.settings, caller, staff_id)
         postings = uow.repo.postings_of(staff_id)
-        return staff_out(staff, current_posting(postings, today()), postings)
+        return staff_out(staff, current_posting(postings, today()), postings, uow.repo.title_changes(staff_id))
+
+
+@router.post("/staff/{staff_id}/title", response_model=schemas.StaffOut)
+def change_title(staff_id: str, body: schemas.TitleChangeIn, runtime: Runtime, caller: Caller):
+    with runtime.uow() as uow:
+        staff = staff_uc.change_title(
+            uow, runtime.settings, caller, staff_id, title_level=body.title_level.value,
+            qualification=body.qualification.value if body.qualification else None,
+            effective=body.effective_date or today(), today=today(), reason=body.reason,
+            override_reason=body.override_reason)
+        uow.commit()
+        postings = uow.repo.postings_of(staff_id)
+        return staff_out(staff, current_posting(postings, today()), postings, uow.repo.title_changes(staff_id))
 
 
 @router.post("/staff/{staff_id}/transfer", response_model=schemas.StaffOut)

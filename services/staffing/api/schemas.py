@@ -1,7 +1,7 @@
 """Request and response models of the staffing API (pydantic v2)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -41,6 +41,25 @@ class TransferIn(In):
     override_reason: str | None = Field(default=None, min_length=1, max_length=500)
 
 
+class TitleChangeIn(In):
+    title_level: TitleLevel
+    qualification: Qualification | None = Field(default=None, description="unchanged if omitted")
+    effective_date: date | None = Field(default=None, description="when it took effect; default today")
+    reason: str = Text
+    override_reason: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class TitleChangeOut(BaseModel):
+    from_title: str
+    to_title: str
+    from_qualification: str
+    to_qualification: str
+    effective_date: date
+    reason: str
+    override_reason: str | None
+    decided_by: str
+
+
 class PostingOut(BaseModel):
     posting_id: str
     staff_id: str
@@ -68,6 +87,7 @@ class StaffOut(BaseModel):
     home_org_id: str
     current_posting: PostingOut | None = None
     postings: list[PostingOut] | None = None
+    title_changes: list[TitleChangeOut] | None = None
 
 
 class Page(BaseModel):
@@ -218,71 +238,3 @@ class RotationOut(BaseModel):
     block_days: int
     staff_ids: list[str]
     postings: list[PostingOut]
-
-
-class SeasonIn(In):
-    org_id: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=200)
-    start_date: date
-    end_date: date
-    specialties: list[Specialty] = Field(min_length=1)
-    headcount: int = Field(default=1, ge=1, le=10)
-
-
-class SeasonOut(BaseModel):
-    season_id: str
-    org_id: str
-    name: str
-    start_date: date
-    end_date: date
-    specialties: list[str]
-    headcount: int
-
-
-class DemandOut(BaseModel):
-    township_id: str
-    specialty: str
-    window_volume: int
-    baseline_volume: int
-    window_days: int
-    baseline_windows: int
-
-
-class RecommendationOut(BaseModel):
-    recommendation_id: str
-    township_id: str
-    specialty: str
-    headcount: int
-    score: int
-    reasons: list[str]
-    season_id: str | None
-    window_volume: int
-    status: str
-    generated_at: datetime
-    request_id: str | None
-
-
-class AcceptIn(In):
-    start_date: date
-    end_date: date
-    title_level: TitleLevel = TitleLevel.INTERMEDIATE
-    headcount: int | None = Field(default=None, ge=1, le=20)
-
-
-class AllowanceLineOut(BaseModel):
-    staff_id: str
-    name: str
-    kind: str
-    org_id: str
-    title_level: str
-    days: int
-    amount_fen: int
-    posting_id: str
-
-
-class AllowanceReportOut(BaseModel):
-    month: str
-    total_fen: int
-    secondment_total_fen: int
-    gp_total_fen: int
-    lines: list[AllowanceLineOut]

@@ -62,6 +62,15 @@ class Establishment:
         )
 
 
+    def minus(self, *, professional: bool, title: str) -> "Establishment":
+        return Establishment(
+            self.filled - 1,
+            self.professional - professional,
+            self.senior - (title == "senior"),
+            self.intermediate - (title == "intermediate"),
+        )
+
+
 @dataclass(frozen=True)
 class Violation:
     rule: QuotaRule

@@ -12,7 +12,7 @@ from platform_common.events import utcnow
 from platform_common.org_directory import Organisation
 
 from ..adapters.tables import QuotaOverride, QuotaPolicyRow
-from ..domain.quota import Establishment, QuotaPolicy, QuotaReport, Violation, new_violations, report, township_quota
+from ..domain.quota import QuotaPolicy, QuotaReport, Violation, new_violations, report, township_quota
 from ..settings import StaffingSettings
 from .access import is_bureau_hr, require_bureau_hr, require_unit_reader
 from .unit_of_work import StaffingUnitOfWork
@@ -81,13 +81,15 @@ def policies_from(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Orga
 
 def check_admission(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
                     org: Organisation, start: date, *, professional: bool, title: str, staff_id: str,
-                    override_reason: str | None) -> list[Violation]:
+                    override_reason: str | None, replacing: tuple[bool, str] | None = None) -> list[Violation]:
     """Refuse adding one person to `org`'s establishment from `start` if that breaks a quota rule,
     naming the rule, unless the health bureau overrides it with a reason; an override is recorded
     and announced. Counted: everyone established there on `start` or later (see
-    `StaffingRepository.establishment`), against every policy in force from `start` on."""
+    `StaffingRepository.establishment`), against every policy in force from `start` on.
+    `replacing` (professional, title) is the post the person already fills there (a promotion)."""
     before = uow.repo.establishment(org.org_id, start, onward=True)
-    after = before.plus(professional=professional, title=title)
+    after = before.minus(professional=replacing[0], title=replacing[1]) if replacing else before
+    after = after.plus(professional=professional, title=title)
     violations: list[Violation] = []
     for day, policy in policies_from(uow, settings, org, start):
         for v in new_violations(policy, before, after):

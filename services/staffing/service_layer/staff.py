@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from platform_common.auth import Principal
 from platform_common.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 
-from ..adapters.tables import Posting, Staff
+from ..adapters.tables import Posting, Staff, TitleChange
 from ..domain.model import Qualification, PostingKind, PostingStatus, mask_id_number
 from ..settings import StaffingSettings
 from .access import can_read_all, require_bureau_hr
@@ -110,6 +110,34 @@ def transfer(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pri
     uow.repo.add(_establishment_posting(staff, org.org_id, from_org, effective, principal))
     staff.home_org_id = org.org_id
     staff.posting_changes += 1
+    return staff
+
+
+def change_title(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, staff_id: str, *,
+                 title_level: str, qualification: str | None, effective: date, today: date, reason: str,
+                 override_reason: str | None) -> Staff:
+    """Record a promotion (晋升) or a new qualification (e.g. an assistant physician passing the
+    practising exam). Title caps bind promotions above all, so the home unit's quota rules apply."""
+    require_bureau_hr(principal)
+    staff = get_staff(uow, settings, principal, staff_id)
+    if not staff.active:
+        raise Conflict(f"staff {staff_id} is not active", state="inactive")
+    qualification = qualification or staff.qualification
+    if (title_level, qualification) == (staff.title_level, staff.qualification):
+        raise InvalidInput(f"{staff_id} already holds a {title_level} title as {qualification}", field="title_level")
+    if effective > today:
+        raise InvalidInput("record a title change once it has taken effect", field="effective_date")
+    # Checked from today: the head counts are of today's titles, whatever the date of the decision.
+    org = staffed_unit(uow, staff.home_org_id, "staff_id")
+    check_admission(uow, settings, principal, org, today,
+                    professional=Qualification(qualification).professional, title=title_level,
+                    staff_id=staff.staff_id, override_reason=override_reason,
+                    replacing=(Qualification(staff.qualification).professional, staff.title_level))
+    uow.repo.add(TitleChange(staff_id=staff.staff_id, from_title=staff.title_level, to_title=title_level,
+                             from_qualification=staff.qualification, to_qualification=qualification,
+                             effective_date=effective, reason=reason, override_reason=override_reason,
+                             decided_by=principal.username, created_at=utcnow()))
+    staff.title_level, staff.qualification = title_level, qualification
     return staff
 
 

@@ -127,3 +127,34 @@ def test_an_admission_must_keep_a_quota_already_cut_for_a_later_date(client):
     assert "policy from 2031-01-01" in third.json()["error"]["message"]
     # Today's quota is untouched; someone established only until the end of 2030 would be admitted.
     assert client.get("/units/dachang-thc/quota", headers=BUREAU).json()["quota"] == 38
+
+
+def test_a_promotion_past_the_senior_cap_is_refused_naming_it_unless_the_bureau_overrides(client):
+    # Dachang: 38 posts, senior cap 20% = 7. Seven seniors already; an eighth by promotion breaks it.
+    register(client, *[person("dachang-thc", title="senior") for _ in range(7)])
+    (doc,) = register(client, person("dachang-thc", title="intermediate", qualification="assistant_physician"))
+    promote = {"title_level": "senior", "reason": "评聘副主任医师", "effective_date": "2025-01-01"}
+    r = client.post(f"/staff/{doc['staff_id']}/title", json=promote, headers=BUREAU)
+    assert r.status_code == 409 and r.json()["error"]["details"]["rules"] == ["senior_cap"]
+    assert client.post(f"/staff/{doc['staff_id']}/title", json=promote | {"override_reason": "急需"},
+                       headers=LEAD).status_code == 403
+    # Passing the practising exam changes no title count: allowed, and recorded.
+    r = client.post(f"/staff/{doc['staff_id']}/title", json={"title_level": "intermediate",
+                    "qualification": "practising_physician", "reason": "取得执业医师资格"}, headers=BUREAU)
+    assert r.status_code == 200, r.text
+    assert r.json()["qualification"] == "practising_physician"
+    r = client.post(f"/staff/{doc['staff_id']}/title", json=promote | {"override_reason": "引进学科带头人"},
+                    headers=BUREAU)
+    assert r.status_code == 200, r.text
+    # History in order of effect: the promotion dates from 2025, the exam result from today.
+    assert [(t["from_title"], t["to_title"], t["override_reason"]) for t in r.json()["title_changes"]] == [
+        ("intermediate", "senior", "引进学科带头人"), ("intermediate", "intermediate", None)]
+    report = client.get("/units/dachang-thc/quota", headers=BUREAU).json()
+    assert (report["senior"]["count"], report["intermediate"]["count"], report["filled"]) == (8, 0, 8)
+    assert outbox_events(client, "QuotaViolationDetected")[0]["payload"]["rule"] == "senior_cap"
+    again = client.post(f"/staff/{doc['staff_id']}/title", json={"title_level": "senior", "reason": "x"},
+                        headers=BUREAU)
+    assert again.status_code == 422 and again.json()["error"]["field"] == "title_level"
+    future = client.post(f"/staff/{doc['staff_id']}/title", json={"title_level": "junior", "reason": "x",
+                         "effective_date": "2999-01-01"}, headers=BUREAU)
+    assert future.status_code == 422 and future.json()["error"]["field"] == "effective_date"
