@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -47,9 +47,35 @@ class Ledger:
         return entry_id
 
 
+BOOKED_TABLES = ("claims", "capitation_payments", "advances")
+
+
+def hold_for_booking(session: Session, table: str) -> None:
+    """Taken before a transaction reads the closed months and books into one of BOOKED_TABLES.
+
+    PostgreSQL, read committed: without it a claim could read "March open", a settlement of
+    March commit, and the claim then land in closed March, outside the settlement's sums.
+    ROW EXCLUSIVE lets bookings run side by side but waits for a settlement being closed
+    (hold_for_closing), and makes the settlement wait for bookings in flight. SQLite runs every
+    write transaction alone (BEGIN IMMEDIATE), so it needs nothing.
+    """
+    if table in BOOKED_TABLES and session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE"))
+
+
+def hold_for_closing(session: Session) -> None:
+    """Taken first thing by a settlement: bookings in flight finish, new ones wait until it commits,
+    and two settlements of one database are closed one after the other (the mode conflicts with itself)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"LOCK TABLE {', '.join(BOOKED_TABLES)} IN SHARE ROW EXCLUSIVE MODE"))
+
+
 class Claims:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def hold_for_booking(self) -> None:
+        hold_for_booking(self.session, "claims")
 
     def closed_months(self, consortium_id: str) -> set[str]:
         s = t.settlements

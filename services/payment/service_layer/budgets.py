@@ -13,6 +13,7 @@ from platform_common.errors import Conflict, InvalidInput, NotFound
 from platform_common.events import utcnow
 
 from ..adapters import tables as t
+from ..adapters.repository import hold_for_booking
 from ..adapters.tables import BudgetRow
 from ..domain.budget import base_total, monthly_schedule
 from ..domain.ledger import advance_entry
@@ -92,6 +93,7 @@ def pay_advance(uow: PaymentUnitOfWork, principal: Principal, budget_id: str, mo
         raise InvalidInput("month must be 1..12", field="month")
     row = get_row(uow, budget_id)
     code = month_code(row.fund_year, month)
+    hold_for_booking(uow.session, "advances")
     existing = uow.session.execute(select(t.advances).where(
         t.advances.c.budget_id == budget_id, t.advances.c.month == code)).first()
     if existing:

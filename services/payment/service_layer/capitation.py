@@ -9,7 +9,7 @@ from platform_common.errors import Conflict, InvalidInput
 from platform_common.events import utcnow
 
 from ..adapters import tables as t
-from ..adapters.repository import dialect_insert
+from ..adapters.repository import dialect_insert, hold_for_booking
 from ..domain.ledger import capitation_entry
 from ..domain.periods import Period
 from ..settings import PaymentSettings
@@ -55,6 +55,7 @@ def run_capitation(uow: PaymentUnitOfWork, principal: Principal, settings: Payme
     period = Period.parse(month)
     if period.kind != "month":
         raise InvalidInput("capitation is paid per month (YYYY-MM)", field="period")
+    hold_for_booking(uow.session, "capitation_payments")
     if month in uow.claims.closed_months(consortium_id):
         raise Conflict("the month is settled", field="period", state="closed")
     version, policy = policies.effective(uow, settings, period.end)

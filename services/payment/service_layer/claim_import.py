@@ -95,6 +95,7 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
     reader = open_csv(raw, settings.max_upload_bytes, CSV_COLUMNS)
     upload_id, now = str(uuid.uuid4()), utcnow()
     parser = ClaimRowParser(units, settings.today(), settings.claim_max_fen)
+    uow.claims.hold_for_booking()
     closed = {c: uow.claims.closed_months(c) for c in set(units.values())}
     to_db = uow.claims.to_db
     constant = ("upload", upload_id, principal.username, to_db("recorded_at", now))

@@ -51,6 +51,7 @@ def store_claim(uow: PaymentUnitOfWork, claim: ClaimInput, consortium_id: str, s
                 recorded_by: str) -> tuple[dict, bool]:
     """Idempotent by claim number: the same claim again returns the stored one (False);
     a different claim under a known number is refused (409)."""
+    uow.claims.hold_for_booking()
     existing = uow.claims.existing([claim.claim_no])
     if claim.claim_no in existing:
         stored = get_row(uow, claim.claim_no)

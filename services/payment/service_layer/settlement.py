@@ -17,6 +17,7 @@ from platform_common.errors import Conflict, InvalidInput, NotFound
 from platform_common.events import utcnow
 
 from ..adapters import tables as t
+from ..adapters.repository import hold_for_closing
 from ..domain.budget import period_budget
 from ..domain.ledger import distribution_entry, settlement_entry
 from ..domain.periods import Period
@@ -34,6 +35,7 @@ def close_period(uow: PaymentUnitOfWork, principal: Principal, settings: Payment
                  period_code: str, assessed_score: Decimal | None, score_reason: str | None) -> tuple[str, bool]:
     require_manager(principal)
     period = _parse(period_code)
+    hold_for_closing(uow.session)  # before the checks: they must see every booking and settlement committed
     s = t.settlements
     existing = uow.session.execute(select(s.c.settlement_id).where(
         s.c.consortium_id == consortium_id, s.c.period == period.code)).scalar()
