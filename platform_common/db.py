@@ -5,6 +5,9 @@ synchronous too; FastAPI runs `def` routes in its thread pool).
 """
 from __future__ import annotations
 
+import sqlite3
+import threading
+
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import sessionmaker, Session
 
@@ -16,6 +19,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
 
 def new_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING_CONVENTION)
@@ -25,13 +30,71 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def gated_sqlite_connection(gate: threading.Lock, timeout: float) -> type[sqlite3.Connection]:
+    """A sqlite3 connection class whose write transactions queue on `gate`, one process-wide lock per database.
+
+    SQLite has one writer at a time. Without the gate, a connection that finds the database locked sleeps in
+    SQLite's busy handler in steps of up to 100 ms, so the API threads, the outbox relay and the consumers of one
+    service, all in one process, woke each other late: half the referral route's time under load was spent asleep
+    in `BEGIN IMMEDIATE` with the CPU idle (bench/README.md). Queued on a lock, the next writer starts the moment
+    the previous transaction ends. The gate is released by the DBAPI connection's own commit, rollback and close,
+    which every path out of a transaction goes through (SQLAlchemy's, the pool's reset on return, a collected
+    connection), so it cannot leak. Other processes (migrations, the replay command) still meet the busy handler.
+    """
+
+    class GatedConnection(sqlite3.Connection):
+        holds_gate = False
+
+        def begin_immediate(self) -> None:
+            if not gate.acquire(timeout=timeout):
+                raise sqlite3.OperationalError(f"database is locked: no write turn within {timeout} s")
+            self.holds_gate = True
+            try:
+                self.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self._release()
+                raise
+
+        def _release(self) -> None:
+            if self.holds_gate:
+                self.holds_gate = False
+                gate.release()
+
+        def commit(self) -> None:
+            try:
+                super().commit()
+            finally:
+                self._release()
+
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                self._release()
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                self._release()
+
+        def __del__(self) -> None:
+            self._release()
+
+    return GatedConnection
+
+
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    # hide_parameters: a database error is logged with its statement; its values may be a patient's.
     if is_sqlite(url):
+        gate = threading.Lock()
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": 30},
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+                          "factory": gated_sqlite_connection(gate, SQLITE_BUSY_TIMEOUT_SECONDS)},
             pool_size=pool_size,
             max_overflow=20,
+            hide_parameters=True,
         )
 
         @event.listens_for(engine, "connect")
@@ -40,7 +103,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
             cur.close()
             # pysqlite's own transaction handling defers BEGIN; we issue BEGIN IMMEDIATE ourselves
             # so that a read-then-write transaction cannot fail with "database is locked" midway.
@@ -48,10 +111,10 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):  # noqa: ANN001
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.connection.dbapi_connection.begin_immediate()
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
