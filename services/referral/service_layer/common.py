@@ -100,6 +100,8 @@ def transition(uow: ReferralUnitOfWork, row: ReferralRow, action: Action, princi
 def audit_creation(row: ReferralRow, action: Action, principal: Principal, now: datetime,
                    reason: str | None = None) -> None:
     row.updated_at = now
+    # A new referral's collections are known: set them, so rendering it after the commit needs no query.
+    row.follow_ups = list(row.follow_ups or [])
     row.transitions.append(TransitionRow(
         action=action.value, from_status=None, to_status=row.status, actor=principal.username,
         actor_org_id=principal.org_id, at=now, reason=reason))
