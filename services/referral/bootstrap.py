@@ -11,6 +11,7 @@ from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service
 
 from .adapters import handlers, tables
 from .api import routes, routes_reports
+from .service_layer.auto_publish import MonthlyPublisher
 from .service_layer.clock import OverdueClock
 from .service_layer.unit_of_work import ReferralUnitOfWork
 from .settings import ReferralSettings
@@ -20,11 +21,12 @@ TOPIC = REFERRAL_TOPIC
 
 
 class ReferralRuntime(ServiceRuntime):
-    """Adds the response clock to the relay and consumers every service runs."""
+    """Adds the clock (response deadlines, monthly indicator publication) to the relay and consumers."""
 
     def __init__(self, settings: ReferralSettings, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(settings, *args, **kwargs)
-        self.clock = OverdueClock(self.uow, settings.overdue_scan_seconds)
+        self.publisher = MonthlyPublisher(self.uow, settings)
+        self.clock = OverdueClock(self.uow, settings.overdue_scan_seconds, [self.publisher])
 
     def start(self) -> None:
         super().start()

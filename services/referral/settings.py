@@ -35,6 +35,12 @@ class ReferralSettings(ServiceSettings):
     })
     # Periods, "today" and follow-up due dates are read in the consortium's local time.
     county_domain_target_bp: int = Field(default=9000, ge=0, le=10000)
+    # Each closed local month's indicators are published by the service itself (consortium-wide and per
+    # member unit, for payment's performance score) this many days after the month ends, so units can
+    # still report their visit volumes; missed months (service down) are caught up, at most this many back.
+    indicators_auto_publish: bool = True
+    indicators_publish_after_days: int = Field(default=5, ge=0, le=60)
+    indicators_catch_up_months: int = Field(default=12, ge=1, le=60)
     page_size_default: int = Field(default=50, ge=1)
     page_size_max: int = Field(default=200, ge=1)
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from ..domain.lifecycle import WORKFLOW_ORDER
 from ..domain.rules import URGENCY_RANK
-from .tables import CapabilityRow, FollowUpRow, ReferralRow, VisitVolumeRow
+from .tables import (CapabilityRow, FollowUpRow, IndicatorPublicationRow, ReferralRow, VisitVolumeRow,
+                     organisations)
 
 SORT_KEYS: dict[str, ColumnElement] = {
     "created_at": ReferralRow.created_at,
@@ -138,3 +139,29 @@ class VisitVolumeRepository:
 
     def add(self, row: VisitVolumeRow) -> None:
         self.session.add(row)
+
+
+class PublicationRepository:
+    """The automatic monthly publications, and where a consortium's referral history begins."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def published(self, consortium_id: str, periods: list[str]) -> set[str]:
+        query = select(IndicatorPublicationRow.period).where(
+            IndicatorPublicationRow.consortium_id == consortium_id, IndicatorPublicationRow.period.in_(periods))
+        return set(self.session.scalars(query))
+
+    def add(self, row: IndicatorPublicationRow) -> None:
+        self.session.add(row)
+        self.session.flush()  # the primary key decides now which replica publishes
+
+    def first_activity(self, consortium_id: str) -> tuple[datetime | None, date | None, str | None]:
+        """Earliest referral created, earliest service date (out-of-county records may be back-dated) and
+        earliest month a member reported visits for."""
+        created, served = self.session.execute(
+            select(func.min(ReferralRow.created_at), func.min(ReferralRow.service_date))
+            .where(ReferralRow.consortium_id == consortium_id)).one()
+        members = select(organisations.c.org_id).where(organisations.c.consortium_id == consortium_id)
+        month = self.session.scalar(select(func.min(VisitVolumeRow.month)).where(VisitVolumeRow.org_id.in_(members)))
+        return created, served, month

@@ -150,3 +150,19 @@ class VisitVolumeRow(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class IndicatorPublicationRow(Base):
+    """A month the service published by itself for a consortium (consortium-wide and every member unit).
+
+    The primary key makes it once per (consortium, period) across restarts and replicas: a second replica's
+    insert fails and its outbox rows, written in the same transaction, roll back with it.
+    """
+
+    __tablename__ = "indicator_publications"
+
+    consortium_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    unit_count: Mapped[int] = mapped_column(Integer)
+    event_id: Mapped[str] = mapped_column(String(64))  # the consortium-wide event

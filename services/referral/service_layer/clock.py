@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Sequence
 
 from platform_common.contracts import ReferralEvent
 from platform_common.events import utcnow
@@ -31,11 +31,15 @@ def announce_overdue(uow: ReferralUnitOfWork, now: datetime) -> list[str]:
 
 
 class OverdueClock:
-    """Background thread that runs `announce_overdue` every `interval` seconds."""
+    """Background thread that every `interval` seconds announces overdue referrals and then runs the other
+    periodic jobs (the monthly indicator publication). Each step is guarded on its own: a failure is logged
+    and waits for the next tick, and neither stops the thread nor the other steps."""
 
-    def __init__(self, uow_factory: Callable[[], ReferralUnitOfWork], interval: float) -> None:
+    def __init__(self, uow_factory: Callable[[], ReferralUnitOfWork], interval: float,
+                 jobs: Sequence[Callable[[datetime], object]] = ()) -> None:
         self.uow_factory = uow_factory
         self.interval = interval
+        self.jobs = list(jobs)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -48,12 +52,21 @@ class OverdueClock:
         if self._thread:
             self._thread.join(timeout=10)
 
+    def tick(self, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        try:
+            with self.uow_factory() as uow:
+                announced = announce_overdue(uow, now)
+            if announced:
+                log.info("overdue referrals announced", extra=log_fields(count=len(announced)))
+        except Exception as e:  # noqa: BLE001 - a conflict or DB hiccup waits for the next tick
+            log.warning("overdue scan failed", extra=log_fields(error=repr(e)))
+        for job in self.jobs:
+            try:
+                job(now)
+            except Exception as e:  # noqa: BLE001 - same: retried on the next tick
+                log.warning("clock job failed", extra=log_fields(job=type(job).__name__, error=repr(e)))
+
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            try:
-                with self.uow_factory() as uow:
-                    announced = announce_overdue(uow, utcnow())
-                if announced:
-                    log.info("overdue referrals announced", extra=log_fields(count=len(announced)))
-            except Exception as e:  # noqa: BLE001 - a conflict or DB hiccup waits for the next tick
-                log.warning("overdue scan failed", extra=log_fields(error=repr(e)))
+            self.tick()

@@ -11,6 +11,7 @@ from typing import Any
 from platform_common.auth import Principal, Role
 from platform_common.contracts import REFERRAL_TOPIC, ReferralEvent
 from platform_common.errors import Conflict, Forbidden, InvalidInput
+from platform_common.events import EventEnvelope
 from platform_common.web import require_role
 
 from ..adapters.indicator_queries import IndicatorQueries
@@ -52,6 +53,13 @@ def _scope(uow: ReferralUnitOfWork, principal: Principal, org_id: str | None,
 def compute(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Principal, *, period: str,
             org_id: str | None, consortium_id: str | None) -> dict[str, Any]:
     consortium, org = _scope(uow, principal, org_id, consortium_id)
+    return figures(uow, settings, consortium, org, period)
+
+
+def figures(uow: ReferralUnitOfWork, settings: ReferralSettings, consortium: str, org: str | None,
+            period: str) -> dict[str, Any]:
+    """The figures themselves, with no access check: callers decide who may see them (a person through
+    `compute`, or the monthly automatic publication, which acts for nobody)."""
     p = parse_period(period)
     tz = settings.tz()
     start = utc(datetime.combine(p.start, time(), tz))
@@ -82,17 +90,22 @@ PUBLISHED_FIELDS = (
 )
 
 
+def announce(uow: ReferralUnitOfWork, figures: dict[str, Any]) -> EventEnvelope:
+    """Records ReferralIndicatorsPublished in the outbox (the caller commits)."""
+    payload = {k: figures[k] for k in PUBLISHED_FIELDS}
+    key = f"{figures['consortium_id']}:{figures['org_id'] or '*'}:{figures['period']}"
+    return uow.record(REFERRAL_TOPIC, ReferralEvent.INDICATORS_PUBLISHED, AGGREGATE, key, payload,
+                      org_id=figures["org_id"])
+
+
 def publish(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Principal, *, period: str,
             org_id: str | None, consortium_id: str | None) -> dict[str, Any]:
     """Each call announces the figures as they are now; consumers keep the latest per (period, org)."""
     require_role(principal, *WIDE_ROLES)
-    figures = compute(uow, settings, principal, period=period, org_id=org_id, consortium_id=consortium_id)
-    payload = {k: figures[k] for k in PUBLISHED_FIELDS}
-    key = f"{figures['consortium_id']}:{figures['org_id'] or '*'}:{figures['period']}"
-    envelope = uow.record(REFERRAL_TOPIC, ReferralEvent.INDICATORS_PUBLISHED, AGGREGATE, key, payload,
-                          org_id=figures["org_id"])
+    computed = compute(uow, settings, principal, period=period, org_id=org_id, consortium_id=consortium_id)
+    envelope = announce(uow, computed)
     uow.commit()
-    return figures | {"event_id": envelope.event_id}
+    return computed | {"event_id": envelope.event_id}
 
 
 def report_visits(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Principal, now: datetime, *,

@@ -7,7 +7,8 @@ from platform_common.org_directory import OrgDirectory
 from platform_common.unit_of_work import SqlUnitOfWork
 
 from ..adapters import tables
-from ..adapters.repository import CapabilityRepository, ReferralRepository, VisitVolumeRepository
+from ..adapters.repository import (CapabilityRepository, PublicationRepository, ReferralRepository,
+                                   VisitVolumeRepository)
 
 _directory = OrgDirectory(tables.organisations)
 
@@ -17,4 +18,5 @@ class ReferralUnitOfWork(SqlUnitOfWork):
         self.referrals = ReferralRepository(session)
         self.capabilities = CapabilityRepository(session)
         self.visit_volumes = VisitVolumeRepository(session)
+        self.publications = PublicationRepository(session)
         self.orgs = _directory
