@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -80,7 +81,15 @@ def test_kill_minus_9_of_each_process_and_the_broker_loses_nothing(fault_stack):
     run_with_faults(fault_stack, referrals=250, staff=12, faults=ROTATION, every=3)
 
 
+SOAK_REPORT = Path(__file__).resolve().parents[2] / "var" / "soak-report.json"
+
+
 @pytest.mark.soak
-def test_soak_thousands_of_referrals_through_repeated_kills(fault_stack):
+def test_soak_thousands_of_referrals_through_repeated_kills(fault_stack, capsys):
     report = run_with_faults(fault_stack, referrals=3000, staff=60, faults=ROTATION * 3, every=12)
+    # The figures of docs/reliability.md: shown even though the test passed, and kept in var/.
+    SOAK_REPORT.parent.mkdir(parents=True, exist_ok=True)
+    SOAK_REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=1))
+    with capsys.disabled():
+        print(f"\nSOAK RUN (also in {SOAK_REPORT}): " + json.dumps(report, ensure_ascii=False, indent=1))
     assert report["counts"]["referrals_upward"] >= 2500
