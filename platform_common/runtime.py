@@ -5,6 +5,7 @@ knows one service's wiring knows all of them.
 """
 from __future__ import annotations
 
+import gc
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -81,6 +82,7 @@ class ServiceRuntime:
             self.relay.start()
             for consumer in self.consumers:
                 consumer.start()
+            freeze_startup_heap()
 
     def stop(self) -> None:
         for consumer in self.consumers:
@@ -119,6 +121,17 @@ class ServiceRuntime:
             return {}
         with self.engine.connect() as conn:
             return {"organisations": conn.execute(select(func.count()).select_from(table)).scalar_one()}
+
+
+def freeze_startup_heap() -> None:
+    """Move what start-up built (modules, ORM mappers, pydantic schemas: ~110,000 objects) out of the collector's reach.
+
+    A full collection traversed them all, 65 ms of a service process stopped on every gen-2 pass: the p99 of
+    the referral route at half load (bench/README.md). They live as long as the process, so nothing is lost.
+    Only in a server process: an in-process test app frozen this way would never be freed.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def create_service_app(runtime: ServiceRuntime, title: str, routers: list[APIRouter],
