@@ -45,3 +45,12 @@ def register(client, *people: dict) -> list[dict]:
     r = client.post("/staff/bulk", json={"staff": list(people)}, headers=BUREAU)
     assert r.status_code == 201, r.text
     return r.json()
+
+
+def request_secondment(client, headers: dict = DACHANG, **overrides) -> dict:
+    """A township's secondment request as the API answered it (201); the fields default to a cardiologist."""
+    body = {"org_id": "dachang-thc", "specialty": "cardiology", "title_level": "intermediate", "headcount": 1,
+            "start_date": soon(10), "end_date": soon(100), "reason": "胸痛病人增多, 缺心内科医生"} | overrides
+    r = client.post("/secondments", json=body, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()

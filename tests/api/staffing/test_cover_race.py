@@ -7,15 +7,13 @@ import threading
 
 import pytest
 
-from tests.api.staffing.conftest import BUREAU, DACHANG, LEAD, LUOPING, person, register, soon
+from tests.api.staffing.conftest import (BUREAU, DACHANG, LEAD, LUOPING, person, register, request_secondment,
+                                        soon)
 
 
 def _request(client, headers: dict, org_id: str, start: str, end: str) -> str:
-    r = client.post("/secondments", json={
-        "org_id": org_id, "specialty": "neurology", "title_level": "junior", "headcount": 1,
-        "start_date": start, "end_date": end, "reason": "神经内科"}, headers=headers)
-    assert r.status_code == 201, r.text
-    return r.json()["request_id"]
+    return request_secondment(client, headers, org_id=org_id, specialty="neurology", title_level="junior",
+                              start_date=start, end_date=end, reason="神经内科")["request_id"]
 
 
 @pytest.mark.postgres  # also runs on PostgreSQL in the CI pass (TEST_POSTGRES_URL)

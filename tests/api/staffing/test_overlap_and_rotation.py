@@ -4,16 +4,14 @@ import threading
 
 import pytest
 
-from tests.api.staffing.conftest import BUREAU, DACHANG, LEAD, LUOPING, person, register, soon
+from tests.api.staffing.conftest import (BUREAU, DACHANG, LEAD, LUOPING, person, register, request_secondment,
+                                        soon)
 from tests.support.service_app import outbox_events
 
 
 def _approved_request(client, org_headers, org_id, start, end) -> str:
-    r = client.post("/secondments", json={
-        "org_id": org_id, "specialty": "orthopaedics", "title_level": "junior", "headcount": 1,
-        "start_date": start, "end_date": end, "reason": "骨科"}, headers=org_headers)
-    assert r.status_code == 201, r.text
-    return r.json()["request_id"]
+    return request_secondment(client, org_headers, org_id=org_id, specialty="orthopaedics", title_level="junior",
+                              start_date=start, end_date=end, reason="骨科")["request_id"]
 
 
 @pytest.mark.postgres  # also runs on PostgreSQL in the CI pass (TEST_POSTGRES_URL)

@@ -1,21 +1,14 @@
 from __future__ import annotations
 
-from tests.api.staffing.conftest import BUREAU, DACHANG, LEAD, LUOPING, person, register, soon
+from tests.api.staffing.conftest import (BUREAU, DACHANG, LEAD, LUOPING, person, register, request_secondment,
+                                        soon)
 from tests.support.service_app import outbox_events
-
-
-def _request(client, **overrides) -> dict:
-    body = {"org_id": "dachang-thc", "specialty": "cardiology", "title_level": "intermediate", "headcount": 1,
-            "start_date": soon(10), "end_date": soon(100), "reason": "胸痛病人增多, 缺心内科医生"} | overrides
-    r = client.post("/secondments", json=body, headers=DACHANG)
-    assert r.status_code == 201, r.text
-    return r.json()
 
 
 def test_request_approve_dispatch_arrive_extend_end(client):
     senior, mid, only_one = register(client, person("county-peoples-hospital", title="senior"),
                                    person("county-peoples-hospital"), person("county-tcm-hospital"))
-    req = _request(client)
+    req = request_secondment(client)
     assert req["status"] == "requested"
 
     r = client.post(f"/secondments/{req['request_id']}/approve", json={"reason": "同意"}, headers=BUREAU)
@@ -58,7 +51,7 @@ def test_only_the_townships_own_manager_requests_and_only_hr_decides(client):
     body = {"org_id": "dachang-thc", "specialty": "cardiology", "title_level": "junior", "headcount": 1,
             "start_date": soon(1), "end_date": soon(2), "reason": "x"}
     assert client.post("/secondments", json=body, headers=LUOPING).status_code == 403
-    req = _request(client)
+    req = request_secondment(client)
     assert client.post(f"/secondments/{req['request_id']}/approve", json={}, headers=DACHANG).status_code == 403
     assert client.get(f"/secondments/{req['request_id']}", headers=LUOPING).status_code == 403
     r = client.post(f"/secondments/{req['request_id']}/reject", json={"reason": "本季度无可派人员"}, headers=LEAD)
