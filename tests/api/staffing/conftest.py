@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -54,3 +55,21 @@ def request_secondment(client, headers: dict = DACHANG, **overrides) -> dict:
     r = client.post("/secondments", json=body, headers=headers)
     assert r.status_code == 201, r.text
     return r.json()
+
+
+def race_approvals(client, *approvals: tuple[str, str, dict]) -> dict[str, int]:
+    """Send (request_id, staff_id, headers) approvals at the same moment; the status each got, by request."""
+    barrier = threading.Barrier(len(approvals))
+    results: dict[str, int] = {}
+
+    def approve(request_id: str, staff_id: str, headers: dict) -> None:
+        barrier.wait()
+        r = client.post(f"/secondments/{request_id}/approve", json={"staff_ids": [staff_id]}, headers=headers)
+        results[request_id] = r.status_code
+
+    threads = [threading.Thread(target=approve, args=a) for a in approvals]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results

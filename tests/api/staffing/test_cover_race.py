@@ -3,12 +3,10 @@ specialists; one must lose, whatever the database (SQLite serialises writers, Po
 side by side in read committed)."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from tests.api.staffing.conftest import (BUREAU, DACHANG, LEAD, LUOPING, person, register, request_secondment,
-                                        soon)
+from tests.api.staffing.conftest import (BUREAU, DACHANG, LEAD, LUOPING, person, register, race_approvals,
+                                        request_secondment, soon)
 
 
 def _request(client, headers: dict, org_id: str, start: str, end: str) -> str:
@@ -23,20 +21,7 @@ def test_racing_approvals_never_take_a_units_last_specialist(client):
         base = 20 * attempt
         first = _request(client, DACHANG, "dachang-thc", soon(base + 5), soon(base + 15))
         second = _request(client, LUOPING, "luoping-thc", soon(base + 10), soon(base + 19))
-        barrier = threading.Barrier(2)
-        results: dict[str, int] = {}
-
-        def approve(request_id: str, staff_id: str, headers: dict) -> None:
-            barrier.wait()
-            r = client.post(f"/secondments/{request_id}/approve", json={"staff_ids": [staff_id]}, headers=headers)
-            results[request_id] = r.status_code
-
-        threads = [threading.Thread(target=approve, args=(first, x["staff_id"], BUREAU)),
-                   threading.Thread(target=approve, args=(second, y["staff_id"], LEAD))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = race_approvals(client, (first, x["staff_id"], BUREAU), (second, y["staff_id"], LEAD))
         assert sorted(results.values()) == [200, 409], results
         loser = first if results[first] == 409 else second
         assert client.get(f"/secondments/{loser}", headers=BUREAU).json()["status"] == "requested"

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from tests.api.staffing.conftest import (BUREAU, DACHANG, LEAD, LUOPING, person, register, request_secondment,
-                                        soon)
+from tests.api.staffing.conftest import (BUREAU, DACHANG, LEAD, LUOPING, person, register, race_approvals,
+                                        request_secondment, soon)
 from tests.support.service_app import outbox_events
 
 
@@ -22,21 +20,7 @@ def test_concurrent_approvals_never_put_one_person_in_two_overlapping_postings(c
         base = 40 * attempt
         first = _approved_request(client, DACHANG, "dachang-thc", soon(base + 10), soon(base + 30))
         second = _approved_request(client, LUOPING, "luoping-thc", soon(base + 20), soon(base + 35))
-        barrier = threading.Barrier(2)
-        results: dict[str, int] = {}
-
-        def approve(request_id: str, headers: dict) -> None:
-            barrier.wait()
-            r = client.post(f"/secondments/{request_id}/approve", json={"staff_ids": [doc["staff_id"]]},
-                            headers=headers)
-            results[request_id] = r.status_code
-
-        threads = [threading.Thread(target=approve, args=(first, BUREAU)),
-                   threading.Thread(target=approve, args=(second, LEAD))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = race_approvals(client, (first, doc["staff_id"], BUREAU), (second, doc["staff_id"], LEAD))
         assert sorted(results.values()) == [200, 409], results
         # The loser's whole approval rolled back: its request is still waiting for a decision.
         loser = first if results[first] == 409 else second
