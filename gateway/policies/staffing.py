@@ -26,6 +26,8 @@ RULES: list[Rule] = [
     rule("GET", "/units/{org_id}/quota-policies", *UNIT),
     rule("POST", "/units/{org_id}/quota-policies", HR),
     rule("GET", "/quota-report", *READERS),
+    rule("GET", "/quota-policies/defaults", *UNIT),
+    rule("PUT", "/quota-policies/defaults/{effective_from}", HR),
     # secondments and postings
     rule("POST", "/secondments", R.UNIT_MANAGER),
     rule("GET", "/secondments", *UNIT),

@@ -14,7 +14,7 @@ from platform_common.org_directory import ORGANISATION_REGISTERED, REGISTRY_TOPI
 from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app
 
 from .adapters import handlers, tables
-from .api import routes_secondments, routes_staff, routes_tidal
+from .api import routes_county_policy, routes_secondments, routes_staff, routes_tidal
 from .service_layer.unit_of_work import StaffingUnitOfWork
 from .settings import StaffingSettings
 
@@ -45,7 +45,7 @@ def transient_conflict(exc: DBAPIError) -> bool:
 def create_app(settings: StaffingSettings | None = None, background: bool = True) -> FastAPI:
     runtime = build_runtime(settings, background)
     app = create_service_app(runtime, "Staffing service (县管乡用)", [
-        routes_staff.router, routes_secondments.router, routes_tidal.router,
+        routes_staff.router, routes_county_policy.router, routes_secondments.router, routes_tidal.router,
     ])
 
     @app.exception_handler(DBAPIError)

@@ -1,8 +1,9 @@
 """Staffing service settings (env prefix `STAFFING_`); policy numbers with documented defaults.
 
 Defaults come from ../shared/DOMAIN.md §3 unless marked *illustrative* (the seeds give no number).
-Quota numbers here are the consortium-wide defaults; a unit's own effective-dated policy row
-(`/quota-policies`) overrides any of them from its effective date.
+Quota numbers here are the county-wide defaults until the health bureau puts a county version
+(`PUT /quota-policies/defaults/{date}`); a unit's own effective-dated policy row
+(`/units/{org}/quota-policies`) overrides either from its effective date.
 """
 from __future__ import annotations
 
@@ -60,6 +61,8 @@ class StaffingSettings(ServiceSettings):
 
     @model_validator(mode="after")
     def _gp_allowance_in_band(self) -> "StaffingSettings":
+        if self.township_senior_cap_bp < self.senior_cap_bp:
+            raise ValueError("STAFFING_TOWNSHIP_SENIOR_CAP_BP must be at least STAFFING_SENIOR_CAP_BP")
         for level in ("junior", "intermediate", "senior"):
             amount = getattr(self, f"gp_allowance_fen_{level}")
             if not self.gp_allowance_min_fen <= amount <= self.gp_allowance_max_fen:

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from ..domain.model import PostingKind, Qualification
 from ..domain.quota import Establishment
-from .tables import (DemandSignal, Posting, QuotaPolicyRow, RecommendationRow, RotationPlan, Season,
-                     SecondmentRequest, Staff, TitleChange, organisations)
+from .tables import (CountyQuotaPolicy, DemandSignal, Posting, QuotaPolicyRow, RecommendationRow, RotationPlan,
+                     Season, SecondmentRequest, Staff, TitleChange, organisations)
 
 NON_PROFESSIONAL = [q.value for q in Qualification if not q.professional]
 
@@ -84,6 +84,14 @@ class StaffingRepository:
     def quota_policies(self, org_id: str) -> list[QuotaPolicyRow]:
         return list(self.session.scalars(select(QuotaPolicyRow).where(QuotaPolicyRow.org_id == org_id)
                                          .order_by(QuotaPolicyRow.effective_from)))
+
+    def county_policy(self, as_of: date) -> CountyQuotaPolicy | None:
+        return self.session.scalars(
+            select(CountyQuotaPolicy).where(CountyQuotaPolicy.effective_from <= as_of)
+            .order_by(CountyQuotaPolicy.effective_from.desc()).limit(1)).first()
+
+    def county_policies(self) -> list[CountyQuotaPolicy]:
+        return list(self.session.scalars(select(CountyQuotaPolicy).order_by(CountyQuotaPolicy.effective_from)))
 
     # -- postings ---------------------------------------------------------------------------------
     def posting(self, posting_id: str) -> Posting | None:

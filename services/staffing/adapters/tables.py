@@ -66,7 +66,8 @@ class Posting(Base):
 
 
 class QuotaPolicyRow(Base):
-    """A unit's quota policy from `effective_from` on; null columns fall back to the settings."""
+    """A unit's quota policy from `effective_from` on; null columns fall back to the county default
+    version in force on the day, then to the settings."""
 
     __tablename__ = "quota_policies"
     __table_args__ = (UniqueConstraint("org_id", "effective_from"),)
@@ -81,6 +82,24 @@ class QuotaPolicyRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CountyQuotaPolicy(Base):
+    """A county-wide default quota policy from `effective_from` on (the bureau re-verifies quotas every
+    few years); complete, so a version never depends on another. Replaceable only until it takes effect."""
+
+    __tablename__ = "county_quota_policies"
+    effective_from: Mapped[date] = mapped_column(Date, primary_key=True)
+    per_mille: Mapped[str] = mapped_column(String(20))  # Decimal as text
+    professional_min_bp: Mapped[int] = mapped_column(Integer)
+    senior_cap_bp: Mapped[int] = mapped_column(Integer)
+    township_senior_cap_bp: Mapped[int] = mapped_column(Integer)
+    intermediate_cap_bp: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}
 
 
 class QuotaOverride(Base):

@@ -99,7 +99,8 @@ def _report_out(uq: quota_uc.UnitQuota) -> schemas.QuotaReportOut:
         professional=_ratio(est.professional, r.professional_min, "min", r.quota, p.professional_min_bp),
         senior=_ratio(est.senior, r.senior_cap, "max", r.quota, p.senior_cap_bp),
         intermediate=_ratio(est.intermediate, r.intermediate_cap, "max", r.quota, p.intermediate_cap_bp),
-        violations=[{"rule": v.rule.value, "detail": v.detail} for v in r.violations])
+        violations=[{"rule": v.rule.value, "detail": v.detail} for v in r.violations],
+        unit_policy_from=uq.unit_policy_from, county_policy_from=uq.county_policy_from)
 
 
 @router.get("/units/{org_id}/quota", response_model=schemas.QuotaReportOut)

@@ -148,6 +148,8 @@ class QuotaReportOut(BaseModel):
     senior: RatioOut
     intermediate: RatioOut
     violations: list[dict]
+    unit_policy_from: date | None = Field(default=None, description="the unit's own policy row applied, if any")
+    county_policy_from: date | None = Field(default=None, description="the county version applied; null: settings")
 
 
 class SecondmentIn(In):

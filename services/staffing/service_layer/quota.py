@@ -30,27 +30,73 @@ def staffed_unit(uow: StaffingUnitOfWork, org_id: str, field: str) -> Organisati
     return org
 
 
-def policy_for(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organisation, as_of: date) -> QuotaPolicy:
+@dataclass(frozen=True)
+class CountyDefaults:
+    """The county-wide defaults in force on a day: a county version, or else the settings."""
+
+    per_mille: Decimal
+    professional_min_bp: int
+    senior_cap_bp: int
+    township_senior_cap_bp: int
+    intermediate_cap_bp: int
+    effective_from: date | None = None  # None: the settings' documented defaults
+
+    def values(self) -> dict:
+        return {"per_mille": self.per_mille, "professional_min_bp": self.professional_min_bp,
+                "senior_cap_bp": self.senior_cap_bp, "township_senior_cap_bp": self.township_senior_cap_bp,
+                "intermediate_cap_bp": self.intermediate_cap_bp}
+
+
+def settings_defaults(settings: StaffingSettings) -> CountyDefaults:
+    return CountyDefaults(settings.township_quota_per_mille, settings.professional_min_bp, settings.senior_cap_bp,
+                          settings.township_senior_cap_bp, settings.intermediate_cap_bp)
+
+
+def county_defaults(uow: StaffingUnitOfWork, settings: StaffingSettings, as_of: date) -> CountyDefaults:
+    row = uow.repo.county_policy(as_of)
+    if row is None:
+        return settings_defaults(settings)
+    return CountyDefaults(Decimal(row.per_mille), row.professional_min_bp, row.senior_cap_bp,
+                          row.township_senior_cap_bp, row.intermediate_cap_bp, row.effective_from)
+
+
+@dataclass(frozen=True)
+class ResolvedPolicy:
+    policy: QuotaPolicy
+    unit_policy_from: date | None    # the unit's own row in force, if any
+    county_policy_from: date | None  # the county version in force, if any (else the settings)
+
+
+def resolve_policy(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organisation,
+                   as_of: date) -> ResolvedPolicy:
+    """Field by field: the unit's own row in force on `as_of`, else the county version in force on
+    `as_of`, else the settings (a unit row that only fixes the quota keeps the county's caps)."""
     row = uow.repo.quota_policy(org.org_id, as_of)
+    county = county_defaults(uow, settings, as_of)
     township = org.kind is OrgKind.TOWNSHIP_CENTRE
-    per_mille = Decimal(row.per_mille) if row and row.per_mille else settings.township_quota_per_mille
+    per_mille = Decimal(row.per_mille) if row and row.per_mille else county.per_mille
     if row and row.quota is not None:
         quota = row.quota
     elif township and org.service_population is not None:
         quota = township_quota(org.service_population, per_mille)
     else:
         quota = None
-    senior_default = settings.township_senior_cap_bp if township else settings.senior_cap_bp
+    senior_default = county.township_senior_cap_bp if township else county.senior_cap_bp
 
     def pick(value: int | None, default: int) -> int:
         return default if value is None else value
 
-    return QuotaPolicy(
+    policy = QuotaPolicy(
         quota,
-        pick(row and row.professional_min_bp, settings.professional_min_bp),
+        pick(row and row.professional_min_bp, county.professional_min_bp),
         pick(row and row.senior_cap_bp, senior_default),
-        pick(row and row.intermediate_cap_bp, settings.intermediate_cap_bp),
+        pick(row and row.intermediate_cap_bp, county.intermediate_cap_bp),
     )
+    return ResolvedPolicy(policy, row.effective_from if row else None, county.effective_from)
+
+
+def policy_for(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organisation, as_of: date) -> QuotaPolicy:
+    return resolve_policy(uow, settings, org, as_of).policy
 
 
 @dataclass(frozen=True)
@@ -59,6 +105,8 @@ class UnitQuota:
     as_of: date
     policy: QuotaPolicy
     report: QuotaReport
+    unit_policy_from: date | None = None
+    county_policy_from: date | None = None
 
 
 def quota_report(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, org_id: str,
@@ -67,15 +115,19 @@ def quota_report(uow: StaffingUnitOfWork, settings: StaffingSettings, principal:
     org = uow.orgs.get(uow.session, org_id)
     if org is None:
         raise NotFound(f"no organisation {org_id}")
-    policy = policy_for(uow, settings, org, as_of)
-    return UnitQuota(org, as_of, policy, report(policy, uow.repo.establishment(org_id, as_of)))
+    resolved = resolve_policy(uow, settings, org, as_of)
+    return UnitQuota(org, as_of, resolved.policy, report(resolved.policy, uow.repo.establishment(org_id, as_of)),
+                     resolved.unit_policy_from, resolved.county_policy_from)
 
 
 def policies_from(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organisation,
                   start: date) -> list[tuple[date, QuotaPolicy]]:
-    """The policy in force on `start` and each later effective-dated one: a change from `start` on
-    has to keep them all (a quota already cut from next month binds an admission made today)."""
-    later = sorted({r.effective_from for r in uow.repo.quota_policies(org.org_id) if r.effective_from > start})
+    """The policy in force on `start` and each later effective-dated one (the unit's own rows and the
+    county versions): a change from `start` on has to keep them all (a quota already cut from next
+    month binds an admission made today)."""
+    dates = [r.effective_from for r in uow.repo.quota_policies(org.org_id)]
+    dates += [v.effective_from for v in uow.repo.county_policies()]
+    later = sorted({d for d in dates if d > start})
     return [(day, policy_for(uow, settings, org, day)) for day in [start, *later]]
 
 
