@@ -13,12 +13,13 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .auth import Principal, Role, TokenError, verify_token
 from .errors import Conflict, Forbidden, ServiceError
-from .logs import correlation_id_var
+from .logs import correlation_id_var, log_fields
 
 log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -106,6 +107,25 @@ async def _send_json(send, status: int, body: dict, request_id: str) -> None:  #
     await send({"type": "http.response.body", "body": raw})
 
 
+# A database error that only says another transaction got there first: PostgreSQL's deadlock_detected and
+# serialization_failure (two transactions locking the same rows in opposite orders), and a unique key taken
+# between a route's existence check and its insert. The loser hears 409 and may retry, like the loser of an
+# optimistic-lock race; anything else stays a 500.
+_LOST_RACE_SQLSTATES = {"40P01": "a concurrent change to the same records got there first",
+                        "40001": "a concurrent change to the same records got there first",
+                        "23505": "a record with the same key was created by another request at the same time"}
+_LOST_RACE_SQLITE = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+
+
+def lost_race(exc: DBAPIError) -> str | None:
+    """Why a database error means a lost race (see above), or None when it means something else."""
+    if (why := _LOST_RACE_SQLSTATES.get(getattr(exc.orig, "sqlstate", None) or "")) is not None:
+        return why
+    if getattr(exc.orig, "sqlite_errorname", None) in _LOST_RACE_SQLITE:
+        return _LOST_RACE_SQLSTATES["23505"]
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def _service_error(_req: Request, exc: ServiceError) -> JSONResponse:
@@ -125,6 +145,15 @@ def install_error_handlers(app: FastAPI) -> None:
         # A lost concurrent update surfaces at any flush (not only at commit, where the unit of work
         # converts it): on PostgreSQL the second writer waits on the row lock and then matches 0 rows.
         err = Conflict("the record was changed by someone else; reload and try again")
+        return JSONResponse(err.body(), status_code=err.status_code)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(req: Request, exc: DBAPIError) -> JSONResponse:
+        why = lost_race(exc)
+        if why is None:
+            return await _unexpected(req, exc)
+        log.warning("lost a race in the database", extra=log_fields(error=type(exc.orig).__name__))
+        err = Conflict(f"{why}; reload and try again")
         return JSONResponse(err.body(), status_code=err.status_code)
 
     @app.exception_handler(StarletteHTTPException)
