@@ -65,9 +65,26 @@ def hold_for_booking(session: Session, table: str) -> None:
 
 def hold_for_closing(session: Session) -> None:
     """Taken first thing by a settlement: bookings in flight finish, new ones wait until it commits,
-    and two settlements of one database are closed one after the other (the mode conflicts with itself)."""
+    and two settlements of one database are closed one after the other (the mode conflicts with itself).
+
+    SHARE on policies: a policy version being saved commits before the settlement reads the policy in
+    force (so the settlement applies it), and one saved meanwhile waits until the settlement commits
+    (so its closed-period check sees it). The booked tables first, then policies: the same order
+    everywhere, and no policy save locks a booked table, so the two cannot deadlock.
+    """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text(f"LOCK TABLE {', '.join(BOOKED_TABLES)} IN SHARE ROW EXCLUSIVE MODE"))
+        session.execute(text("LOCK TABLE policies IN SHARE MODE"))
+
+
+def hold_for_policy_change(session: Session) -> None:
+    """Taken by a policy save before it reads the settled months: its check and its insert are one
+    step against a settlement being closed (hold_for_closing). Without it, on PostgreSQL, a version
+    could read "March open" while a settlement of March read the old policy, and both commit: the
+    new version then claims a period settled under another. SHARE ROW EXCLUSIVE conflicts with the
+    settlement's SHARE and with itself (two saves of a year number their versions one after the other)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE policies IN SHARE ROW EXCLUSIVE MODE"))
 
 
 class Claims:

@@ -13,6 +13,7 @@ from platform_common.events import utcnow
 from platform_common.web import require_role
 
 from ..adapters import tables as t
+from ..adapters.repository import hold_for_policy_change
 from ..domain.policy import FundPolicy, PolicyError
 from ..settings import PaymentSettings
 from .access import READERS, require_manager
@@ -38,12 +39,13 @@ def create_version(uow: PaymentUnitOfWork, principal: Principal, settings: Payme
         raise InvalidInput(str(e), field=e.field) from None
     except (TypeError, ValueError) as e:
         raise InvalidInput(str(e), field="params") from None
-    s = t.settlements
-    last_closed = uow.session.execute(select(func.max(s.c.last_month)).where(
-        s.c.first_month >= f"{fund_year:04d}-01", s.c.last_month <= f"{fund_year:04d}-12")).scalar_one()
-    if last_closed and effective_from.strftime("%Y-%m") <= last_closed:
-        raise Conflict("a settled period would fall under this version; it must take effect after "
-                       f"{last_closed}", field="effective_from", last_closed_month=last_closed)
+    hold_for_policy_change(uow.session)  # before the check: a settlement being closed finishes first
+    closed = last_settled(uow, fund_year)
+    if closed and effective_from.strftime("%Y-%m") <= closed["last_month"]:
+        raise Conflict(f"period {closed['period']} of {closed['consortium_id']} is settled and would fall under "
+                       f"this version; it must take effect after {closed['last_month']}", field="effective_from",
+                       state="closed", settled_period=closed["period"], consortium_id=closed["consortium_id"],
+                       last_closed_month=closed["last_month"])
     version = uow.session.execute(select(func.coalesce(func.max(t.policies.c.version), 0)).where(
         t.policies.c.fund_year == fund_year)).scalar_one() + 1
     row = {"policy_id": str(uuid.uuid4()), "fund_year": fund_year, "version": version,
@@ -56,6 +58,15 @@ def create_version(uow: PaymentUnitOfWork, principal: Principal, settings: Payme
         uow.rollback()
         raise Conflict("another version was saved at the same time; reload and try again") from None
     return row
+
+
+def last_settled(uow: PaymentUnitOfWork, fund_year: int) -> dict | None:
+    """The settled period of the fund year ending last, any consortium (a version applies to all)."""
+    s = t.settlements
+    row = uow.session.execute(select(s.c.period, s.c.consortium_id, s.c.last_month).where(
+        s.c.first_month >= f"{fund_year:04d}-01", s.c.last_month <= f"{fund_year:04d}-12",
+    ).order_by(s.c.last_month.desc(), s.c.period).limit(1)).first()
+    return dict(row._mapping) if row else None
 
 
 def list_versions(uow: PaymentUnitOfWork, principal: Principal, fund_year: int) -> list[dict]:

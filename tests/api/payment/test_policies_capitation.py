@@ -16,7 +16,13 @@ def test_policy_versions_are_effective_dated_and_never_reach_into_a_closed_perio
     assert (s["policy_version"], s["retention_ratio_bp"], s["retained_fen"]) == (1, 9000, 900_000)
     late = client.post("/policies", headers=INSURANCE, json={
         "fund_year": 2026, "effective_from": "2026-03-15", "reason": "mid-period change", "overspend_tolerance_bp": 0})
-    assert late.status_code == 409 and late.json()["error"]["details"]["last_closed_month"] == "2026-03"
+    assert late.status_code == 409 and late.json()["error"]["field"] == "effective_from"
+    details = late.json()["error"]["details"]
+    assert (details["settled_period"], details["consortium_id"], details["last_closed_month"]) == (
+        "2026-03", "wushan", "2026-03")
+    before = client.post("/policies", headers=INSURANCE, json={
+        "fund_year": 2026, "effective_from": "2026-02-01", "reason": "backdated", "overspend_tolerance_bp": 0})
+    assert before.status_code == 409 and before.json()["error"]["details"]["settled_period"] == "2026-03"
     v2 = client.post("/policies", headers=INSURANCE, json={
         "fund_year": 2026, "effective_from": "2026-04-01", "reason": "补充协议", "retention_bands": [[0, 10000]]})
     assert v2.status_code == 201 and v2.json()["version"] == 2

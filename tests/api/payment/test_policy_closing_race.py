@@ -1,0 +1,80 @@
+"""A policy version saved while a period it would cover is being closed: either the settlement applies
+it, or the save is refused (409 naming the settled period); never a settlement under one version while
+another, saved afterwards, claims the same period. (Real on PostgreSQL, read committed; SQLite runs write
+transactions one at a time.) Each test pauses one side between its check and its write, and runs the
+other side from a thread meanwhile."""
+import threading
+import time
+
+import pytest
+
+from tests.api.payment.conftest import FINANCE, INSURANCE, claim, create_budget, settle
+
+NEW_VERSION = {"fund_year": 2026, "effective_from": "2026-03-01", "reason": "补充协议", "overspend_tolerance_bp": 0,
+               "retention_bands": [[0, 10000]]}
+
+
+def save_policy(client):
+    return client.post("/policies", headers=INSURANCE, json=NEW_VERSION)
+
+
+def assert_no_closed_period_rewritten(client, saved) -> None:
+    """Whatever won, the version in force for March now is the one March was settled under."""
+    [listed] = client.get("/settlements", headers=FINANCE, params={"consortium_id": "wushan"}).json()
+    march = client.get(f"/settlements/{listed['settlement_id']}", headers=FINANCE).json()
+    in_force = client.get("/policies/effective", headers=FINANCE, params={"on": "2026-03-31"}).json()
+    assert march["policy_version"] == in_force["version"], (march["policy_version"], in_force["version"], saved.text)
+    if saved.status_code == 409:
+        details = saved.json()["error"]["details"]
+        assert (details["settled_period"], details["consortium_id"]) == ("2026-03", "wushan")
+    else:
+        assert saved.status_code == 201, saved.text
+
+
+def run_aside(target, results: list) -> None:
+    thread = threading.Thread(target=lambda: results.append(target()))
+    results.append(thread)
+    thread.start()
+    time.sleep(1.0)  # unguarded, the other side commits here
+
+
+@pytest.mark.postgres  # also runs on PostgreSQL in the CI pass (TEST_POSTGRES_URL)
+def test_a_period_closed_while_a_policy_is_being_saved_is_settled_under_the_policy_in_force(client, monkeypatch):
+    from services.payment.service_layer import policies
+
+    create_budget(client)
+    claim(client, "R-1", 1_000, day="2026-03-02")
+    real, closing = policies.last_settled, []
+
+    def close_meanwhile(uow, fund_year):
+        found = real(uow, fund_year)
+        if not closing:  # the save has read "nothing settled": close March from another thread now
+            run_aside(lambda: settle(client, "2026-03", score="90"), closing)
+        return found
+
+    monkeypatch.setattr(policies, "last_settled", close_meanwhile)
+    saved = save_policy(client)
+    closing[0].join(timeout=30)
+    assert closing[1].status_code == 201, closing[1].text
+    assert_no_closed_period_rewritten(client, saved)
+
+
+@pytest.mark.postgres  # also runs on PostgreSQL in the CI pass (TEST_POSTGRES_URL)
+def test_a_policy_saved_while_a_period_is_being_closed_is_refused_or_applied(client, monkeypatch):
+    from services.payment.service_layer import policies
+
+    create_budget(client)
+    claim(client, "R-1", 1_000, day="2026-03-02")
+    real, saving = policies.effective, []
+
+    def save_meanwhile(uow, settings, on):
+        found = real(uow, settings, on)
+        if not saving:  # the settlement has read the policy in force: save a new version from another thread
+            run_aside(lambda: save_policy(client), saving)
+        return found
+
+    monkeypatch.setattr(policies, "effective", save_meanwhile)
+    closed = settle(client, "2026-03", score="90")
+    assert closed.status_code == 201, closed.text
+    saving[0].join(timeout=30)
+    assert_no_closed_period_rewritten(client, saving[1])
