@@ -4,11 +4,13 @@ or booked late into the next month, never in the closed month outside the settle
 import threading
 import time
 
+import pytest
 from sqlalchemy import text
 
 from tests.api.payment.conftest import claim, create_budget, settle
 
 
+@pytest.mark.postgres  # also runs on PostgreSQL in the CI pass (TEST_POSTGRES_URL)
 def test_a_claim_in_flight_while_its_month_is_closed_is_counted_exactly_once(client, monkeypatch):
     from services.payment.adapters.repository import Claims
 
