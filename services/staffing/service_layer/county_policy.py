@@ -16,10 +16,10 @@ from platform_common.errors import Conflict, InvalidInput
 from platform_common.events import utcnow
 
 from ..adapters.tables import CountyQuotaPolicy
-from ..domain.quota import BP, Violation, report
+from ..domain.quota import BP, Violation
 from ..settings import StaffingSettings
 from .access import require_bureau_hr
-from .quota import STAFFED_KINDS, announce_violation, county_defaults, policy_for
+from .quota import STAFFED_KINDS, announce_violation, county_defaults, violations_on
 from .unit_of_work import StaffingUnitOfWork
 
 FIELDS = ("per_mille", "professional_min_bp", "senior_cap_bp", "township_senior_cap_bp", "intermediate_cap_bp")
@@ -61,7 +61,7 @@ def set_version(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: 
     merged = {k: inherited[k] if values.get(k) is None else values[k] for k in FIELDS}
     validate(merged)
     units = [o for o in uow.orgs.all(uow.session) if o.kind in STAFFED_KINDS]
-    broken_before = {o.org_id: _broken(uow, settings, o, effective_from) for o in units}
+    broken_before = {o.org_id: {v.rule for v in violations_on(uow, settings, o, effective_from)} for o in units}
     columns = {**merged, "per_mille": str(merged["per_mille"]), "reason": reason,
                "created_by": principal.username, "created_at": utcnow()}
     if existing is None:
@@ -80,9 +80,7 @@ def set_version(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: 
     # day is checked against the establishment expected on its first day).
     in_breach = []
     for org in units:
-        found = report(policy_for(uow, settings, org, effective_from),
-                       uow.repo.establishment(org.org_id, effective_from)).violations
-        new = [v for v in found if v.rule not in broken_before[org.org_id]]
+        new = [v for v in violations_on(uow, settings, org, effective_from) if v.rule not in broken_before[org.org_id]]
         for v in new:
             detail = v.detail if effective_from == today else f"{v.detail} (county policy from {effective_from})"
             announce_violation(uow, org.org_id, Violation(v.rule, detail), None)
@@ -90,7 +88,3 @@ def set_version(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: 
             in_breach.append(org.org_id)
     return SetResult(row, existing is None, in_breach)
 
-
-def _broken(uow: StaffingUnitOfWork, settings: StaffingSettings, org, day: date) -> set:  # noqa: ANN001
-    found = report(policy_for(uow, settings, org, day), uow.repo.establishment(org.org_id, day)).violations
-    return {v.rule for v in found}

@@ -99,6 +99,11 @@ def policy_for(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organis
     return resolve_policy(uow, settings, org, as_of).policy
 
 
+def violations_on(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organisation, day: date) -> list[Violation]:
+    """The rules `org` breaks on `day`: its establishment expected then against the policy in force then."""
+    return report(policy_for(uow, settings, org, day), uow.repo.establishment(org.org_id, day)).violations
+
+
 @dataclass(frozen=True)
 class UnitQuota:
     org: Organisation
@@ -190,6 +195,6 @@ def set_policy(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: P
     # A row in force now is checked against today's establishment; a future one against the
     # establishment expected on its first day (later transfers in count, transfers out do not).
     day = max(today, effective_from)
-    for v in report(policy_for(uow, settings, org, day), uow.repo.establishment(org_id, day)).violations:
+    for v in violations_on(uow, settings, org, day):
         announce_violation(uow, org_id, v if day == today else Violation(v.rule, f"{v.detail} (from {day})"), None)
     return row
