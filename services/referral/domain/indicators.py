@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from platform_common.errors import InvalidInput
@@ -71,3 +71,29 @@ class IndicatorCounts:
 def county_domain_visit_rate_bp(c: IndicatorCounts) -> int | None:
     in_county = c.completed_upward + c.reported_visits
     return rate_bp(in_county, in_county + c.out_of_county)
+
+
+# The monthly automatic publication (service_layer/auto_publish.py): which months are due.
+def shift_month(label: str, months: int) -> str:
+    index = int(label[:4]) * 12 + int(label[5:7]) - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def due_month(today: date, after_days: int) -> str:
+    """The latest month due by `today` (local): month M is due from the first of M+1 plus `after_days`."""
+    shifted = today - timedelta(days=after_days)
+    return shift_month(f"{shifted.year:04d}-{shifted.month:02d}", -1)
+
+
+def months_due(due: str, first_month: str | None, published: set[str], catch_up: int) -> list[str]:
+    """Months to publish, oldest first: from the first month with referral data (never empty history), at most
+    `catch_up` months back from `due`, skipping those already published."""
+    if first_month is None or first_month > due:
+        return []
+    start = max(first_month, shift_month(due, 1 - catch_up))
+    months, m = [], start
+    while m <= due:
+        if m not in published:
+            months.append(m)
+        m = shift_month(m, 1)
+    return months

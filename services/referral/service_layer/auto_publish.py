@@ -9,7 +9,7 @@ same transaction as the events, and its primary key turns a second replica's att
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Callable
 
 from sqlalchemy.exc import IntegrityError
@@ -17,37 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from platform_common.logs import log_fields
 
 from ..adapters.tables import IndicatorPublicationRow
+from ..domain.indicators import due_month, months_due
 from ..settings import ReferralSettings
 from . import indicators
 from .common import MEMBER_KINDS, local_date, utc
 from .unit_of_work import ReferralUnitOfWork
 
 log = logging.getLogger(__name__)
-
-
-def shift_month(label: str, months: int) -> str:
-    index = int(label[:4]) * 12 + int(label[5:7]) - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def due_month(today: date, after_days: int) -> str:
-    """The latest month due by `today` (local): month M is due from the first of M+1 plus `after_days`."""
-    shifted = today - timedelta(days=after_days)
-    return shift_month(f"{shifted.year:04d}-{shifted.month:02d}", -1)
-
-
-def months_due(due: str, first_month: str | None, published: set[str], catch_up: int) -> list[str]:
-    """Months to publish, oldest first: from the first month with referral data (never empty history), at most
-    `catch_up` months back from `due`, skipping those already published."""
-    if first_month is None or first_month > due:
-        return []
-    start = max(first_month, shift_month(due, 1 - catch_up))
-    months, m = [], start
-    while m <= due:
-        if m not in published:
-            months.append(m)
-        m = shift_month(m, 1)
-    return months
 
 
 def first_month(uow: ReferralUnitOfWork, settings: ReferralSettings, consortium_id: str) -> str | None:

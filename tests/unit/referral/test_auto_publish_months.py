@@ -5,7 +5,7 @@ from datetime import date
 
 from hypothesis import given, strategies as st
 
-from services.referral.service_layer.auto_publish import due_month, months_due, shift_month
+from services.referral.domain.indicators import due_month, months_due, shift_month
 
 
 def test_a_month_is_due_only_after_the_grace_period():
