@@ -46,6 +46,11 @@ def monthly_schedule(total_fen: int, settled: Iterable[tuple[int, int, int]] = (
     return [m or 0 for m in months]
 
 
+def settled_months(settled: Iterable[tuple[int, int, int]]) -> set[int]:
+    """The month numbers (1..12) that the settled periods (first, last, budget_fen) cover."""
+    return {m for first, last, _ in settled for m in range(first, last + 1)}
+
+
 def period_budget(total_fen: int, period: Period, settled: Iterable[tuple[int, int, int]] = ()) -> int:
     schedule = monthly_schedule(total_fen, settled)
     return sum(schedule[m - 1] for m in period.month_numbers)

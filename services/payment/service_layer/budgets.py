@@ -15,7 +15,7 @@ from platform_common.events import utcnow
 from ..adapters import tables as t
 from ..adapters.repository import hold_for_booking
 from ..adapters.tables import BudgetRow
-from ..domain.budget import base_total, monthly_schedule
+from ..domain.budget import base_total, monthly_schedule, settled_months
 from ..domain.ledger import advance_entry
 from ..domain.periods import month_code
 from .access import require_consortium_reader, require_manager
@@ -57,7 +57,7 @@ def adjust_budget(uow: PaymentUnitOfWork, principal: Principal, budget_id: str, 
         raise Conflict("the budget was changed since you loaded it", current_version=row.version)
     new_total = row.total_fen + delta_fen
     settled = settled_periods(uow, row.consortium_id, row.fund_year)
-    closed = {month_code(row.fund_year, m) for first, last, _ in settled for m in range(first, last + 1)}
+    closed = {month_code(row.fund_year, m) for m in settled_months(settled)}
     if len(closed) == 12:
         raise Conflict("every month of the fund year is settled; its total can no longer change",
                        state="closed", fund_year=row.fund_year)
@@ -171,7 +171,7 @@ def budget_view(uow: PaymentUnitOfWork, row: BudgetRow) -> dict:
         t.advances.c.budget_id == row.budget_id))}
     schedule = []
     settled = settled_periods(uow, row.consortium_id, row.fund_year)
-    closed = {m for first, last, _ in settled for m in range(first, last + 1)}
+    closed = settled_months(settled)
     for month, amount in enumerate(monthly_schedule(row.total_fen, settled), start=1):
         code = month_code(row.fund_year, month)
         advance = paid.get(code)
