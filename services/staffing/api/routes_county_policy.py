@@ -17,7 +17,7 @@ router = APIRouter(tags=["quota"])
 def _out(row: CountyQuotaPolicy, in_force_from: date | None) -> dict:
     return {"effective_from": row.effective_from, "per_mille": row.per_mille, "reason": row.reason,
             "created_by": row.created_by, "in_force": row.effective_from == in_force_from,
-            **{k: getattr(row, k) for k in county_policy.FIELDS if k != "per_mille"}}
+            **{k: getattr(row, k) for k in county_policy.COUNTY_FIELDS if k != "per_mille"}}
 
 
 @router.get("/quota-policies/defaults", response_model=schemas.CountyPolicyList)

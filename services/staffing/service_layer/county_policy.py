@@ -19,10 +19,9 @@ from ..adapters.tables import CountyQuotaPolicy
 from ..domain.quota import BP, Violation
 from ..settings import StaffingSettings
 from .access import require_bureau_hr
-from .quota import STAFFED_KINDS, announce_violation, county_defaults, violations_on
+from .quota import COUNTY_FIELDS, STAFFED_KINDS, announce_violation, county_defaults, violations_on
 from .unit_of_work import StaffingUnitOfWork
 
-FIELDS = ("per_mille", "professional_min_bp", "senior_cap_bp", "township_senior_cap_bp", "intermediate_cap_bp")
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def set_version(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: 
                        "reports and admissions up to today were decided under the versions then in force",
                        field="effective_from", state="past")
     inherited = county_defaults(uow, settings, effective_from - timedelta(days=1)).values()
-    merged = {k: inherited[k] if values.get(k) is None else values[k] for k in FIELDS}
+    merged = {k: inherited[k] if values.get(k) is None else values[k] for k in COUNTY_FIELDS}
     validate(merged)
     units = [o for o in uow.orgs.all(uow.session) if o.kind in STAFFED_KINDS]
     broken_before = {o.org_id: {v.rule for v in violations_on(uow, settings, o, effective_from)} for o in units}

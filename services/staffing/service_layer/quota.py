@@ -42,9 +42,10 @@ class CountyDefaults:
     effective_from: date | None = None  # None: the settings' documented defaults
 
     def values(self) -> dict:
-        return {"per_mille": self.per_mille, "professional_min_bp": self.professional_min_bp,
-                "senior_cap_bp": self.senior_cap_bp, "township_senior_cap_bp": self.township_senior_cap_bp,
-                "intermediate_cap_bp": self.intermediate_cap_bp}
+        return {name: getattr(self, name) for name in COUNTY_FIELDS}
+
+
+COUNTY_FIELDS = ("per_mille", "professional_min_bp", "senior_cap_bp", "township_senior_cap_bp", "intermediate_cap_bp")
 
 
 def settings_defaults(settings: StaffingSettings) -> CountyDefaults:
