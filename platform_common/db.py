@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import datetime
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Dialect, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import sessionmaker, Session
+from sqlalchemy.types import TypeDecorator
+
+from .clock import as_utc
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -20,6 +24,26 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+
+class UtcDateTime(TypeDecorator):
+    """Every timestamp column of the platform: an instant, stored in UTC, always read back timezone-aware in UTC.
+
+    SQLite keeps no zone (a `DateTime(timezone=True)` value comes back naive, and an aware value is written
+    as its wall-clock time whatever its offset); PostgreSQL's timestamptz comes back in the session's zone.
+    Converting on the way in and out makes both give the same aware UTC datetime, so every answer can write
+    it with its offset. The DDL is that of `DateTime(timezone=True)`: the migrations need no revision.
+    A naive value handed in is taken as UTC (what the platform stores).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
 
 
 def new_metadata() -> MetaData:

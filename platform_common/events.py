@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .clock import utcnow
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+__all__ = ["EventEnvelope", "utcnow"]
 
 
 class EventEnvelope(BaseModel):

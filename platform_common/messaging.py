@@ -1,7 +1,9 @@
 """The outbox and inbox tables, added to each service's own metadata (and migration history)."""
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, Integer, MetaData, String, Table, Text
+
+from .db import UtcDateTime
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -16,8 +18,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("aggregate_id", String(100), nullable=False),
         Column("event_type", String(100), nullable=False),
         Column("envelope", JSON, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True), nullable=True, index=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("published_at", UtcDateTime(), nullable=True, index=True),
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text, nullable=True),
     )
@@ -31,5 +33,5 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("consumer_name", String(100), primary_key=True),
         Column("event_id", String(64), primary_key=True),
         Column("event_type", String(100), nullable=False),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", UtcDateTime(), nullable=False),
     )

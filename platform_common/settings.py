@@ -5,12 +5,14 @@ demo mode); each service adds its own prefixed settings (`REFERRAL_`, `PAYMENT_`
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from . import clock
 
 DEMO_JWT_SECRET = "demo-secret-change-me-0123456789abcdef"
 
@@ -74,7 +76,8 @@ class ServiceSettings(BaseSettings):
         return ZoneInfo(self.common.local_timezone)
 
     def today(self) -> date:
-        return datetime.now(self.tz()).date()
+        """Today in the consortium's zone (never the host's): every service agrees on the date."""
+        return clock.today(self.tz())
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -7,3 +7,23 @@ import logging
 
 # kafka-python logs every refused connection; the outage tests cause those on purpose.
 logging.getLogger("kafka").setLevel(logging.CRITICAL)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def set_clock():
+    """Freeze the platform's clock for one test: `set_clock("2026-11-27T02:00:00+08:00")`."""
+    from tests.support.clock import frozen_clock
+
+    stack = []
+
+    def _set(at):  # noqa: ANN001, ANN202
+        cm = frozen_clock(at)
+        cm.__enter__()
+        stack.append(cm)
+
+    yield _set
+    for cm in reversed(stack):
+        cm.__exit__(None, None, None)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String,
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, ForeignKey, Index, Integer, String,
                         Table, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from platform_common.db import new_metadata
+from platform_common.db import UtcDateTime, new_metadata
 from platform_common.messaging import inbox_table, outbox_table
 from platform_common.org_directory import organisations_table
 
@@ -44,7 +44,7 @@ class BudgetRow(Base):
     total_fen: Mapped[int] = mapped_column(Fen)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
@@ -58,7 +58,7 @@ budget_adjustments = Table(
     Column("total_after_fen", Fen, nullable=False),
     Column("reason", Text, nullable=False),
     Column("adjusted_by", String(100), nullable=False),
-    Column("adjusted_at", DateTime(timezone=True), nullable=False),
+    Column("adjusted_at", UtcDateTime(), nullable=False),
 )
 
 advances = Table(
@@ -69,7 +69,7 @@ advances = Table(
     Column("amount_fen", Fen, nullable=False),
     Column("entry_id", String(36), nullable=False),
     Column("paid_by", String(100), nullable=False),
-    Column("paid_at", DateTime(timezone=True), nullable=False),
+    Column("paid_at", UtcDateTime(), nullable=False),
 )
 
 policies = Table(
@@ -81,7 +81,7 @@ policies = Table(
     Column("params", JSON, nullable=False),
     Column("reason", Text, nullable=False),
     Column("created_by", String(100), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("fund_year", "version"),
 )
 
@@ -98,7 +98,7 @@ claims = Table(
     Column("source", String(20), nullable=False),  # api | upload | referral_event
     Column("upload_id", String(36), nullable=True),
     Column("recorded_by", String(100), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
     # One narrow index serves settlement sums, listings and reconciliation (all scoped by consortium
     # and month); wider or extra indexes were measured to halve the bulk-import rate.
     Index("ix_claims_consortium_period", "consortium_id", "period"),
@@ -111,7 +111,7 @@ uploads = Table(
     Column("filename", String(255), nullable=True),
     Column("uploaded_by", String(100), nullable=False),
     Column("uploader_org_id", String(64), nullable=False),
-    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("uploaded_at", UtcDateTime(), nullable=False),
     Column("rows", Integer, nullable=False),
     Column("inserted", Integer, nullable=False),
     Column("duplicates", Integer, nullable=False),
@@ -127,7 +127,7 @@ enrolments = Table(
     Column("consortium_id", String(64), nullable=False),
     Column("enrolled", Integer, nullable=False),
     Column("recorded_by", String(100), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
 capitation_payments = Table(
@@ -140,14 +140,14 @@ capitation_payments = Table(
     Column("amount_fen", Fen, nullable=False),
     Column("entry_id", String(36), nullable=False),
     Column("paid_by", String(100), nullable=False),
-    Column("paid_at", DateTime(timezone=True), nullable=False),
+    Column("paid_at", UtcDateTime(), nullable=False),
 )
 
 indicators = Table(
     "referral_indicators", metadata,
     Column("consortium_id", String(64), primary_key=True),
     Column("period", String(7), primary_key=True),
-    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),
     Column("event_id", String(64), nullable=False),
     Column("county_domain_visit_rate_bp", Integer, nullable=True),  # None: nothing to divide
     Column("acceptance_rate_bp", Integer, nullable=True),  # None: nothing to divide
@@ -183,7 +183,7 @@ settlements = Table(
     Column("policy_version", Integer, nullable=False),  # 0: settings defaults
     Column("policy", JSON, nullable=False),
     Column("closed_by", String(100), nullable=False),
-    Column("closed_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", UtcDateTime(), nullable=False),
     UniqueConstraint("consortium_id", "period"),
 )
 
@@ -206,7 +206,7 @@ accounts = Table(
     Column("kind", String(20), nullable=False),  # fund | consortium | unit | external
     Column("consortium_id", String(64), nullable=True, index=True),
     Column("org_id", String(64), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 journal_entries = Table(
@@ -217,7 +217,7 @@ journal_entries = Table(
     Column("source_id", String(100), nullable=False),
     Column("description", Text, nullable=False),
     Column("posted_by", String(100), nullable=False),
-    Column("posted_at", DateTime(timezone=True), nullable=False),
+    Column("posted_at", UtcDateTime(), nullable=False),
     UniqueConstraint("source_type", "source_id"),
 )
 
@@ -228,7 +228,7 @@ postings = Table(
     Column("account_code", String(80), ForeignKey("accounts.code"), nullable=False),
     Column("amount_fen", Fen, nullable=False),
     Column("period", String(7), nullable=True),
-    Column("posted_at", DateTime(timezone=True), nullable=False),
+    Column("posted_at", UtcDateTime(), nullable=False),
     Index("ix_postings_account_posted", "account_code", "posted_at"),
 )
 
@@ -240,7 +240,7 @@ reconciliations = Table(
     Column("upload_id", String(36), ForeignKey("uploads.upload_id"), nullable=False),
     Column("summary", JSON, nullable=False),
     Column("created_by", String(100), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 reconciliation_rows = Table(

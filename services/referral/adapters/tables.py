@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from platform_common.db import new_metadata
+from platform_common.db import UtcDateTime, new_metadata
 from platform_common.messaging import inbox_table, outbox_table
 from platform_common.org_directory import organisations_table
 
@@ -50,24 +50,24 @@ class ReferralRow(Base):
     patient_key: Mapped[str] = mapped_column(String(64), index=True)
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # set by every transition, so the version moves even when only a follow-up row changed
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # when the referral reached its current hospital: the response clock starts here
-    routed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    response_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    overdue_announced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    routed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    response_deadline: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    overdue_announced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # upward answer
-    appointment_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    appointment_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     bed_no: Mapped[str | None] = mapped_column(String(40))
     priority_reception: Mapped[bool] = mapped_column(Boolean, default=False)
     priority_examination: Mapped[bool] = mapped_column(Boolean, default=False)
     priority_admission: Mapped[bool] = mapped_column(Boolean, default=False)
     decision_code: Mapped[str | None] = mapped_column(String(40))
     decision_text: Mapped[str | None] = mapped_column(Text)
-    arrived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    arrived_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     service_date: Mapped[date | None] = mapped_column(Date)
     final_icd10: Mapped[str | None] = mapped_column(String(20))
     discharge_summary: Mapped[str | None] = mapped_column(Text)
@@ -105,7 +105,7 @@ class TransitionRow(Base):
     to_status: Mapped[str] = mapped_column(String(20))
     actor: Mapped[str] = mapped_column(String(100))
     actor_org_id: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
     # set on answers (accept/reject/redirect): minutes since the referral reached this hospital
     response_minutes: Mapped[int | None] = mapped_column(Integer)
@@ -146,7 +146,7 @@ class VisitVolumeRow(Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     visits: Mapped[int] = mapped_column(Integer)
     reported_by: Mapped[str] = mapped_column(String(100))
-    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
@@ -163,6 +163,6 @@ class IndicatorPublicationRow(Base):
 
     consortium_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     period: Mapped[str] = mapped_column(String(7), primary_key=True)
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime())
     unit_count: Mapped[int] = mapped_column(Integer)
     event_id: Mapped[str] = mapped_column(String(64))  # the consortium-wide event

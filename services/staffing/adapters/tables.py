@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from platform_common.db import new_metadata
+from platform_common.db import UtcDateTime, new_metadata
 from platform_common.messaging import inbox_table, outbox_table
 from platform_common.org_directory import organisations_table
 
@@ -38,7 +38,7 @@ class Staff(Base):
     home_org_id: Mapped[str] = mapped_column(String(64), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     registered_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     posting_changes: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
@@ -60,7 +60,7 @@ class Posting(Base):
     request_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     plan_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
 
@@ -81,7 +81,7 @@ class QuotaPolicyRow(Base):
     intermediate_cap_bp: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reason: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class CountyQuotaPolicy(Base):
@@ -97,7 +97,7 @@ class CountyQuotaPolicy(Base):
     intermediate_cap_bp: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
 
@@ -113,7 +113,7 @@ class QuotaOverride(Base):
     detail: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     decided_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class TitleChange(Base):
@@ -130,7 +130,7 @@ class TitleChange(Base):
     reason: Mapped[str] = mapped_column(Text)
     override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class SecondmentRequest(Base):
@@ -151,8 +151,8 @@ class SecondmentRequest(Base):
     requested_by: Mapped[str] = mapped_column(String(100))
     decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
 
@@ -167,7 +167,7 @@ class RotationPlan(Base):
     block_days: Mapped[int] = mapped_column(Integer)
     staff_ids: Mapped[list] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Season(Base):
@@ -182,7 +182,7 @@ class Season(Base):
     specialties: Mapped[list] = mapped_column(JSON)
     headcount: Mapped[int] = mapped_column(Integer)
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class DemandSignal(Base):
@@ -194,7 +194,7 @@ class DemandSignal(Base):
     referral_id: Mapped[str] = mapped_column(String(64), unique=True)
     from_org_id: Mapped[str] = mapped_column(String(64), index=True)
     specialty: Mapped[str] = mapped_column(String(40))
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class RecommendationRow(Base):
@@ -208,7 +208,7 @@ class RecommendationRow(Base):
     season_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     window_volume: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), index=True)  # open/accepted/dismissed/superseded
-    generated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    generated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     request_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
