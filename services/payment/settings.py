@@ -6,6 +6,7 @@ insurance office then versions them per fund year (see docs/payment.md).
 from __future__ import annotations
 
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from platform_common.settings import ServiceSettings
@@ -36,6 +37,11 @@ class PaymentSettings(ServiceSettings):
     score_county_domain_target_bp: int = 9000      # 县域内就诊率 ≥ 90%
     score_chronic_downward_target_bp: int = 3000
     score_overspend_penalty_points_per_pct: int = 5
+
+    # -- closing ----------------------------------------------------------------------------
+    # A period can be closed from this day of the month after it ends (the grace for late claims):
+    # 5 = November closes from 5 December, a quarter or a year from the 5th after its last month.
+    close_from_day: int = Field(default=5, ge=1, le=28)
 
     # -- claims and uploads -----------------------------------------------------------------
     claim_max_fen: int = 100_000_000               # one claim above 1,000,000 yuan is a typo

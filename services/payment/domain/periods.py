@@ -78,6 +78,17 @@ class Period:
         return self.year == other.year and self.first <= other.last and other.first <= self.last
 
 
+def earliest_close(period: Period, from_day: int) -> date:
+    """The first local day the period may be closed: day `from_day` of the month after its last month.
+
+    The days between the end of the period and that day are the grace for late claims (the units and the
+    insurance office file a month's claims in the first days of the next month). A quarter or a year ends
+    with its last month, so it can close only when every one of its months can.
+    """
+    year, month = (period.year + 1, 1) if period.last == 12 else (period.year, period.last + 1)
+    return date(year, month, from_day)
+
+
 def book_month(service_date: date, closed_months: set[str]) -> tuple[str, bool]:
     """The month a claim is booked into, and whether it is late.
 

@@ -1,7 +1,10 @@
 """Closing a period: budget vs spending, the policy and score applied, postings, distribution.
 
-Closing is idempotent (closing a closed period returns its settlement); periods of one
-consortium may not overlap (a month and the quarter holding it cannot both be settled).
+A period closes only once it has ended and the grace for late claims has passed (409 naming the
+earliest day). Closing again with the same inputs returns the settlement (200); with other inputs
+(another assessed score or reason) it is 409 naming the stored score and when it was closed: a closed
+period is never re-computed. Periods of one consortium may not overlap (a month and the quarter
+holding it cannot both be settled).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from platform_common.auth import Principal
+from platform_common.clock import iso_instant
 from platform_common.contracts import PAYMENT_TOPIC, PaymentEvent
 from platform_common.errors import Conflict, InvalidInput, NotFound
 from platform_common.events import utcnow
@@ -20,7 +24,7 @@ from ..adapters import tables as t
 from ..adapters.repository import hold_for_closing
 from ..domain.budget import period_budget
 from ..domain.ledger import distribution_entry, settlement_entry
-from ..domain.periods import Period
+from ..domain.periods import Period, earliest_close
 from ..domain.settlement import distribute, settle
 from ..settings import PaymentSettings
 from . import policies
@@ -35,12 +39,14 @@ def close_period(uow: PaymentUnitOfWork, principal: Principal, settings: Payment
                  period_code: str, assessed_score: Decimal | None, score_reason: str | None) -> tuple[str, bool]:
     require_manager(principal)
     period = _parse(period_code)
+    if assessed_score is not None and not score_reason:
+        raise InvalidInput("an assessed score needs its reason (the assessment it comes from)", field="score_reason")
     hold_for_closing(uow.session)  # before the checks: they must see every booking and settlement committed
     s = t.settlements
-    existing = uow.session.execute(select(s.c.settlement_id).where(
-        s.c.consortium_id == consortium_id, s.c.period == period.code)).scalar()
+    existing = _settled(uow, consortium_id, period)
     if existing:
-        return existing, False
+        return _repeated(existing, assessed_score, score_reason), False
+    _require_ended(settings, period)
     overlap = uow.session.execute(select(s.c.period).where(
         s.c.consortium_id == consortium_id, s.c.first_month <= period.last_month,
         s.c.last_month >= period.first_month)).scalar()
@@ -53,9 +59,6 @@ def close_period(uow: PaymentUnitOfWork, principal: Principal, settings: Payment
     by_kind, claims_fen, capitation_fen = figures["by_kind"], figures["claims_fen"], figures["capitation_fen"]
     version, policy = policies.effective(uow, settings, period.end)
     if assessed_score is not None:
-        if not score_reason:
-            raise InvalidInput("an assessed score needs its reason (the assessment it comes from)",
-                               field="score_reason")
         score, detail, source = assessed_score, {"reason": score_reason}, "assessed"
     else:
         breakdown = assess(uow, consortium_id, period, budget_fen, actual_fen, policy)
@@ -64,6 +67,12 @@ def close_period(uow: PaymentUnitOfWork, principal: Principal, settings: Payment
     outcome = settle(budget_fen, actual_fen, score, policy)
 
     weights = _weights(uow, consortium_id, period, policy.distribution_basis, figures["member_amounts"])
+    if outcome.retained_fen and not weights:
+        raise Conflict(
+            f"the retained surplus of {outcome.retained_fen} fen cannot be distributed: the distribution basis "
+            f"{policy.distribution_basis} is 0 for every member unit in {period.code} (no member-outpatient claims "
+            "or no contracted residents); record them, or save a policy version with another basis",
+            field="period", distribution_basis=policy.distribution_basis, retained_fen=outcome.retained_fen)
     rows = distribute(outcome.split, weights) if outcome.retained_fen else []
     settlement_id, now = str(uuid.uuid4()), utcnow()
     values = {
@@ -80,9 +89,8 @@ def close_period(uow: PaymentUnitOfWork, principal: Principal, settings: Payment
     try:
         uow.session.execute(insert(s).values(**values))
     except IntegrityError:
-        uow.rollback()  # closed by someone else a moment ago: that settlement stands
-        return uow.session.execute(select(s.c.settlement_id).where(
-            s.c.consortium_id == consortium_id, s.c.period == period.code)).scalar_one(), False
+        uow.rollback()  # closed by someone else a moment ago: that settlement stands, if it had our inputs
+        return _repeated(_settled(uow, consortium_id, period), assessed_score, score_reason), False
     uow.ledger.post(settlement_entry(consortium_id, settlement_id, period.code, outcome, advanced_fen),
                     principal.username, now)
     uow.ledger.post(distribution_entry(consortium_id, settlement_id, period.code, rows), principal.username, now)
@@ -103,6 +111,43 @@ def close_period(uow: PaymentUnitOfWork, principal: Principal, settings: Payment
     return settlement_id, True
 
 
+def _settled(uow: PaymentUnitOfWork, consortium_id: str, period: Period) -> dict | None:
+    s = t.settlements
+    row = uow.session.execute(select(s.c.settlement_id, s.c.performance_score, s.c.score_source, s.c.score_detail,
+                                     s.c.closed_at, s.c.closed_by).where(
+        s.c.consortium_id == consortium_id, s.c.period == period.code)).first()
+    return dict(row._mapping) if row else None
+
+
+def _repeated(stored: dict, assessed_score: Decimal | None, score_reason: str | None) -> str:
+    """The stored settlement when a repeat brings the same inputs; 409 naming what was stored otherwise."""
+    stored_reason = (stored["score_detail"] or {}).get("reason") if stored["score_source"] == "assessed" else None
+    if stored["score_source"] == "computed":
+        same = assessed_score is None
+    else:
+        same = assessed_score is not None and Decimal(stored["performance_score"]) == assessed_score \
+            and score_reason == stored_reason
+    if same:
+        return stored["settlement_id"]
+    closed_at = iso_instant(stored["closed_at"])
+    raise Conflict(
+        f"the period was closed at {closed_at} by {stored['closed_by']} with the {stored['score_source']} score "
+        f"{stored['performance_score']}; a closed period is not re-computed with other inputs",
+        field="performance_score", state="closed", settlement_id=stored["settlement_id"],
+        performance_score=stored["performance_score"], score_source=stored["score_source"],
+        score_reason=stored_reason, closed_at=closed_at, closed_by=stored["closed_by"])
+
+
+def _require_ended(settings: PaymentSettings, period: Period) -> None:
+    earliest, today = earliest_close(period, settings.close_from_day), settings.today()
+    if today < earliest:
+        raise Conflict(
+            f"{period.code} can be closed from {earliest.isoformat()}: a period closes after it has ended and "
+            f"its late claims are in (from day {settings.close_from_day} of the next month); today is "
+            f"{today.isoformat()}", field="period", state="open", earliest_close_date=earliest.isoformat(),
+            today=today.isoformat())
+
+
 def preview(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSettings, consortium_id: str,
             period_code: str) -> dict:
     """What closing the period now would give, without closing it (the score and its parts)."""
@@ -110,7 +155,8 @@ def preview(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSetti
     period = _parse(period_code)
     figures = _figures(uow, consortium_id, period, _budget(uow, consortium_id, period))
     version, policy = policies.effective(uow, settings, period.end)
-    result = {"consortium_id": consortium_id, "period": period.code, **figures, "policy_version": version}
+    result = {"consortium_id": consortium_id, "period": period.code, **figures, "policy_version": version,
+              "closable_from": earliest_close(period, settings.close_from_day).isoformat()}
     try:
         breakdown = assess(uow, consortium_id, period, figures["budget_fen"], figures["actual_fen"], policy)
     except InvalidInput as e:
@@ -165,16 +211,11 @@ def _sum(uow: PaymentUnitOfWork, table, consortium_id: str, period: Period) -> i
 
 def _weights(uow: PaymentUnitOfWork, consortium_id: str, period: Period, basis: str,
              member_amounts: dict[str, int]) -> dict[str, int]:
-    """Distribution weights by the policy's basis; with no basis data at all, member units share equally."""
-    if basis == "enrolled_residents":
-        weights = enrolled_as_of(uow, consortium_id, period.last_month)
-    else:
-        weights = member_amounts
-    weights = {o: w for o, w in weights.items() if w > 0}
-    if not weights:
-        weights = {o.org_id: 1 for o in uow.directory.all(uow.session, consortium_id)
-                   if o.is_county_hospital or o.is_primary_unit}
-    return weights
+    """Distribution weights by the policy's basis; empty when the basis is 0 for every unit (never equal shares
+    under a basis that says otherwise: the caller refuses to close)."""
+    weights = enrolled_as_of(uow, consortium_id, period.last_month) if basis == "enrolled_residents" \
+        else member_amounts
+    return {o: w for o, w in weights.items() if w > 0}
 
 
 def require_settlement(uow: PaymentUnitOfWork, settlement_id: str) -> dict:

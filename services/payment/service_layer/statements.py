@@ -26,7 +26,10 @@ def statement(uow: PaymentUnitOfWork, principal: Principal, settlement_id: str) 
     entries = uow.session.execute(select(t.journal_entries.c.entry_id, t.journal_entries.c.source_type).where(
         t.journal_entries.c.source_type.in_(("settlement", "distribution")),
         t.journal_entries.c.source_id == settlement_id))
+    no_claims = not row["by_kind"]  # claims are > 0 fen: no amount by kind means no claim at all
+    notes = [f"no claims were recorded in {row['period']}: the spending is capitation only"] if no_claims else []
     return row | {
+        "no_claims": no_claims, "notes": notes,
         "distributions": [{"org_id": r.org_id, "purpose": r.purpose, "basis": r.basis, "weight": r.weight,
                            "amount_fen": r.amount_fen} for r in dist],
         "journal_entries": {source: entry_id for entry_id, source in entries},
@@ -46,6 +49,7 @@ def statement_tables(view: dict) -> tuple[list[list], list[list]]:
     summary += [[key, _cell(view[key])] for key in SUMMARY_KEYS]
     summary += [[f"claims_fen.{kind}", amount] for kind, amount in sorted(view["by_kind"].items())]
     summary += [[f"retained_fen.{purpose}", amount] for purpose, amount in view["split"].items()]
+    summary += [["note", note] for note in view["notes"]]
     rows = [DISTRIBUTION_HEADER] + [[r[k] for k in DISTRIBUTION_HEADER] for r in view["distributions"]]
     return summary, rows
 

@@ -1,4 +1,4 @@
-from tests.api.payment.conftest import CLERK, DACHANG, FINANCE, INSURANCE, create_budget, settle
+from tests.api.payment.conftest import CLERK, DACHANG, FINANCE, INSURANCE, claim, create_budget, settle
 from tests.support.service_app import outbox_events
 
 
@@ -89,10 +89,13 @@ def test_balances_at_a_past_date_do_not_see_later_postings(client):
     assert {a["account"]: a["balance_fen"] for a in later["accounts"]}["consortium:wushan"] == 8_333_334
 
 
-def test_an_adjustment_after_a_settled_quarter_falls_on_the_open_months(client):
+def test_an_adjustment_after_a_settled_quarter_falls_on_the_open_months(client, set_clock):
     """120,000,000 fen (10,000,000 a month); Q1 settled, then +9,000,000 negotiated: Q1 keeps its
     30,000,000 and April–December get 11,000,000 each, so the year still adds up to the new total."""
+    set_clock("2027-01-10T10:00:00+08:00")                        # every quarter of 2026 can be closed
     b = create_budget(client, total_people=120_000, per_capita=1000, reserve=0)
+    for quarter in range(4):
+        claim(client, f"Q-{quarter}", 1_000, day=f"2026-{3 * quarter + 1:02d}-10")
     q1 = settle(client, "2026-Q1", score="95").json()
     assert q1["budget_fen"] == 30_000_000
     r = client.post(f"/budgets/{b['budget_id']}/adjustments", headers=INSURANCE,
@@ -117,6 +120,7 @@ def test_an_adjustment_after_a_settled_quarter_falls_on_the_open_months(client):
 
 def test_a_cut_may_not_take_the_open_months_below_their_advances(client):
     b = create_budget(client, total_people=120_000, per_capita=1000, reserve=0)
+    claim(client, "Q-1", 1_000, day="2026-02-10")
     settle(client, "2026-Q1", score="95")
     client.post(f"/budgets/{b['budget_id']}/advances/4/pay", headers=INSURANCE)    # 10,000,000 for April
     r = client.post(f"/budgets/{b['budget_id']}/adjustments", headers=INSURANCE,

@@ -20,7 +20,8 @@ def spend_92_million(client):
     assert body["inserted"] == 5
 
 
-def test_worked_example_year_settlement_with_score_88(client):
+def test_worked_example_year_settlement_with_score_88(client, set_clock):
+    set_clock("2027-01-05T09:00:00+08:00")                        # 2026 can be closed from 5 January
     budget = create_budget(client, total_people=100_000, per_capita=900, reserve=10_000_000)
     for month in range(1, 13):
         client.post(f"/budgets/{budget['budget_id']}/advances/{month}/pay", headers=INSURANCE)
@@ -58,9 +59,10 @@ def test_closing_is_idempotent_and_a_closed_period_keeps_its_figures(client):
     create_budget(client, total_people=100_000, per_capita=900, reserve=10_000_000)
     claim(client, "A-1", 1_000_000, day="2026-03-05")
     first = settle(client, "2026-03", score="95").json()
-    again = settle(client, "2026-03", score="10")
+    again = settle(client, "2026-03", score="95")
     assert again.status_code == 200 and again.json()["settlement_id"] == first["settlement_id"]
-    assert again.json()["performance_score"] == "95"
+    other = settle(client, "2026-03", score="10")                # other inputs: refused, not silently ignored
+    assert other.status_code == 409 and other.json()["error"]["details"]["performance_score"] == "95"
     late = claim(client, "A-2", 500, day="2026-03-20").json()
     assert (late["period"], late["late"]) == ("2026-04", True)
     assert client.get(f"/settlements/{first['settlement_id']}", headers=FINANCE).json()["actual_fen"] == 1_000_000
@@ -130,7 +132,7 @@ def test_who_may_settle_and_read(client):
     luoping = sum(d["amount_fen"] for d in client.get("/distributions", headers=LUOPING).json())
     assert abs(luoping - 3 * sum(d["amount_fen"] for d in mine)) <= 3   # by claims volume, 1:3, to the fen
     assert settle(client, "2026-13", score="90").json()["error"]["fields"][0]["field"] == "body.period"
-    assert settle(client, "2027-01", score="90").json()["error"]["field"] == "period"   # no 2027 budget
+    assert settle(client, "2025-01", score="90").json()["error"]["field"] == "period"   # no 2025 budget
     r = client.post("/settlements", headers=INSURANCE, json={"consortium_id": "wushan", "period": "2026-04",
                                                              "performance_score": "90"})
     assert r.json()["error"]["field"] == "score_reason"

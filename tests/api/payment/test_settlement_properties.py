@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from services.payment import bootstrap
 from services.payment.settings import PaymentSettings
 from tests.api.payment.conftest import FINANCE, INSURANCE, claim, ledger_sums_to_zero, settle, upload
+from tests.support.clock import frozen_clock
 from tests.support.service_app import service_client
 
 UNITS = ["county-peoples-hospital", "county-tcm-hospital", "dachang-thc", "luoping-thc", "luoping-yuping-vc"]
@@ -42,7 +43,9 @@ def reference(budget_fen, claims, period_months, score):
 @given(people=st.integers(0, 50_000), per_capita=st.integers(0, 3_000), claims=claims_strategy,
        period=st.sampled_from(["2026", "2026-Q2", "2026-07"]), score=st.integers(0, 100))
 def test_settlement_agrees_with_the_reference(people, per_capita, claims, period, score):
-    with tempfile.TemporaryDirectory() as tmp, service_client(bootstrap, PaymentSettings, Path(tmp)) as client:
+    # February 2027: every period of 2026 has ended and its grace has passed
+    with tempfile.TemporaryDirectory() as tmp, service_client(bootstrap, PaymentSettings, Path(tmp)) as client, \
+            frozen_clock("2027-02-01T10:00:00+08:00"):
         budget = client.post("/budgets", headers=INSURANCE, json={
             "consortium_id": "wushan", "fund_year": 2026, "enrolled_population": people,
             "per_capita_fen": per_capita}).json()
@@ -56,14 +59,24 @@ def test_settlement_agrees_with_the_reference(people, per_capita, claims, period
         months = {"2026": range(1, 13), "2026-Q2": range(4, 7), "2026-07": [7]}[period]
         budget_fen = sum(m["scheduled_fen"] for m in budget["advance_schedule"] if int(m["month"][5:]) in months)
 
-        got = settle(client, period, score=str(score)).json()
+        r = settle(client, period, score=str(score))
         want = reference(budget_fen, claims, set(months), score)
+        if want["retained_fen"] and not any(k == "member_outpatient" and m in months for _, k, m, _, _ in claims):
+            # a surplus to share and no member-outpatient claims to weigh it by: refused, never shared equally
+            assert r.status_code == 409 and r.json()["error"]["details"]["distribution_basis"] == "claims_amount"
+            assert client.get("/settlements", headers=FINANCE, params={"consortium_id": "wushan"}).json() == []
+            ledger_sums_to_zero(client)
+            return
+        got = r.json()
         assert {k: got[k] for k in want} == want
         assert sum(got["split"].values()) == got["retained_fen"]
         paid = defaultdict(int)
         for d in got["distributions"]:
             paid[d["org_id"]] += d["amount_fen"]
         assert sum(paid.values()) == got["retained_fen"]
+        # only units with member-outpatient claims in the period share, weighted by them
+        worked = {o for o, k, m, _, _ in claims if k == "member_outpatient" and m in months}
+        assert set(paid) <= worked and {d["basis"] for d in got["distributions"]} <= {"claims_amount"}
         ledger_sums_to_zero(client)
         balances = client.get("/ledger/balances", headers=FINANCE, params={"consortium_id": "wushan"}).json()
         assert balances["total_fen"] == 0

@@ -1,4 +1,4 @@
-from tests.api.payment.conftest import FINANCE, INSURANCE, ledger_sums_to_zero, settle, create_budget, upload
+from tests.api.payment.conftest import FINANCE, INSURANCE, claim, ledger_sums_to_zero, settle, create_budget, upload
 from tests.support.service_app import outbox_events
 
 HEADER = "claim_no,kind,org_id,amount_fen,service_date\n"
@@ -70,6 +70,7 @@ def test_bad_files_are_refused_whole_with_a_clear_status(make_client):
 
 def test_a_claim_for_a_settled_month_goes_to_the_next_open_month_flagged(client):
     create_budget(client)
+    assert claim(client, "M-0", 1_000, day="2026-03-20").status_code == 201
     assert settle(client, "2026-03", score="90").status_code == 201
     body = upload(client, HEADER + GOOD).json()
     assert body["inserted"] == 3
