@@ -5,15 +5,16 @@ demo fund year's budget in payment.
 """
 from __future__ import annotations
 
-from datetime import date
-
 from .stack import Stack
 
 DEMO_SEED = 1
 
 
 def demo_year() -> int:
-    return date.today().year - 1
+    """The settled demo fund year: the last one that can be closed today (last year, after January's grace)."""
+    from simulator import last_closable_year
+
+    return last_closable_year()
 
 
 def load_demo_activity(stack: Stack) -> str:

@@ -11,7 +11,6 @@ import json
 import os
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -67,7 +66,3 @@ def _simulate(args: argparse.Namespace, gateway_url: str) -> int:
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     return 0 if not report["error_count"] else 1
-
-
-def default_year() -> int:
-    return date.today().year - 1

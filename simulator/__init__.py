@@ -5,15 +5,23 @@ The generator (`scenario.generate`) is pure; `driver.Driver` does the HTTP.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
+
+
+def last_closable_year() -> int:
+    """The latest fund year that payment lets close today in the county: a year closes from a day of the next
+    January (PAYMENT_CLOSE_FROM_DAY, at most the 28th), so in the first 28 days of a year it is the one before last."""
+    from .referrals import county_today
+
+    return (county_today() - timedelta(days=28)).year - 1
 
 
 def free_year(gw, consortium_id: str, before: int | None = None) -> int:  # noqa: ANN001
-    """The latest fund year before `before` (default: this year) without a budget for the consortium."""
+    """The latest fund year up to `before` (default: the last one that can close) without a budget."""
     budgets = gw.call("insurance.officer", "GET", "/payment/budgets", params={"consortium_id": consortium_id}).json()
     items = budgets["items"] if isinstance(budgets, dict) else budgets
     taken = {b["fund_year"] for b in items}
-    year = (before or date.today().year) - 1
+    year = before or last_closable_year()
     while year in taken:
         year -= 1
     return year

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,18 +24,21 @@ def test_budget_claims_settlement_statement_reconciliation(stack):
     town, hosp, manager = stack.client("dachang.referral"), stack.client("peoples.referral"), \
         stack.client("dachang.manager")
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    month = today.strftime("%Y-%m")
+    # a month that has ended and whose grace for late claims (to the 5th of the next month) has passed:
+    # the month holding the day 35 days ago always is one; the referral claims land in the current month
+    day = today - timedelta(days=35)
+    month = day.strftime("%Y-%m")
 
     r = insurance.post("/payment/budgets", json={
-        "consortium_id": "wushan", "fund_year": today.year, "enrolled_population": 120_000,
+        "consortium_id": "wushan", "fund_year": day.year, "enrolled_population": 120_000,
         "per_capita_fen": 1_000, "out_of_area_reserve_fen": 0, "note": "e2e"})
     assert r.status_code == 201, r.text          # 120,000,000 fen: 10,000,000 a month
 
     csv_text = ("claim_no,kind,org_id,amount_fen,service_date\n"
-                f"E2E-1,member_outpatient,dachang-thc,3000000,{today}\n"
-                f"E2E-2,member_outpatient,county-peoples-hospital,4000000,{today}\n"
-                f"E2E-3,out_of_area,luoping-thc,500000,{today}\n"
-                f"E2E-4,member_outpatient,nowhere,1,{today}\n")
+                f"E2E-1,member_outpatient,dachang-thc,3000000,{day}\n"
+                f"E2E-2,member_outpatient,county-peoples-hospital,4000000,{day}\n"
+                f"E2E-3,out_of_area,luoping-thc,500000,{day}\n"
+                f"E2E-4,member_outpatient,nowhere,1,{day}\n")
     r = finance.post("/payment/claims/uploads", files={"file": ("claims.csv", csv_text.encode(), "text/csv")})
     assert r.status_code == 201, r.text
     assert (r.json()["inserted"], r.json()["rejected"], r.json()["errors"][0]["line"]) == (3, 1, 5)
@@ -53,13 +56,14 @@ def test_budget_claims_settlement_statement_reconciliation(stack):
     assert r.status_code == 200, r.text
     r = town.post("/referral/referrals/out-of-county", json={
         "patient": _patient("331"), "icd10": "C34.9", "diagnosis": "肺癌", "reason": "县内无放疗条件",
-        "specialty": "respiratory", "destination": "重庆大学附属肿瘤医院", "service_date": today.isoformat(),
+        "specialty": "respiratory", "destination": "重庆大学附属肿瘤医院", "service_date": day.isoformat(),
         "fund_amount_fen": 1_200_000})
     assert r.status_code == 201, r.text
     oid = r.json()["referral_id"]
 
     ref = stack.wait_until(lambda: finance.get(f"/payment/claims/REF-{rid}").json().get("amount_fen"))
     assert ref == 865_000
+    assert finance.get(f"/payment/claims/REF-{rid}").json()["period"] == today.strftime("%Y-%m")
     ooc = stack.wait_until(lambda: manager.get(f"/payment/claims/OOC-{oid}").json().get("org_id"))
     assert ooc == "dachang-thc"                   # charged to the referring unit, visible to it
 
@@ -73,7 +77,7 @@ def test_budget_claims_settlement_statement_reconciliation(stack):
     assert r.status_code == 201, r.text
     s = r.json()
     assert s["score_source"] == "computed"
-    assert s["actual_fen"] == 3_000_000 + 4_000_000 + 500_000 + 865_000 + 1_200_000
+    assert s["actual_fen"] == 3_000_000 + 4_000_000 + 500_000 + 1_200_000    # the referral claim is in this month
     assert s["balance_fen"] == s["budget_fen"] - s["actual_fen"] > 0
     assert sum(d["amount_fen"] for d in s["distributions"]) == s["retained_fen"]
     again = insurance.post("/payment/settlements", json={"consortium_id": "wushan", "period": month})

@@ -6,7 +6,7 @@ from hypothesis import given, strategies as st
 
 from services.payment.domain.budget import monthly_schedule, period_budget
 from services.payment.domain.money import allocate, apply_bp
-from services.payment.domain.periods import Period, book_month
+from services.payment.domain.periods import Period, book_month, earliest_close
 
 
 def test_apply_bp_rounds_half_up_away_from_zero():
@@ -89,3 +89,19 @@ def test_settled_periods_keep_their_budget_and_the_year_adds_up_to_the_new_total
 def test_without_an_adjustment_settling_does_not_move_the_schedule():
     settled = [(12, 12, 8_333_333), (1, 1, 8_333_334)]
     assert monthly_schedule(100_000_000, settled) == monthly_schedule(100_000_000)
+
+
+def test_a_period_closes_from_the_grace_day_after_its_last_month():
+    assert earliest_close(Period.parse("2026-11"), 5) == date(2026, 12, 5)
+    assert earliest_close(Period.parse("2026-12"), 5) == date(2027, 1, 5)
+    assert earliest_close(Period.parse("2026-Q3"), 5) == date(2026, 10, 5)
+    assert earliest_close(Period.parse("2026"), 1) == date(2027, 1, 1)
+
+
+@given(st.integers(2000, 2100), st.sampled_from(["", "-Q1", "-Q2", "-Q3", "-Q4"] + [f"-{m:02d}" for m in range(1, 13)]),
+       st.integers(1, 28))
+def test_a_quarter_or_a_year_closes_exactly_when_all_its_months_can(year, suffix, day):
+    period = Period.parse(f"{year}{suffix}")
+    earliest = earliest_close(period, day)
+    assert earliest > period.end
+    assert earliest == max(earliest_close(Period.parse(m), day) for m in period.months)
