@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, delete, func, select, update
 
+from .clock import iso_instant
 from .events import utcnow
 from .kafka_io import ensure_topics, new_producer
 from .logs import log_fields
@@ -78,7 +79,7 @@ class OutboxRelay:
             ).one()
         return {
             "backlog": backlog,
-            "oldest_unpublished": oldest.isoformat() if oldest else None,
+            "oldest_unpublished": iso_instant(oldest),
             "published_since_start": self.published,
             "last_error": self.last_error,
             "healthy": self.last_error is None,

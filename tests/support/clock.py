@@ -4,6 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Iterator
+from zoneinfo import ZoneInfo
 
 from platform_common import clock
 
@@ -19,3 +20,10 @@ def frozen_clock(at: str | datetime) -> Iterator[datetime]:
         yield instant
     finally:
         clock.set_source(previous)
+
+
+def county_today():  # noqa: ANN201
+    """Today in the consortium's zone (what the services call today), from the platform's clock."""
+    from platform_common.settings import CommonSettings
+
+    return clock.today(ZoneInfo(CommonSettings().local_timezone))

@@ -7,7 +7,7 @@ from typing import Any
 from ..adapters.tables import FollowUpRow, ReferralRow
 from ..domain.lifecycle import AWAITING_RESPONSE
 from ..domain.rules import is_overdue
-from ..service_layer.common import iso, utc
+from ..service_layer.common import iso
 
 
 def summary(row: ReferralRow, now: datetime) -> dict[str, Any]:
@@ -19,7 +19,7 @@ def summary(row: ReferralRow, now: datetime) -> dict[str, Any]:
         "patient": {"name": row.patient_name, "sex": row.patient_sex,
                     "date_of_birth": iso(row.patient_birth_date), "national_id_masked": row.patient_id_masked},
         "created_at": iso(row.created_at), "response_deadline": iso(row.response_deadline),
-        "response_overdue": row.status in AWAITING_RESPONSE and is_overdue(utc(row.response_deadline), now),
+        "response_overdue": row.status in AWAITING_RESPONSE and is_overdue(row.response_deadline, now),
         "appointment_at": iso(row.appointment_at), "destination": row.destination,
     }
 

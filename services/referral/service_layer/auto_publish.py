@@ -20,7 +20,7 @@ from ..adapters.tables import IndicatorPublicationRow
 from ..domain.indicators import due_month, months_due
 from ..settings import ReferralSettings
 from . import indicators
-from .common import MEMBER_KINDS, local_date, utc
+from .common import MEMBER_KINDS, local_date
 from .unit_of_work import ReferralUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def first_month(uow: ReferralUnitOfWork, settings: ReferralSettings, consortium_
     created, served, reported = uow.publications.first_activity(consortium_id)
     candidates = [reported] if reported else []
     if created is not None:
-        candidates.append(local_date(utc(created), settings).strftime("%Y-%m"))
+        candidates.append(local_date(created, settings).strftime("%Y-%m"))
     if served is not None:
         candidates.append(served.strftime("%Y-%m"))
     return min(candidates, default=None)

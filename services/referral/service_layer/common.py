@@ -1,10 +1,11 @@
 """Helpers every referral use case shares: access, transitions with their audit row, event payloads."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from platform_common.auth import OrgKind, Principal, Role
+from platform_common.clock import iso_instant
 from platform_common.contracts import REFERRAL_TOPIC
 from platform_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from platform_common.org_directory import Organisation
@@ -19,13 +20,6 @@ from .unit_of_work import ReferralUnitOfWork
 AGGREGATE = "referral"
 MEMBER_KINDS = (OrgKind.COUNTY_HOSPITAL, OrgKind.TOWNSHIP_CENTRE, OrgKind.VILLAGE_CLINIC)
 PRIMARY_KINDS = (OrgKind.TOWNSHIP_CENTRE, OrgKind.VILLAGE_CLINIC)
-
-
-def utc(dt: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back naive; everything stored is UTC."""
-    if dt is None:
-        return None
-    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
 
 
 def local_date(moment: datetime, settings: ReferralSettings) -> date:
@@ -118,6 +112,7 @@ def publish(uow: ReferralUnitOfWork, row: ReferralRow, event_type: str, org_id: 
 
 
 def iso(value: date | datetime | None) -> str | None:
+    """A date as YYYY-MM-DD; an instant in the platform's one form (UTC, `Z`)."""
     if isinstance(value, datetime):
-        return utc(value).isoformat()
+        return iso_instant(value)
     return value.isoformat() if value else None

@@ -16,7 +16,7 @@ from ..domain.rules import (Urgency, check_follow_up_schedule, follow_up_on_time
                             needs_receiving_capability)
 from ..settings import ReferralSettings
 from .common import (PRIMARY_KINDS, audit_creation, ensure_can, iso, load_visible, local_date, member_org,
-                     patient_fields, publish, require_clerk, transition, utc)
+                     patient_fields, publish, require_clerk, transition)
 from .unit_of_work import ReferralUnitOfWork
 
 
@@ -103,7 +103,7 @@ def record_follow_up(uow: ReferralUnitOfWork, settings: ReferralSettings, princi
                        done_on=follow_up.done_on.isoformat())
     if done_on > local_date(now, settings):
         raise InvalidInput("a follow-up cannot be recorded before it happens", field="done_on")
-    if done_on < local_date(utc(row.created_at), settings):
+    if done_on < local_date(row.created_at, settings):
         raise InvalidInput("follow-up date is before the referral was issued", field="done_on")
     transition(uow, row, Action.FOLLOW_UP, principal, now, reason=f"follow-up due {follow_up.due_date}",
                expected_version=version)

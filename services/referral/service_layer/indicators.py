@@ -5,7 +5,7 @@ consortium); a member unit's referral clerk or manager (its own unit only). Nobo
 """
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 from platform_common.auth import Principal, Role
@@ -18,7 +18,7 @@ from ..adapters.indicator_queries import IndicatorQueries
 from ..adapters.tables import VisitVolumeRow
 from ..domain.indicators import county_domain_visit_rate_bp, parse_period, rate_bp
 from ..settings import ReferralSettings
-from .common import MEMBER_KINDS, local_date, utc
+from .common import MEMBER_KINDS, local_date
 from .unit_of_work import ReferralUnitOfWork
 
 AGGREGATE = "referral_indicators"
@@ -62,8 +62,8 @@ def figures(uow: ReferralUnitOfWork, settings: ReferralSettings, consortium: str
     `compute`, or the monthly automatic publication, which acts for nobody)."""
     p = parse_period(period)
     tz = settings.tz()
-    start = utc(datetime.combine(p.start, time(), tz))
-    end = utc(datetime.combine(p.end + timedelta(days=1), time(), tz))
+    start = datetime.combine(p.start, time(), tz).astimezone(timezone.utc)
+    end = datetime.combine(p.end + timedelta(days=1), time(), tz).astimezone(timezone.utc)
     q = IndicatorQueries(uow.session, consortium, org, start, end, p.start, p.end, p.months())
     c = q.counts()
     rate = county_domain_visit_rate_bp(c)

@@ -1,7 +1,7 @@
 """Read side for the units: one referral, worklists, overdue answers and follow-ups."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from platform_common.auth import Principal
 from platform_common.errors import InvalidInput
@@ -10,7 +10,7 @@ from ..adapters.repository import SORT_KEYS, WorklistQuery
 from ..adapters.tables import ReferralRow
 from ..domain.lifecycle import AWAITING_RESPONSE
 from ..settings import ReferralSettings
-from .common import load_visible, require_clerk, utc
+from .common import load_visible, require_clerk
 from .unit_of_work import ReferralUnitOfWork
 
 
@@ -46,7 +46,7 @@ def worklist(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Pri
 def _day_start(day: date, settings: ReferralSettings, field: str, days_after: int = 0) -> datetime:
     """Midnight (local) at the start of `day` + days_after, in UTC; the calendar's ends are refused."""
     try:
-        return utc(datetime.combine(day + timedelta(days=days_after), time(), settings.tz()))
+        return datetime.combine(day + timedelta(days=days_after), time(), settings.tz()).astimezone(timezone.utc)
     except OverflowError:
         raise InvalidInput(f"{field} is out of range", field=field) from None
 

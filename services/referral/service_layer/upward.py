@@ -18,7 +18,7 @@ from ..domain.rules import (EmergencyCategory, RejectReason, ResponseWindows, Ur
                             response_deadline, response_minutes)
 from ..settings import ReferralSettings
 from .common import (PRIMARY_KINDS, audit_creation, ensure_can, iso, load_visible, local_date, member_org,
-                     patient_fields, publish, require_clerk, transition, utc)
+                     patient_fields, publish, require_clerk, transition)
 from .unit_of_work import ReferralUnitOfWork
 
 
@@ -72,12 +72,12 @@ def accept(uow: ReferralUnitOfWork, principal: Principal, now: datetime, referra
     ensure_can(row, Action.ACCEPT, principal, version)
     if appointment_at is None and not bed_no:
         raise InvalidInput("accepting an upward referral gives an appointment time or a bed", field="appointment_at")
-    if appointment_at is not None and utc(appointment_at) < utc(row.created_at):
+    if appointment_at is not None and appointment_at < row.created_at:
         raise InvalidInput("the appointment cannot be before the referral was made", field="appointment_at")
     minutes = _answer(row, now)
     transition(uow, row, Action.ACCEPT, principal, now, reason=note, response_minutes=minutes,
                expected_version=version)
-    row.appointment_at, row.bed_no = utc(appointment_at), bed_no
+    row.appointment_at, row.bed_no = appointment_at, bed_no
     row.priority_reception, row.priority_examination = priority_reception, priority_examination
     row.priority_admission = priority_admission
     publish(uow, row, ReferralEvent.ACCEPTED, principal.org_id, response_minutes=minutes,
@@ -98,7 +98,7 @@ def _accept_downward(uow: ReferralUnitOfWork, principal: Principal, now: datetim
 
 def _answer(row: ReferralRow, now: datetime) -> int:
     row.responded_at = now
-    return response_minutes(utc(row.routed_at), now)
+    return response_minutes(row.routed_at, now)
 
 
 def reject(uow: ReferralUnitOfWork, principal: Principal, now: datetime, referral_id: str, *,
@@ -107,7 +107,7 @@ def reject(uow: ReferralUnitOfWork, principal: Principal, now: datetime, referra
     row = load_visible(uow, principal, referral_id)
     ensure_can(row, Action.REJECT, principal, version)
     code = RejectReason(reason_code)
-    minutes = response_minutes(utc(row.routed_at), now)
+    minutes = response_minutes(row.routed_at, now)
     transition(uow, row, Action.REJECT, principal, now, reason=f"{code.value}: {reason}",
                response_minutes=minutes, expected_version=version)
     row.responded_at, row.decision_code, row.decision_text = now, code.value, reason
@@ -125,7 +125,7 @@ def redirect(uow: ReferralUnitOfWork, principal: Principal, now: datetime, refer
     if to_org_id == previous:
         raise InvalidInput("redirect to a different hospital", field="to_org_id")
     member_org(uow, to_org_id, "to_org_id", (OrgKind.COUNTY_HOSPITAL,), row.consortium_id)
-    minutes = response_minutes(utc(row.routed_at), now)
+    minutes = response_minutes(row.routed_at, now)
     transition(uow, row, Action.REDIRECT, principal, now, reason=f"to {to_org_id}: {reason}",
                response_minutes=minutes, expected_version=version)
     # The new hospital gets its own full response window; the old one loses access.
@@ -156,10 +156,10 @@ def arrive(uow: ReferralUnitOfWork, principal: Principal, now: datetime, referra
     require_clerk(principal)
     row = load_visible(uow, principal, referral_id)
     ensure_can(row, Action.ARRIVE, principal, version)
-    at = utc(arrived_at) if arrived_at else now
+    at = arrived_at if arrived_at else now
     if at > now:
         raise InvalidInput("arrival cannot be in the future", field="arrived_at")
-    if at < utc(row.created_at):
+    if at < row.created_at:
         raise InvalidInput("arrival cannot be before the referral was made", field="arrived_at")
     transition(uow, row, Action.ARRIVE, principal, now, expected_version=version)
     row.arrived_at = at
@@ -181,7 +181,7 @@ def complete(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Pri
     served = service_date or local_date(now, settings)
     if served > local_date(now, settings):
         raise InvalidInput("service date cannot be in the future", field="service_date")
-    if row.arrived_at and served < local_date(utc(row.arrived_at), settings):
+    if row.arrived_at and served < local_date(row.arrived_at, settings):
         raise InvalidInput("service date cannot be before the patient arrived", field="service_date")
     transition(uow, row, Action.COMPLETE, principal, now, expected_version=version)
     row.completed_at, row.service_date, row.final_icd10 = now, served, final_code

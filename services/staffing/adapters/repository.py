@@ -108,6 +108,14 @@ class StaffingRepository:
         return list(self.session.scalars(select(Posting).where(Posting.staff_id == staff_id)
                                          .order_by(Posting.start_date, Posting.created_at)))
 
+    def postings_of_many(self, staff_ids: list[str]) -> dict[str, list[Posting]]:
+        """Each person's postings, oldest first, in one query (a page of people or a bulk registration)."""
+        found: dict[str, list[Posting]] = {s: [] for s in staff_ids}
+        for p in self.session.scalars(select(Posting).where(Posting.staff_id.in_(staff_ids))
+                                      .order_by(Posting.start_date, Posting.created_at)):
+            found[p.staff_id].append(p)
+        return found
+
     def postings_at(self, org_id: str, limit: int, offset: int, kind: str | None = None,
                     status: str | None = None) -> tuple[list[Posting], int]:
         query = select(Posting).where(or_(Posting.org_id == org_id, Posting.from_org_id == org_id))

@@ -17,10 +17,6 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]  # beyond: an integer the database cannot bind
 
 
-def today() -> date:
-    return date.today()
-
-
 def posting_out(p: Posting) -> schemas.PostingOut:
     return schemas.PostingOut.model_validate(p, from_attributes=True)
 

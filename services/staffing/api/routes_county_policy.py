@@ -9,7 +9,7 @@ from ..adapters.tables import CountyQuotaPolicy
 from ..service_layer import county_policy
 from ..service_layer.quota import settings_defaults
 from . import schemas_county as schemas
-from .deps import Caller, Runtime, today
+from .deps import Caller, Runtime
 
 router = APIRouter(tags=["quota"])
 
@@ -25,7 +25,7 @@ def county_policies(runtime: Runtime, caller: Caller):
     # The county's rules are public to every staffing role (the gateway admits them).
     with runtime.uow() as uow:
         rows = uow.repo.county_policies()
-        current = max((r.effective_from for r in rows if r.effective_from <= today()), default=None)
+        current = max((r.effective_from for r in rows if r.effective_from <= runtime.settings.today()), default=None)
         base = settings_defaults(runtime.settings).values()
         return {"settings": base | {"per_mille": str(base["per_mille"])},
                 "versions": [_out(r, current) for r in rows]}
@@ -36,8 +36,8 @@ def set_county_policy(effective_from: date, body: schemas.CountyPolicyIn, respon
                       caller: Caller):
     with runtime.uow() as uow:
         result = county_policy.set_version(uow, runtime.settings, caller, effective_from,
-                                           body.model_dump(exclude={"reason"}), body.reason, today())
+                                           body.model_dump(exclude={"reason"}), body.reason, runtime.settings.today())
         uow.commit()
         response.status_code = 201 if result.created else 200
-        return _out(result.row, effective_from if effective_from <= today() else None) | {
+        return _out(result.row, effective_from if effective_from <= runtime.settings.today() else None) | {
             "units_in_breach": result.units_in_breach}

@@ -11,7 +11,7 @@ from ..service_layer import secondments as secondments_uc
 from ..service_layer.access import can_read_all
 from platform_common.errors import Forbidden
 from . import schemas
-from .deps import Caller, Limit, Offset, Runtime, posting_out, request_out, today
+from .deps import Caller, Limit, Offset, Runtime, posting_out, request_out
 
 router = APIRouter(tags=["secondments"])
 
@@ -21,7 +21,7 @@ def request_secondment(body: schemas.SecondmentIn, runtime: Runtime, caller: Cal
     new = secondments_uc.NewRequest(body.org_id, body.specialty.value, body.title_level.value, body.headcount,
                                     body.start_date, body.end_date, body.reason)
     with runtime.uow() as uow:
-        req = secondments_uc.request_by_unit(uow, runtime.settings, caller, new, today())
+        req = secondments_uc.request_by_unit(uow, runtime.settings, caller, new, runtime.settings.today())
         uow.commit()
         return request_out(req, [])
 
@@ -126,7 +126,7 @@ def create_rotation_plan(body: schemas.RotationIn, runtime: Runtime, caller: Cal
         plan, created = rotation_uc.create_plan(
             uow, runtime.settings, caller, name=body.name, kind=PostingKind(body.kind), org_id=body.org_id,
             staff_ids=body.staff_ids, start_date=body.start_date, block_days=body.block_days, rounds=body.rounds,
-            today=today())
+            today=runtime.settings.today())
         uow.commit()
         return _plan_out(plan, created)
 

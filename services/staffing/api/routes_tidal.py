@@ -11,7 +11,7 @@ from platform_common.events import utcnow
 from ..service_layer import allowances as allowances_uc
 from ..service_layer import tidal as tidal_uc
 from . import schemas, schemas_tidal
-from .deps import Caller, Limit, Offset, Runtime, request_out, today
+from .deps import Caller, Limit, Offset, Runtime, request_out
 
 router = APIRouter(tags=["tidal dispatch", "allowances"])
 # Year 0000 or 9999-12 would make no date (or no month after it): keep to years the platform can mean.
@@ -46,9 +46,10 @@ def list_recommendations(runtime: Runtime, caller: Caller, status: str | None = 
 
 @router.post("/tidal/recommendations/{rec_id}/accept", status_code=201, response_model=schemas.SecondmentOut)
 def accept_recommendation(rec_id: str, body: schemas_tidal.AcceptIn, runtime: Runtime, caller: Caller):
+    today = runtime.settings.today()
     with runtime.uow() as uow:
         req = tidal_uc.accept(uow, runtime.settings, caller, rec_id, start=body.start_date, end=body.end_date,
-                              title_level=body.title_level.value, headcount=body.headcount, today=today())
+                              title_level=body.title_level.value, headcount=body.headcount, today=today)
         uow.commit()
         return request_out(req, [])
 

@@ -139,12 +139,14 @@ def policies_from(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Orga
 
 def check_admission(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
                     org: Organisation, start: date, *, professional: bool, title: str, staff_id: str,
-                    override_reason: str | None, replacing: tuple[bool, str] | None = None) -> list[Violation]:
+                    override_reason: str | None, replacing: tuple[bool, str] | None = None,
+                    what: str = "posting") -> list[Violation]:
     """Refuse adding one person to `org`'s establishment from `start` if that breaks a quota rule,
     naming the rule, unless the health bureau overrides it with a reason; an override is recorded
     and announced. Counted: everyone established there on `start` or later (see
     `StaffingRepository.establishment`), against every policy in force from `start` on.
-    `replacing` (professional, title) is the post the person already fills there (a promotion)."""
+    `replacing` (professional, title) is the post the person already fills there (a promotion); `what`
+    names the refused change in the message ("posting", "title change")."""
     before = uow.repo.establishment(org.org_id, start, onward=True)
     after = before.minus(professional=replacing[0], title=replacing[1]) if replacing else before
     after = after.plus(professional=professional, title=title)
@@ -157,7 +159,7 @@ def check_admission(uow: StaffingUnitOfWork, settings: StaffingSettings, princip
         return []
     if not override_reason:
         raise Conflict(
-            "posting refused: " + "; ".join(f"{v.rule.value} ({v.detail})" for v in violations),
+            f"{what} refused: " + "; ".join(f"{v.rule.value} ({v.detail})" for v in violations),
             rules=[v.rule.value for v in violations], org_id=org.org_id,
             violations=[{"rule": v.rule.value, "detail": v.detail} for v in violations],
             hint="the health bureau's HR office may override with override_reason")

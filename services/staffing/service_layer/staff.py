@@ -132,7 +132,8 @@ def change_title(uow: StaffingUnitOfWork, settings: StaffingSettings, principal:
     check_admission(uow, settings, principal, org, today,
                     professional=Qualification(qualification).professional, title=title_level,
                     staff_id=staff.staff_id, override_reason=override_reason,
-                    replacing=(Qualification(staff.qualification).professional, staff.title_level))
+                    replacing=(Qualification(staff.qualification).professional, staff.title_level),
+                    what="title change")
     uow.repo.add(TitleChange(staff_id=staff.staff_id, from_title=staff.title_level, to_title=title_level,
                              from_qualification=staff.qualification, to_qualification=qualification,
                              effective_date=effective, reason=reason, override_reason=override_reason,

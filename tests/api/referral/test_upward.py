@@ -46,7 +46,7 @@ def test_full_upward_cycle_publishes_each_step_without_patient_identity(client):
     submitted, accepted, _, completed = (e["payload"] for e in events)
     assert submitted["urgency"] == "emergency" and submitted["emergency_category"] == "chest_pain"
     assert len(submitted["patient_key"]) == 64 and submitted["response_deadline"]
-    assert accepted["appointment_at"] == "2030-01-01T01:00:00+00:00" and accepted["priority_admission"] is True
+    assert accepted["appointment_at"] == "2030-01-01T01:00:00Z" and accepted["priority_admission"] is True
     assert completed["fund_amount_fen"] == 1234500 and completed["recommend_downward"] is True
     assert completed["service_date"] and completed["icd10"] == "I21.4"
 

@@ -8,6 +8,7 @@ import pytest
 
 from services.staffing import bootstrap
 from services.staffing.settings import StaffingSettings
+from tests.support.clock import county_today
 from tests.support.service_app import service_client
 from tests.support.tokens import demo_user_header
 
@@ -33,7 +34,7 @@ def person(home: str, specialty: str = "cardiology", title: str = "intermediate"
 
 
 def soon(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (county_today() + timedelta(days=days)).isoformat()
 
 
 @pytest.fixture

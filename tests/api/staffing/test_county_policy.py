@@ -1,9 +1,10 @@
 """County-wide default quota policies: effective-dated versions, resolution order, immutability."""
 from __future__ import annotations
 
-from datetime import date
+
 
 from tests.api.staffing.conftest import ANALYST, BUREAU, DACHANG, LEAD, person, register, soon
+from tests.support.clock import county_today
 from tests.support.service_app import outbox_events
 
 DEFAULTS = "/quota-policies/defaults"
@@ -37,7 +38,7 @@ def test_the_38000_township_under_a_county_senior_cap_raised_from_20_to_22_perce
 
     # An eighth senior established from today breaks today's 20% cap; from `raised` on the 22% cap holds.
     eighth = person("dachang-thc", title="senior")
-    r = client.post("/staff", json=eighth | {"start_date": date.today().isoformat()}, headers=BUREAU)
+    r = client.post("/staff", json=eighth | {"start_date": county_today().isoformat()}, headers=BUREAU)
     assert r.status_code == 409 and r.json()["error"]["details"]["rules"] == ["senior_cap"]
     r = client.post("/staff", json=eighth | {"start_date": raised}, headers=BUREAU)
     assert r.status_code == 201, r.text
@@ -100,7 +101,7 @@ def test_an_admission_today_must_keep_a_county_cut_already_decided(client):
 
 
 def test_a_version_in_force_is_never_rewritten_a_future_one_may_be_replaced(client):
-    today = date.today().isoformat()
+    today = county_today().isoformat()
     assert put_version(client, today, intermediate_cap_bp=4300).status_code == 201
     again = put_version(client, today, intermediate_cap_bp=4400)
     assert again.status_code == 409
