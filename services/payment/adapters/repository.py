@@ -135,10 +135,10 @@ class Claims:
             self.session.connection().exec_driver_sql(sql, rows)
 
     def existing_raw(self, claim_nos: list[str]) -> dict[str, tuple]:
-        """(kind, org_id, amount_fen, service_date in database form) of the numbers already recorded."""
+        """(kind, org_id, amount_fen, service_date in database form, upload_id) of the numbers already recorded."""
         if not claim_nos:
             return {}
-        sql = (f"SELECT claim_no, kind, org_id, amount_fen, service_date FROM claims "
+        sql = (f"SELECT claim_no, kind, org_id, amount_fen, service_date, upload_id FROM claims "
                f"WHERE claim_no IN ({self._placeholders(len(claim_nos))})")
         rows = self.session.connection().exec_driver_sql(sql, tuple(claim_nos))
         return {r[0]: tuple(r[1:]) for r in rows}

@@ -16,6 +16,7 @@ class ClaimKind(StrEnum):
 CLAIM_NO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$")
 CSV_COLUMNS = ("claim_no", "kind", "org_id", "amount_fen", "service_date")
 _KINDS = {k.value: k for k in ClaimKind}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class RowError(ValueError):
@@ -36,14 +37,14 @@ class ClaimInput(NamedTuple):
 def parse_claim_no(text: str) -> str:
     text = (text or "").strip()
     if not CLAIM_NO.match(text):
-        raise RowError("claim_no", "1–64 letters, digits, '-', '_', '.', '/'")
+        raise RowError("claim_no", "missing" if not text else "1–64 letters, digits, '-', '_', '.', '/'")
     return text
 
 
 def parse_amount(text: str, max_fen: int) -> int:
     text = (text or "").strip()
     if not text.isdigit():
-        raise RowError("amount_fen", "a whole number of fen (no decimals, no sign)")
+        raise RowError("amount_fen", "missing" if not text else "a whole number of fen (no decimals, no sign)")
     amount = int(text)
     if amount <= 0:
         raise RowError("amount_fen", "must be greater than 0")
@@ -54,12 +55,12 @@ def parse_amount(text: str, max_fen: int) -> int:
 
 def parse_date(text: str, today: date) -> date:
     text = (text or "").strip()
+    if not _DATE.match(text):
+        raise RowError("service_date", "missing" if not text else "an ISO date YYYY-MM-DD")
     try:
-        if len(text) != 10 or text[4] != "-" or text[7] != "-":
-            raise ValueError(text)
         day = date.fromisoformat(text)
     except ValueError:
-        raise RowError("service_date", "an ISO date YYYY-MM-DD") from None
+        raise RowError("service_date", f"{text} is not a real date") from None
     if day > today:
         raise RowError("service_date", "lies in the future")
     return day
@@ -68,7 +69,7 @@ def parse_date(text: str, today: date) -> date:
 def parse_kind(text: str) -> ClaimKind:
     kind = _KINDS.get((text or "").strip())
     if kind is None:
-        raise RowError("kind", f"one of {', '.join(_KINDS)}")
+        raise RowError("kind", "missing" if not (text or "").strip() else f"one of {', '.join(_KINDS)}")
     return kind
 
 
@@ -91,6 +92,8 @@ class ClaimRowParser:
         claim_no, kind, org_id, amount, service_date = values
         if org_id not in self.units:
             org_id = org_id.strip()
+            if not org_id:
+                raise RowError("org_id", "missing")
             if org_id not in self.units:
                 raise RowError("org_id", "not a member unit you may record claims for")
         day = self._dates.get(service_date)

@@ -33,6 +33,9 @@ from ..settings import PaymentSettings
 from .access import CLAIM_WRITERS
 from .unit_of_work import PaymentUnitOfWork
 
+TWICE = "appears twice in the file with different data"
+
+
 class ByteCounter(io.RawIOBase):
     """Passes bytes through and stops the read once the upload cap is passed."""
 
@@ -109,19 +112,28 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
     ledger_lines: dict[tuple[str, str, str, str], int] = defaultdict(int)
     lines: dict[str, int] = {}
 
-    def reject(line: int, field: str, reason: str, claim_no: str | None = None) -> None:
+    twice: list[dict] = []  # listed errors of numbers whose first line went in with an earlier batch
+
+    def reject(line: int, field: str, reason: str, claim_no: str | None = None) -> dict | None:
         counts["rejected"] += 1
         if len(errors) < settings.upload_errors_listed:
             errors.append({"line": line, "claim_no": claim_no, "field": field, "reason": reason})
+            return errors[-1]
+        return None
 
     def flush() -> None:
         existing = uow.claims.existing_raw(list(batch))
         fresh = []
         for claim_no, row in batch.items():
-            if claim_no not in existing:
+            found = existing.get(claim_no)
+            if found is None:
                 fresh.append(row)
-            elif existing[claim_no] == (row[1], row[2], row[4], row[5]):
+            elif found[:4] == (row[1], row[2], row[4], row[5]):
                 counts["duplicates"] += 1
+            elif found[4] == upload_id:  # recorded by an earlier batch of this very file
+                error = reject(lines[claim_no], "claim_no", TWICE, claim_no)
+                if error:
+                    twice.append(error)
             else:
                 reject(lines[claim_no], "claim_no", "already recorded with different data", claim_no)
         uow.claims.insert_rows(fresh)
@@ -156,7 +168,7 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
                 if batch[claim.claim_no][1:6] == row[1:6]:
                     counts["duplicates"] += 1
                 else:
-                    reject(reader.line_num, "claim_no", "appears twice in the file with different data",
+                    reject(reader.line_num, "claim_no", f"{TWICE} (first on line {lines[claim.claim_no]})",
                            claim.claim_no)
                 continue
             batch[claim.claim_no] = row
@@ -173,6 +185,8 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
         raise Conflict("some claim numbers were recorded by another request at the same time; nothing of "
                        "this file was stored, upload it again", field="file") from None
 
+    if twice:
+        _name_first_lines(raw, settings.max_upload_bytes, twice)
     counts["amount_fen"] = sum(ledger_lines.values())
     consortium_ids = _post_upload(uow, upload_id, principal.username, now, ledger_lines)
     summary = {"upload_id": upload_id, "filename": filename, **counts, "errors": errors,
@@ -189,6 +203,22 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
             "consortium_ids": consortium_ids})
     uow.commit()
     return summary
+
+
+def _name_first_lines(raw: BinaryIO, limit_bytes: int, twice: list[dict]) -> None:
+    """Name the first line of numbers repeated across batches. The batches keep no file-wide index of numbers
+    (a million rows would double the import's memory); such repeats are rare, so the file is read once more."""
+    first: dict[str, int] = {}
+    wanted = {e["claim_no"] for e in twice}
+    raw.seek(0)
+    reader, _ = _reader(raw, limit_bytes)
+    for values in reader:
+        if values and (number := values[0].strip()) in wanted and number not in first:
+            first[number] = reader.line_num
+            if len(first) == len(wanted):
+                break
+    for error in twice:
+        error["reason"] = f"{TWICE} (first on line {first[error['claim_no']]})"
 
 
 def get_upload(uow: PaymentUnitOfWork, principal: Principal, upload_id: str) -> dict:

@@ -23,6 +23,8 @@ SORT_KEYS = {"service_date": t.claims.c.service_date, "amount_fen": t.claims.c.a
 
 
 def member_consortium(uow: PaymentUnitOfWork, org_id: str) -> str:
+    if not org_id.strip():
+        raise InvalidInput("missing", field="org_id")
     org = uow.directory.get(uow.session, org_id)
     if org is None or org.consortium_id is None or not (org.is_county_hospital or org.is_primary_unit):
         raise InvalidInput("not a member unit of a consortium", field="org_id")

@@ -73,13 +73,14 @@ def is_overdue(deadline: datetime | None, now: datetime) -> bool:
 
 def check_follow_up_schedule(due_dates: list[date], issued_on: date, max_count: int) -> None:
     if not due_dates:
-        raise InvalidInput("a treatment plan schedules at least one follow-up", field="plan.follow_ups")
+        raise InvalidInput("a treatment plan schedules at least one follow-up", field="follow_ups")
     if len(due_dates) > max_count:
-        raise InvalidInput(f"at most {max_count} follow-ups per plan", field="plan.follow_ups")
+        raise InvalidInput(f"at most {max_count} follow-ups per plan", field="follow_ups")
     if sorted(set(due_dates)) != due_dates:
-        raise InvalidInput("follow-up dates must be distinct and in order", field="plan.follow_ups")
+        raise InvalidInput("follow-up dates must be distinct and in order", field="follow_ups")
     if due_dates[0] < issued_on:
-        raise InvalidInput("a follow-up cannot be due before the referral is issued", field="plan.follow_ups")
+        raise InvalidInput(f"a follow-up cannot be due before the referral is issued ({issued_on.isoformat()})",
+                           field="follow_ups")
 
 
 # Days since due, not due + grace: a follow-up due on 9999-12-31 must not overflow the calendar.

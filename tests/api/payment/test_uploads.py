@@ -101,3 +101,38 @@ def test_numbers_recorded_by_someone_else_during_the_upload_give_409_and_store_n
     again = upload(client, HEADER + "K-2,member_outpatient,dachang-thc,200,2026-03-01\n"
                                     "K-1,member_outpatient,dachang-thc,100,2026-03-01\n").json()
     assert (again["inserted"], again["duplicates"]) == (1, 1)
+
+
+def test_a_number_twice_in_one_file_is_said_so_with_its_first_line_whatever_the_batch(make_client):
+    """Issue 13: the repeat of a number whose first line went in with an earlier batch was reported as
+    'already recorded with different data'."""
+    with make_client(upload_batch_rows=2) as client:
+        create_budget(client)
+        assert upload(client, HEADER + "OLD-1,member_outpatient,dachang-thc,100,2026-03-01\n").status_code == 201
+        rows = ["A-1,member_outpatient,dachang-thc,100,2026-03-01",     # line 2
+                "B-1,member_outpatient,dachang-thc,200,2026-03-01",     # line 3: the first batch ends
+                "C-1,member_outpatient,dachang-thc,300,2026-03-01",     # line 4
+                "A-1,member_outpatient,dachang-thc,999,2026-03-01",     # line 5: A-1 again, other amount
+                "D-1,member_outpatient,dachang-thc,400,2026-03-01",     # line 6
+                "D-1,member_outpatient,dachang-thc,401,2026-03-01",     # line 7: in the same batch
+                "OLD-1,member_outpatient,dachang-thc,101,2026-03-01",   # line 8: an earlier upload's number
+                "B-1,member_outpatient,dachang-thc,200,2026-03-01"]     # line 9: the same row again
+        body = upload(client, HEADER + "\n".join(rows) + "\n").json()
+        assert [(e["line"], e["claim_no"], e["reason"]) for e in body["errors"]] == [
+            (5, "A-1", "appears twice in the file with different data (first on line 2)"),
+            (7, "D-1", "appears twice in the file with different data (first on line 6)"),
+            (8, "OLD-1", "already recorded with different data")]
+        assert (body["inserted"], body["duplicates"], body["rejected"]) == (4, 1, 3)
+
+
+def test_an_impossible_date_and_a_missing_unit_are_named_for_what_they_are(client):
+    rows = ["X-1,member_outpatient,dachang-thc,100,2026-02-30",
+            "X-2,member_outpatient,,100,2026-02-03",
+            "X-3,member_outpatient,dachang-thc,100,03/02/2026"]
+    body = upload(client, HEADER + "\n".join(rows) + "\n").json()
+    assert [(e["field"], e["reason"]) for e in body["errors"]] == [
+        ("service_date", "2026-02-30 is not a real date"), ("org_id", "missing"),
+        ("service_date", "an ISO date YYYY-MM-DD")]
+    r = client.post("/claims", headers=FINANCE, json={"claim_no": "X-4", "kind": "member_outpatient", "org_id": " ",
+                                                      "amount_fen": 1, "service_date": "2026-02-03"})
+    assert r.status_code == 422 and (r.json()["error"]["field"], r.json()["error"]["message"]) == ("org_id", "missing")

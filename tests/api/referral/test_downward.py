@@ -99,7 +99,7 @@ def test_who_may_issue_and_to_whom(client):
     assert r.status_code == 422
     past = [{"due_date": (TODAY - timedelta(days=5)).isoformat()}]
     r = client.post("/referrals/downward", json=downward_body(follow_ups=past), headers=h(HOSP))
-    assert r.status_code == 422 and r.json()["error"]["field"] == "plan.follow_ups"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "follow_ups"
     r = client.post("/referrals/downward", json=downward_body(plan={"notes": "only notes"}), headers=h(HOSP))
     assert r.status_code == 422
     assert issue(client, to_org_id="dachang-qixing-vc")["to_org_id"] == "dachang-qixing-vc"  # village clinic

@@ -33,10 +33,10 @@ def test_too_many_attachments_or_follow_ups_name_the_field(client):
     start = datetime.now(timezone.utc).date() + timedelta(days=2)
     many = [{"due_date": (start + timedelta(days=i)).isoformat()} for i in range(25)]
     r = client.post("/referrals/downward", json=downward_body(follow_ups=many), headers=h(HOSP))
-    assert r.status_code == 422 and r.json()["error"]["field"] == "plan.follow_ups"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "follow_ups"
     twice = [{"due_date": start.isoformat()}, {"due_date": start.isoformat()}]
     r = client.post("/referrals/downward", json=downward_body(follow_ups=twice), headers=h(HOSP))
-    assert r.status_code == 422 and r.json()["error"]["field"] == "plan.follow_ups"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "follow_ups"
     assert outbox_events(client) == []
 
 
