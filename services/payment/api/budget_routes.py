@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from ..service_layer import budgets, policies
 from ..service_layer.access import READERS
@@ -36,11 +36,19 @@ def adjust_budget(budget_id: str, body: AdjustmentCreate, uow: UowDep, principal
     return budgets.adjust_budget(uow, principal, budget_id, **body.model_dump())
 
 
+MONTH_DOC = ("the month to pay, `YYYY-MM` in the budget's fund year (e.g. `2026-03`), like every other route. "
+             "Deprecated: the month number alone (`3`) is still accepted and answered with a `Deprecation: true` "
+             "header; it will be removed.")
+
+
 @router.post("/budgets/{budget_id}/advances/{month}/pay", status_code=201)
-def pay_advance(budget_id: str, month: int, uow: UowDep, principal: PrincipalDep, response: Response) -> dict:
+def pay_advance(budget_id: str, month: Annotated[str, Path(description=MONTH_DOC, max_length=7)], uow: UowDep,
+                principal: PrincipalDep, response: Response) -> dict:
     advance, created = budgets.pay_advance(uow, principal, budget_id, month)
     if not created:
         response.status_code = 200
+    if month.isdigit():
+        response.headers["Deprecation"] = "true"
     return advance
 
 

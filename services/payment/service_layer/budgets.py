@@ -17,7 +17,7 @@ from ..adapters.repository import hold_for_booking
 from ..adapters.tables import BudgetRow
 from ..domain.budget import base_total, monthly_schedule, settled_months
 from ..domain.ledger import advance_entry
-from ..domain.periods import month_code
+from ..domain.periods import Period, month_code
 from .access import require_consortium_reader, require_manager
 from .unit_of_work import PaymentUnitOfWork
 
@@ -86,12 +86,12 @@ def adjust_budget(uow: PaymentUnitOfWork, principal: Principal, budget_id: str, 
     return budget_view(uow, row)
 
 
-def pay_advance(uow: PaymentUnitOfWork, principal: Principal, budget_id: str, month: int) -> tuple[dict, bool]:
-    """预拨: pays one month of the schedule into the consortium account, once (idempotent)."""
+def pay_advance(uow: PaymentUnitOfWork, principal: Principal, budget_id: str, month_text: str) -> tuple[dict, bool]:
+    """预拨: pays one month of the schedule into the consortium account, once (idempotent).
+    The month is `YYYY-MM` in the fund year; the bare month number (1-12) is the deprecated older form."""
     require_manager(principal)
-    if not 1 <= month <= 12:
-        raise InvalidInput("month must be 1..12", field="month")
     row = get_row(uow, budget_id)
+    month = _advance_month(month_text, row.fund_year)
     code = month_code(row.fund_year, month)
     hold_for_booking(uow.session, "advances")
     existing = uow.session.execute(select(t.advances).where(
@@ -109,6 +109,20 @@ def pay_advance(uow: PaymentUnitOfWork, principal: Principal, budget_id: str, mo
     uow.session.execute(insert(t.advances).values(**values))
     uow.commit()
     return values, True
+
+
+def _advance_month(text: str, fund_year: int) -> int:
+    if text.isdigit() and 1 <= int(text) <= 12:
+        return int(text)
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        period = None
+    if period is None or period.kind != "month":
+        raise InvalidInput(f"month must look like {fund_year}-03 (YYYY-MM)", field="month")
+    if period.year != fund_year:
+        raise InvalidInput(f"{text} is not in the budget's fund year {fund_year}", field="month")
+    return period.first
 
 
 def get_budget(uow: PaymentUnitOfWork, principal: Principal, budget_id: str) -> dict:

@@ -24,7 +24,7 @@ SORT_KEYS: dict[str, ColumnElement] = {
 @dataclass(frozen=True)
 class WorklistQuery:
     org_id: str
-    box: str  # incoming | outgoing
+    box: str  # all | incoming | outgoing
     direction: str | None = None
     statuses: tuple[str, ...] = ()
     urgency: str | None = None
@@ -47,8 +47,11 @@ class ReferralRepository:
         return self.session.get(ReferralRow, referral_id)
 
     def worklist(self, q: WorklistQuery) -> tuple[int, list[ReferralRow]]:
-        column = ReferralRow.to_org_id if q.box == "incoming" else ReferralRow.from_org_id
-        query: Select = select(ReferralRow).where(column == q.org_id)
+        if q.box == "all":
+            mine = or_(ReferralRow.to_org_id == q.org_id, ReferralRow.from_org_id == q.org_id)
+        else:
+            mine = (ReferralRow.to_org_id if q.box == "incoming" else ReferralRow.from_org_id) == q.org_id
+        query: Select = select(ReferralRow).where(mine)
         if q.direction:
             query = query.where(ReferralRow.direction == q.direction)
         if q.statuses:

@@ -51,7 +51,8 @@ def record_out_of_county(body: s.OutOfCountyIn, rt: Runtime, caller: Caller) -> 
 
 
 @router.get("/referrals")
-def worklist(rt: Runtime, caller: Caller, box: Literal["incoming", "outgoing"] = "incoming",
+def worklist(rt: Runtime, caller: Caller, box: Annotated[Literal["all", "incoming", "outgoing"], Query(
+                 description="all (default): what the unit sent and what it receives, each row with its box")] = "all",
              direction: Direction | None = None, status: Annotated[list[Status] | None, Query()] = None,
              urgency: Urgency | None = None, specialty: Specialty | None = None,
              date_from: date | None = None, date_to: date | None = None, sort: str = "-created_at",
@@ -62,7 +63,9 @@ def worklist(rt: Runtime, caller: Caller, box: Literal["incoming", "outgoing"] =
             uow, rt.settings, caller, box=box, direction=direction, statuses=[x.value for x in status or []],
             urgency=urgency, specialty=specialty, date_from=date_from, date_to=date_to, sort=sort, page=page,
             page_size=page_size)
-        return {"total": total, "page": page, "page_size": size, "items": [summary(r, now) for r in rows]}
+        return {"total": total, "page": page, "page_size": size,
+                "items": [summary(r, now) | {"box": "incoming" if r.to_org_id == caller.org_id else "outgoing"}
+                          for r in rows]}
 
 
 @router.get("/referrals/overdue")

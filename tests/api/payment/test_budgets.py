@@ -131,3 +131,18 @@ def test_a_cut_may_not_take_the_open_months_below_their_advances(client):
                      json={"delta_fen": -80_000_000, "reason": "削减"})
     assert ok.status_code == 201
     assert [m["scheduled_fen"] for m in ok.json()["advance_schedule"]][3:5] == [1_111_112, 1_111_111]
+
+
+def test_an_advance_month_is_yyyy_mm_like_every_other_route_and_the_number_is_deprecated(client):
+    b = create_budget(client, total_people=120_000, per_capita=1000, reserve=0)
+    r = client.post(f"/budgets/{b['budget_id']}/advances/2026-03/pay", headers=INSURANCE)
+    assert r.status_code == 201, r.text
+    assert (r.json()["month"], r.json()["amount_fen"]) == ("2026-03", 10_000_000) and "deprecation" not in r.headers
+    old = client.post(f"/budgets/{b['budget_id']}/advances/3/pay", headers=INSURANCE)   # the same month, older form
+    assert old.status_code == 200 and old.json()["paid_at"] == r.json()["paid_at"]
+    assert old.headers["deprecation"] == "true"
+    for bad in ("2025-03", "2026-13", "2026-Q1", "13", "march"):
+        r = client.post(f"/budgets/{b['budget_id']}/advances/{bad}/pay", headers=INSURANCE)
+        assert r.status_code == 422 and r.json()["error"]["field"] == "month", bad
+    doc = client.get("/openapi.json").json()["paths"]["/budgets/{budget_id}/advances/{month}/pay"]["post"]
+    assert "Deprecated" in next(p for p in doc["parameters"] if p["name"] == "month")["description"]

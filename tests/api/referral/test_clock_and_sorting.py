@@ -140,3 +140,20 @@ def test_sorting_by_urgency_status_and_deadline_means_what_a_clerk_expects(clien
     assert order("response_deadline") == [emergency, urgent, routine]
     assert order("-response_deadline") == [urgent, emergency, routine]
     assert order("status")[-1] == routine  # waiting for an answer before accepted
+
+
+def test_the_worklist_shows_both_boxes_by_default_each_row_saying_which(client):
+    """Issue 13: a township clerk saw only the referrals it receives (box=incoming) unless it asked."""
+    from tests.api.referral.conftest import issue, submit
+    from tests.support.tokens import demo_user_header
+
+    sent = [submit(client)["referral_id"] for _ in range(2)]
+    received = issue(client)["referral_id"]
+    town = demo_user_header("dachang.referral")
+    body = client.get("/referrals", headers=town).json()
+    assert body["total"] == 3
+    assert {(r["referral_id"], r["box"]) for r in body["items"]} == {
+        (sent[0], "outgoing"), (sent[1], "outgoing"), (received, "incoming")}
+    incoming = client.get("/referrals", headers=town, params={"box": "incoming"}).json()["items"]
+    assert [(r["referral_id"], r["box"]) for r in incoming] == [(received, "incoming")]
+    assert client.get("/referrals", headers=town, params={"box": "outgoing"}).json()["total"] == 2
