@@ -1,14 +1,16 @@
 """A minimal XLSX (Office Open XML spreadsheet) writer on the standard library.
 
-openpyxl is not a platform dependency, and a settlement statement needs only cells of text and
-whole numbers: SpreadsheetML holds them as inline strings and numeric cells, one sheet per table.
-Fen beyond 15 digits are written as text, since a spreadsheet keeps only 15 significant digits.
+openpyxl is not a platform dependency, and a settlement statement needs only cells of text, whole
+numbers (fen) and amounts with two decimals (yuan): SpreadsheetML holds them as inline strings and
+numeric cells, the decimals with the built-in number format `#,##0.00` (one style), one sheet per table.
+Numbers beyond 15 digits are written as text, since a spreadsheet keeps only 15 significant digits.
 """
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+from decimal import Decimal
 from typing import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
@@ -21,7 +23,8 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _EXACT_DIGITS = 10**15
 
-Cell = int | str | None
+Cell = int | Decimal | str | None
+_AMOUNT_STYLE = 1  # cellXfs index of the two-decimal number format
 Sheet = tuple[str, Iterable[Sequence[Cell]]]
 
 
@@ -40,6 +43,8 @@ def _cell(ref: str, value: Cell) -> str:
         return ""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) < _EXACT_DIGITS:
         return f'<c r="{ref}"><v>{value}</v></c>'
+    if isinstance(value, Decimal) and abs(value) * 100 < _EXACT_DIGITS:
+        return f'<c r="{ref}" s="{_AMOUNT_STYLE}"><v>{value:.2f}</v></c>'
     text = escape(_ILLEGAL.sub("", str(value)))
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
@@ -52,6 +57,18 @@ def _sheet_xml(rows: Iterable[Sequence[Cell]]) -> str:
             out.append(f'<row r="{r}">{cells}</row>')
     out.append("</sheetData></worksheet>")
     return "".join(out)
+
+
+# The smallest style sheet spreadsheet programs accept: one font, the two required fills, one border, and the
+# cell formats 0 (general) and 1 (built-in number format 4, "#,##0.00").
+_STYLES = (f'{_XML}<styleSheet xmlns="{_MAIN}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font>'
+           '</fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill '
+           'patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/>'
+           '<diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
+           'borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" '
+           'xfId="0"/><xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+           '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+           '</styleSheet>')
 
 
 def workbook(sheets: Sequence[Sheet]) -> bytes:
@@ -68,6 +85,8 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/xl/workbook.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
             f'{overrides}</Types>'),
         "_rels/.rels": (
             f'{_XML}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
@@ -80,7 +99,9 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
             f'{_XML}<Relationships xmlns="{_PKG_REL}">'
             + "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
                       for i in range(1, len(sheets) + 1))
+            + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
             + "</Relationships>"),
+        "xl/styles.xml": _STYLES,
     }
     for i, (_, rows) in enumerate(sheets, start=1):
         parts[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(rows)

@@ -4,11 +4,13 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from platform_common.auth import Principal
+from platform_common.clock import iso_instant
 from platform_common.errors import NotFound
 
 from ..adapters import tables as t
@@ -26,12 +28,13 @@ def statement(uow: PaymentUnitOfWork, principal: Principal, settlement_id: str) 
     entries = uow.session.execute(select(t.journal_entries.c.entry_id, t.journal_entries.c.source_type).where(
         t.journal_entries.c.source_type.in_(("settlement", "distribution")),
         t.journal_entries.c.source_id == settlement_id))
+    names = {o.org_id: o.name for o in uow.directory.all(uow.session, row["consortium_id"])}
     no_claims = not row["by_kind"]  # claims are > 0 fen: no amount by kind means no claim at all
     notes = [f"no claims were recorded in {row['period']}: the spending is capitation only"] if no_claims else []
     return row | {
         "no_claims": no_claims, "notes": notes,
-        "distributions": [{"org_id": r.org_id, "purpose": r.purpose, "basis": r.basis, "weight": r.weight,
-                           "amount_fen": r.amount_fen} for r in dist],
+        "distributions": [{"org_id": r.org_id, "org_name": names.get(r.org_id), "purpose": r.purpose,
+                           "basis": r.basis, "weight": r.weight, "amount_fen": r.amount_fen} for r in dist],
         "journal_entries": {source: entry_id for entry_id, source in entries},
     }
 
@@ -40,22 +43,34 @@ SUMMARY_KEYS = ("settlement_id", "consortium_id", "period", "budget_fen", "claim
                 "actual_fen", "advanced_fen", "balance_fen", "performance_score", "score_source",
                 "retention_ratio_bp", "retained_fen", "returned_to_fund_fen", "tolerance_fen", "fund_share_fen",
                 "consortium_share_fen", "policy_version", "closed_by", "closed_at")
-DISTRIBUTION_HEADER = ["org_id", "purpose", "basis", "weight", "amount_fen"]
+DISTRIBUTION_FIELDS = ["org_id", "org_name", "purpose", "basis", "weight", "amount_fen"]
 
 
 def statement_tables(view: dict) -> tuple[list[list], list[list]]:
-    """The statement as two tables, (item, value) and the distributions, shared by CSV and XLSX."""
-    summary: list[list] = [["item", "value"]]
-    summary += [[key, _cell(view[key])] for key in SUMMARY_KEYS]
-    summary += [[f"claims_fen.{kind}", amount] for kind, amount in sorted(view["by_kind"].items())]
-    summary += [[f"retained_fen.{purpose}", amount] for purpose, amount in view["split"].items()]
+    """The statement as two tables, shared by CSV and XLSX: (item, value, yuan) — every amount in fen with
+    the same in yuan beside it — then the distributions with the units' names and yuan."""
+    summary: list[list] = [["item", "value", "yuan"]]
+    summary += [_amount_row(key, view[key]) for key in SUMMARY_KEYS]
+    summary += [_amount_row(f"claims_fen.{kind}", amount) for kind, amount in sorted(view["by_kind"].items())]
+    summary += [_amount_row(f"retained_fen.{purpose}", amount) for purpose, amount in view["split"].items()]
     summary += [["note", note] for note in view["notes"]]
-    rows = [DISTRIBUTION_HEADER] + [[r[k] for k in DISTRIBUTION_HEADER] for r in view["distributions"]]
+    rows = [DISTRIBUTION_FIELDS + ["amount_yuan"]]
+    rows += [[r[k] for k in DISTRIBUTION_FIELDS] + [yuan(r["amount_fen"])] for r in view["distributions"]]
     return summary, rows
 
 
-def _cell(value):  # noqa: ANN001, ANN202 - fen stay numbers; dates and decimal scores become text
-    return value if value is None or isinstance(value, int) else str(value)
+def yuan(fen: int) -> Decimal:
+    """Fen as yuan with exactly two decimals (exact: 1 yuan = 100 fen)."""
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
+def _amount_row(key: str, value) -> list:  # noqa: ANN001
+    if key.split(".")[0].endswith("_fen") and isinstance(value, int):
+        return [key, value, yuan(value)]
+    # counts and basis points stay numbers; instants (in the platform's one form) and decimal scores become text
+    if value is None or isinstance(value, int):
+        return [key, value]
+    return [key, iso_instant(value) if isinstance(value, datetime) else str(value)]
 
 
 def statement_csv(view: dict) -> str:

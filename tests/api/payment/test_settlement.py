@@ -113,9 +113,15 @@ def test_statement_csv_download(client):
     assert r.status_code == 200
     assert r.headers["content-disposition"] == 'attachment; filename="settlement-wushan-2026-03.csv"'
     rows = list(csv.reader(io.StringIO(r.text)))
-    items = {row[0]: row[1] for row in rows if len(row) == 2}
-    assert items["budget_fen"] == str(s["budget_fen"]) and items["retained_fen"] == str(s["retained_fen"])
-    assert ["dachang-thc", "performance_pay", "claims_amount", "1000", str(s["split"]["performance_pay"])] in rows
+    assert rows[0] == ["item", "value", "yuan"]
+    items = {row[0]: row[1:] for row in rows if len(row) in (2, 3)}
+    assert items["budget_fen"] == [str(s["budget_fen"]), f"{s['budget_fen'] / 100:.2f}"]   # 8,333,334 fen
+    assert items["budget_fen"][1] == "83333.34" and items["retained_fen"][0] == str(s["retained_fen"])
+    assert items["closed_at"] == [s["closed_at"]] and s["closed_at"].endswith("Z")
+    pay = s["split"]["performance_pay"]
+    assert ["dachang-thc", "大昌镇中心卫生院", "performance_pay", "claims_amount", "1000", str(pay),
+            f"{pay // 100}.{pay % 100:02d}"] in rows
+    assert s["distributions"][0]["org_name"] == "大昌镇中心卫生院"
 
 
 def test_who_may_settle_and_read(client):

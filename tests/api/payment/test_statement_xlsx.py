@@ -2,6 +2,7 @@
 import io
 import re
 import zipfile
+from decimal import Decimal
 from xml.etree import ElementTree
 
 from services.payment.adapters.xlsx import column_letters, workbook
@@ -30,8 +31,9 @@ def read_xlsx(data: bytes) -> dict[str, list[list]]:
                 assert ref.group(2) == row.get("r")
                 while column_letters(len(values)) != ref.group(1):   # cells left out are empty
                     values.append(None)
+                number = cell.findtext("m:v", namespaces=NS)
                 values.append(cell.findtext("m:is/m:t", namespaces=NS) if cell.get("t") == "inlineStr"
-                              else int(cell.findtext("m:v", namespaces=NS)))
+                              else Decimal(number) if cell.get("s") == "1" else int(number))
         sheets[sheet.get("name")] = rows
     return sheets
 
@@ -47,14 +49,19 @@ def test_statement_xlsx_download_holds_the_same_figures_as_the_json(client):
     assert r.headers["content-disposition"] == 'attachment; filename="settlement-wushan-2026-03.xlsx"'
     sheets = read_xlsx(r.content)
     assert list(sheets) == ["Statement", "Distributions"]
-    items = dict(sheets["Statement"][1:])
+    assert sheets["Statement"][0] == ["item", "value", "yuan"]
+    items = {row[0]: row[1] for row in sheets["Statement"][1:]}
+    yuan = {row[0]: row[2] for row in sheets["Statement"][1:] if len(row) > 2}
+    assert yuan["retained_fen"] == Decimal("48000.00") and yuan["retained_fen.performance_pay"] == Decimal("28800.00")
     # 10,000,000 budget, 4,000,000 spent: 6,000,000 surplus, 80% retained at score 88
     assert (items["budget_fen"], items["actual_fen"], items["retained_fen"]) == (10_000_000, 4_000_000, 4_800_000)
     assert items["performance_score"] == "88" and items["retained_fen.performance_pay"] == 2_880_000
     header, *rows = sheets["Distributions"]
-    assert header == ["org_id", "purpose", "basis", "weight", "amount_fen"]
-    assert sum(row[4] for row in rows) == s["retained_fen"] == 4_800_000
-    assert ["dachang-thc", "performance_pay", "claims_amount", 3_000_000, 2_160_000] in rows
+    assert header == ["org_id", "org_name", "purpose", "basis", "weight", "amount_fen", "amount_yuan"]
+    assert sum(row[5] for row in rows) == s["retained_fen"] == 4_800_000
+    assert ["dachang-thc", "大昌镇中心卫生院", "performance_pay", "claims_amount", 3_000_000, 2_160_000,
+            Decimal("21600.00")] in rows
+    assert 'numFmtId="4"' in zipfile.ZipFile(io.BytesIO(r.content)).read("xl/styles.xml").decode()
     assert client.get(f"/settlements/{s['settlement_id']}/statement.xlsx", headers=DACHANG).status_code == 403
     assert client.get("/settlements/nope/statement.xlsx", headers=INSURANCE).status_code == 404
 
