@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from datetime import datetime
 
 
@@ -58,11 +59,18 @@ def cmd_run(_args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(f"starting the platform (data in {stack.data_dir}, logs in {stack.log_dir}) ...", flush=True)
+    began = time.monotonic()
     try:
         stack.start()
+        timings = dict(stack.timings)
+        print("platform up: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()),
+              flush=True)
         demo = os.environ.get("CONSORTIUM_DEMO_MODE", "").lower() in ("1", "true", "yes")
         if demo:
+            print("loading the demo activity through the gateway ...", flush=True)
+            step = time.monotonic()
             print(load_demo_activity(stack), flush=True)
+            timings["demo activity"] = time.monotonic() - step
         print(f"\nGateway:  {stack.gateway_url}   (API docs: {stack.gateway_url}/docs)")
         print(f"Broker:   {stack.kafka_bootstrap}")
         if demo:
@@ -72,7 +80,10 @@ def cmd_run(_args: argparse.Namespace) -> int:
                 print(f"  {u.username:<20} {u.role.value:<18} {u.org_id:<26} {names[u.org_id]}")
             print(f"\nGet a token: curl -s -X POST {stack.gateway_url}/auth/token "
                   f"-d username=peoples.referral -d password={DEMO_PASSWORD}")
-        print("\nCtrl-C stops everything.", flush=True)
+        print(f"\nREADY after {time.monotonic() - began:.1f} s ("
+              + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items())
+              + f"): {stack.gateway_url} answers with the demo data in place.")
+        print("Ctrl-C stops everything.", flush=True)
         while not stop.wait(1):
             for name, proc in list(stack.procs.items()):
                 if proc.poll() is not None:

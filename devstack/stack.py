@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from typing import Callable
 from pathlib import Path
 
 import httpx
@@ -91,17 +92,23 @@ class Stack:
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self, timeout: float = 90) -> None:
+        """Broker, migrations, processes, then wait until /health is ok; `timings` holds each step's seconds."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.timings: dict[str, float] = {}
         try:
             if self.broker_port is not None:
-                self.start_broker()
-            self.migrate()
-            for c in ALL:
-                self.start_component(c.name)
-            self.wait_healthy(timeout)
+                self._timed("broker", self.start_broker)
+            self._timed("migrations", self.migrate)
+            self._timed("processes", lambda: [self.start_component(c.name) for c in ALL])
+            self._timed("healthy, directories loaded", lambda: self.wait_healthy(timeout))
         except BaseException:
             self.stop()
             raise
+
+    def _timed(self, step: str, action: Callable[[], object]) -> None:
+        began = time.monotonic()
+        action()
+        self.timings[step] = time.monotonic() - began
 
     def _spawn(self, name: str, argv: list[str]) -> subprocess.Popen:
         log = open(self.log_dir / f"{name}.log", "ab")

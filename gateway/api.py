@@ -123,8 +123,9 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True)
         _, own = await asyncio.to_thread(runtime.health)
         results["gateway"] = {"status": own["status"], "detail": own}
         broker = {"status": "ok" if own["broker"]["healthy"] else "down"}
-        overall = "ok" if broker["status"] == "ok" and all(r["status"] == "ok" for r in results.values()) \
-            else "degraded"
+        statuses = {r["status"] for r in results.values()}
+        overall = "ok" if broker["status"] == "ok" and statuses == {"ok"} else \
+            "starting" if broker["status"] == "ok" and statuses == {"ok", "starting"} else "degraded"
         return JSONResponse({"status": overall, "broker": broker, "services": results},
                             status_code=200 if overall == "ok" else 503)
 

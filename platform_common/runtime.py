@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import MetaData, func, select, text
 
 from .consumer import Handler, IdempotentConsumer
+from .contracts import REGISTRY_TOPIC
 from .db import make_engine, make_session_factory
 from .kafka_io import broker_reachable
 from .logs import configure_logging
@@ -102,10 +103,15 @@ class ServiceRuntime:
         consumers = {c.name: c.status() for c in self.consumers}
         healthy = database["healthy"] and broker["healthy"] and outbox["healthy"] and all(
             c["healthy"] for c in consumers.values())
+        directory = self._directory_size() if database["healthy"] else {}
+        # A service that takes its organisations from registry.events can do nothing for anyone before the
+        # first of them arrived: it says "starting", not "ok" (make run and the tests wait for "ok").
+        starting = healthy and self._needs_directory() and directory.get("organisations") == 0
         body = {
             "service": self.name,
-            "directory": self._directory_size() if database["healthy"] else {},
-            "status": "ok" if healthy else ("down" if not database["healthy"] else "degraded"),
+            "directory": directory,
+            "status": "starting" if starting else "ok" if healthy else (
+                "down" if not database["healthy"] else "degraded"),
             "database": database,
             "broker": broker,
             "outbox": outbox,
@@ -114,6 +120,9 @@ class ServiceRuntime:
         # Degraded still serves writes (the outbox holds them); only a lost database is unavailable.
         return (200 if database["healthy"] else 503), body
 
+
+    def _needs_directory(self) -> bool:
+        return any(REGISTRY_TOPIC in c.topics for c in self.consumers)
 
     def _directory_size(self) -> dict[str, int]:
         table = self.metadata.tables.get("organisations")
