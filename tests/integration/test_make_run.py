@@ -49,7 +49,23 @@ def test_run_serves_the_demo_and_ctrl_c_stops_every_process(tmp_path):
         gateway = f"http://127.0.0.1:{ports['GATEWAY']}"
         text = "".join(output)
         assert gateway in text and "dachang.referral" in text and "demo-password" in text
-        assert httpx.get(f"{gateway}/health", timeout=10).json()["status"] == "ok"
+        # issue 13: make run says when it is ready and how long each step took; by then every service knows
+        # the organisations, and the demo has a settled fund year and an open one for the current year
+        ready = next(line for line in output if line.startswith("READY after"))
+        for step in ("broker", "migrations", "processes", "healthy, directories loaded", "demo activity"):
+            assert f"{step} " in ready, ready
+        health = httpx.get(f"{gateway}/health", timeout=10).json()
+        assert health["status"] == "ok"
+        assert all(s["detail"]["directory"]["organisations"] > 0 for s in health["services"].values()), health
+        officer = httpx.post(f"{gateway}/auth/token", data={"username": "insurance.officer",
+                                                           "password": "demo-password"}).json()["access_token"]
+        budgets = httpx.get(f"{gateway}/payment/budgets", params={"consortium_id": "wushan"},
+                            headers={"Authorization": f"Bearer {officer}"}).json()
+        settled = httpx.get(f"{gateway}/payment/settlements", params={"consortium_id": "wushan"},
+                            headers={"Authorization": f"Bearer {officer}"}).json()
+        this_year = int(next(line for line in output if line.startswith("open fund year")).split()[3].rstrip(":"))
+        assert {b["fund_year"] for b in budgets} >= {this_year, int(settled[0]["period"])}
+        assert not any(s["period"].startswith(str(this_year)) for s in settled)   # the current year is open
         token = httpx.post(f"{gateway}/auth/token", data={"username": "dachang.referral",
                                                          "password": "demo-password"}).json()["access_token"]
         assert httpx.get(f"{gateway}/referral/referrals").status_code == 401
