@@ -28,6 +28,7 @@ RULES: list[Rule] = [
     rule("POST", "/referrals/{referral_id}/decline", *CLERK),
     rule("POST", "/referrals/{referral_id}/follow-ups/{follow_up_id}", *CLERK),
     rule("GET", "/capabilities", *CLERK),
+    rule("GET", "/icd10", *CLERK),
     rule("PUT", "/visit-volumes/{month}", R.REFERRAL_CLERK, R.UNIT_MANAGER),
     rule("GET", "/indicators", *INDICATOR_READERS),
     rule("POST", "/indicators/publish", R.BUREAU_ANALYST, R.FINANCE_OFFICER),

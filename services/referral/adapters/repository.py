@@ -31,7 +31,7 @@ class WorklistQuery:
     specialty: str | None = None
     created_from: datetime | None = None
     created_before: datetime | None = None
-    sort: str = "-created_at"
+    sort: tuple[str, ...] = ("-created_at",)
     offset: int = 0
     limit: int = 50
 
@@ -65,11 +65,11 @@ class ReferralRepository:
         if q.created_before:
             query = query.where(ReferralRow.created_at < q.created_before)
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
-        key = SORT_KEYS[q.sort.lstrip("-")]
         # referrals without a deadline or appointment go last either way, the same on SQLite and PostgreSQL
-        order = (key.desc() if q.sort.startswith("-") else key.asc()).nulls_last()
+        order = [(SORT_KEYS[k.lstrip("-")].desc() if k.startswith("-") else SORT_KEYS[k].asc()).nulls_last()
+                 for k in q.sort]
         rows = self.session.scalars(
-            query.order_by(order, ReferralRow.referral_id).offset(q.offset).limit(q.limit)).all()
+            query.order_by(*order, ReferralRow.referral_id).offset(q.offset).limit(q.limit)).all()
         return total or 0, list(rows)
 
     def awaiting_past_deadline(self, now: datetime, statuses: frozenset[str], org_id: str | None = None,

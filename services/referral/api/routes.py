@@ -26,7 +26,7 @@ def submit_upward(body: s.UpwardIn, rt: Runtime, caller: Caller) -> dict:
         fields = body.model_dump(exclude={"patient", "attachments"})
         row = upward.submit(uow, rt.settings, caller, now, patient=body.patient.model_dump(),
                             attachments=[a.model_dump() for a in body.attachments], **fields)
-        return detail(row, now)
+        return detail(row, now, caller.org_id)
 
 
 @router.post("/referrals/downward", status_code=201)
@@ -37,7 +37,7 @@ def issue_downward(body: s.DownwardIn, rt: Runtime, caller: Caller) -> dict:
         row = downward.issue(uow, rt.settings, caller, now, patient=body.patient.model_dump(),
                              plan=body.plan.model_dump(), follow_ups=[f.model_dump() for f in body.follow_ups],
                              attachments=[a.model_dump() for a in body.attachments], **fields)
-        return detail(row, now)
+        return detail(row, now, caller.org_id)
 
 
 @router.post("/referrals/out-of-county", status_code=201)
@@ -47,7 +47,7 @@ def record_out_of_county(body: s.OutOfCountyIn, rt: Runtime, caller: Caller) -> 
         fields = body.model_dump(exclude={"patient", "attachments"})
         row = out_of_county.record(uow, rt.settings, caller, now, patient=body.patient.model_dump(),
                                    attachments=[a.model_dump() for a in body.attachments], **fields)
-        return detail(row, now)
+        return detail(row, now, caller.org_id)
 
 
 @router.get("/referrals")
@@ -88,21 +88,21 @@ def overdue_follow_ups(rt: Runtime, caller: Caller) -> dict:
 @router.get("/referrals/{referral_id}")
 def get_referral(referral_id: str, rt: Runtime, caller: Caller) -> dict:
     with rt.uow() as uow:
-        return detail(queries.get(uow, caller, referral_id), utcnow())
+        return detail(queries.get(uow, caller, referral_id), utcnow(), caller.org_id)
 
 
 @router.post("/referrals/{referral_id}/accept")
 def accept(referral_id: str, body: s.AcceptIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
-        return detail(upward.accept(uow, caller, now, referral_id, **body.model_dump()), now)
+        return detail(upward.accept(uow, caller, now, referral_id, **body.model_dump()), now, caller.org_id)
 
 
 @router.post("/referrals/{referral_id}/reject")
 def reject(referral_id: str, body: s.RejectIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
-        return detail(upward.reject(uow, caller, now, referral_id, **body.model_dump()), now)
+        return detail(upward.reject(uow, caller, now, referral_id, **body.model_dump()), now, caller.org_id)
 
 
 @router.post("/referrals/{referral_id}/redirect")
@@ -112,35 +112,35 @@ def redirect(referral_id: str, body: s.RedirectIn, rt: Runtime, caller: Caller) 
         row = upward.redirect(uow, caller, now, referral_id, rt.settings, **body.model_dump())
         # the redirecting hospital no longer sees the patient: answer with the routing only
         return {"referral_id": row.referral_id, "status": row.status, "to_org_id": row.to_org_id,
-                "version": row.version}
+                "specialty": row.specialty, "version": row.version}
 
 
 @router.post("/referrals/{referral_id}/cancel")
 def cancel(referral_id: str, body: s.ReasonIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
-        return detail(upward.cancel(uow, caller, now, referral_id, **body.model_dump()), now)
+        return detail(upward.cancel(uow, caller, now, referral_id, **body.model_dump()), now, caller.org_id)
 
 
 @router.post("/referrals/{referral_id}/arrive")
 def arrive(referral_id: str, body: s.ArriveIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
-        return detail(upward.arrive(uow, caller, now, referral_id, **body.model_dump()), now)
+        return detail(upward.arrive(uow, caller, now, referral_id, **body.model_dump()), now, caller.org_id)
 
 
 @router.post("/referrals/{referral_id}/complete")
 def complete(referral_id: str, body: s.CompleteIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
-        return detail(upward.complete(uow, rt.settings, caller, now, referral_id, **body.model_dump()), now)
+        return detail(upward.complete(uow, rt.settings, caller, now, referral_id, **body.model_dump()), now, caller.org_id)
 
 
 @router.post("/referrals/{referral_id}/decline")
 def decline(referral_id: str, body: s.ReasonIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
-        return detail(downward.decline(uow, caller, now, referral_id, **body.model_dump()), now)
+        return detail(downward.decline(uow, caller, now, referral_id, **body.model_dump()), now, caller.org_id)
 
 
 @router.post("/referrals/{referral_id}/follow-ups/{follow_up_id}")
@@ -150,4 +150,4 @@ def record_follow_up(referral_id: str, follow_up_id: str, body: s.FollowUpRecord
     with rt.uow() as uow:
         row = downward.record_follow_up(uow, rt.settings, caller, now, referral_id, follow_up_id,
                                         **body.model_dump())
-        return detail(row, now)
+        return detail(row, now, caller.org_id)

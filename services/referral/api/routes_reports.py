@@ -1,11 +1,13 @@
 """Routes for capabilities, visit volumes and indicators."""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from platform_common.events import utcnow
 
-from ..service_layer import capability, indicators
+from ..service_layer import capability, indicators, queries
 from . import schemas as s
 from .deps import Caller, Runtime
 
@@ -18,6 +20,13 @@ def capabilities(rt: Runtime, caller: Caller, org_id: str | None = None) -> dict
         baseline = sorted(x.value for x in rt.settings.baseline_specialties)
         return {"baseline_specialties": baseline,
                 "items": capability.current(uow, rt.settings, caller, utcnow(), org_id)}
+
+
+@router.get("/icd10")
+def search_diagnoses(caller: Caller, q: Annotated[str, Query(max_length=50)] = "",
+                     limit: Annotated[int, Query(ge=1, le=500)] = 20) -> dict:
+    """The ICD-10 catalogue by code or Chinese name (the forms' diagnosis picker)."""
+    return {"items": [{"code": d.code, "name": d.name} for d in queries.search_diagnoses(caller, q, limit)]}
 
 
 @router.put("/visit-volumes/{month}")

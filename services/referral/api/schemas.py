@@ -83,6 +83,8 @@ class RejectIn(Versioned):
 
 class RedirectIn(Versioned):
     to_org_id: str = Field(min_length=1, max_length=64)
+    # another department (of the same or the other hospital); omitted: the department stays
+    specialty: Specialty | None = None
     reason: str = Text
 
 

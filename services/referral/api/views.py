@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from ..adapters.tables import FollowUpRow, ReferralRow
-from ..domain.lifecycle import AWAITING_RESPONSE
+from ..domain.lifecycle import AWAITING_RESPONSE, Direction, Party, Status, allowed_actions
 from ..domain.rules import is_overdue
 from ..service_layer.common import iso
 
@@ -29,8 +29,12 @@ def follow_up(f: FollowUpRow) -> dict[str, Any]:
             "done_on": iso(f.done_on), "on_time": f.on_time, "findings": f.findings, "recorded_by": f.recorded_by}
 
 
-def detail(row: ReferralRow, now: datetime) -> dict[str, Any]:
+def detail(row: ReferralRow, now: datetime, viewer_org_id: str | None = None) -> dict[str, Any]:
+    """`allowed_actions`: the steps the viewer's unit may take now (sender or current receiver)."""
+    party = Party.RECEIVER if viewer_org_id == row.to_org_id else \
+        Party.SENDER if viewer_org_id == row.from_org_id else None
     return summary(row, now) | {
+        "allowed_actions": allowed_actions(Direction(row.direction), Status(row.status), party),
         "reason": row.reason, "attachments": row.attachments or [],
         "responded_at": iso(row.responded_at), "bed_no": row.bed_no,
         "priority": {"reception": row.priority_reception, "examination": row.priority_examination,

@@ -82,6 +82,19 @@ WORKFLOW_ORDER = (S.SUBMITTED, S.REDIRECTED, S.ISSUED, S.ACCEPTED, S.ARRIVED, S.
 AWAITING_RESPONSE = frozenset({S.SUBMITTED, S.REDIRECTED})
 
 
+# Steps the service takes by itself (a downward referral completes with its last follow-up): never a button.
+AUTOMATIC = frozenset({(Direction.DOWNWARD, Action.COMPLETE)})
+
+
+def allowed_actions(direction: Direction, current: Status, party: Party | None) -> list[str]:
+    """What this side may do next, in the order of the work (the desks show these as buttons)."""
+    if party is None:
+        return []
+    return [a.value for a in Action
+            if (found := TRANSITIONS.get((direction, current, a))) is not None and found[1] is party
+            and (direction, a) not in AUTOMATIC]
+
+
 def next_status(direction: Direction, current: Status, action: Action) -> tuple[Status, Party]:
     """The status after `action`, and who may take it; 409 with the current state if illegal."""
     found = TRANSITIONS.get((direction, current, action))

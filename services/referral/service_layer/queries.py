@@ -6,8 +6,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from platform_common.auth import Principal
 from platform_common.errors import InvalidInput
 
+from ..adapters.diagnosis_catalogue import catalogue
 from ..adapters.repository import SORT_KEYS, WorklistQuery
 from ..adapters.tables import ReferralRow
+from ..domain.diagnoses import Diagnosis, search
 from ..domain.lifecycle import AWAITING_RESPONSE
 from ..settings import ReferralSettings
 from .common import load_visible, require_clerk
@@ -19,13 +21,19 @@ def get(uow: ReferralUnitOfWork, principal: Principal, referral_id: str) -> Refe
     return load_visible(uow, principal, referral_id)
 
 
+# e.g. the county desk's queue: emergencies first, then the nearest deadline (-urgency,response_deadline)
+MAX_SORT_KEYS = 3
+
+
 def worklist(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Principal, *, box: str,
              direction: str | None, statuses: list[str], urgency: str | None, specialty: str | None,
              date_from: date | None, date_to: date | None, sort: str, page: int,
              page_size: int | None) -> tuple[int, list[ReferralRow], int, int]:
     require_clerk(principal)
-    if sort.lstrip("-") not in SORT_KEYS:
-        raise InvalidInput(f"sort by one of {', '.join(sorted(SORT_KEYS))} (prefix - for descending)", field="sort")
+    keys = [k.strip() for k in sort.split(",")]
+    if len(keys) > MAX_SORT_KEYS or any(k.lstrip("-") not in SORT_KEYS for k in keys):
+        raise InvalidInput(f"sort by up to {MAX_SORT_KEYS} of {', '.join(sorted(SORT_KEYS))}, comma-separated "
+                           "(prefix - for descending)", field="sort")
     if date_from and date_to and date_from > date_to:
         raise InvalidInput("date_from is after date_to", field="date_from")
     size = page_size or settings.page_size_default
@@ -37,7 +45,7 @@ def worklist(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Pri
         # dates are local calendar days: date_to includes the whole day
         created_from=_day_start(date_from, settings, "date_from") if date_from else None,
         created_before=_day_start(date_to, settings, "date_to", days_after=1) if date_to else None,
-        sort=sort, offset=(page - 1) * size, limit=size,
+        sort=tuple(keys), offset=(page - 1) * size, limit=size,
     )
     total, rows = uow.referrals.worklist(query)
     return total, rows, page, size
@@ -56,3 +64,8 @@ def overdue_responses(uow: ReferralUnitOfWork, principal: Principal, now: dateti
     require_clerk(principal)
     return uow.referrals.awaiting_past_deadline(now, frozenset(s.value for s in AWAITING_RESPONSE),
                                                 org_id=principal.org_id)
+
+
+def search_diagnoses(principal: Principal, query: str, limit: int) -> list[Diagnosis]:
+    require_clerk(principal)
+    return search(catalogue(), query, limit)

@@ -117,28 +117,34 @@ def reject(uow: ReferralUnitOfWork, principal: Principal, now: datetime, referra
 
 
 def redirect(uow: ReferralUnitOfWork, principal: Principal, now: datetime, referral_id: str, settings: ReferralSettings,
-             *, to_org_id: str, reason: str, version: int | None) -> ReferralRow:
+             *, to_org_id: str, reason: str, version: int | None, specialty: str | None = None) -> ReferralRow:
+    """To another county hospital, or to another department of the same one (the specialty changes)."""
     require_clerk(principal)
     row = load_visible(uow, principal, referral_id)
     ensure_can(row, Action.REDIRECT, principal, version)
-    previous = row.to_org_id
-    if to_org_id == previous:
-        raise InvalidInput("redirect to a different hospital", field="to_org_id")
+    previous, previous_specialty = row.to_org_id, row.specialty
+    if to_org_id == previous and specialty in (None, previous_specialty):
+        raise InvalidInput("redirect to a different hospital or department", field="to_org_id")
     member_org(uow, to_org_id, "to_org_id", (OrgKind.COUNTY_HOSPITAL,), row.consortium_id)
     minutes = response_minutes(row.routed_at, now)
-    transition(uow, row, Action.REDIRECT, principal, now, reason=f"to {to_org_id}: {reason}",
+    transition(uow, row, Action.REDIRECT, principal, now, reason=f"to {to_org_id}{_department(specialty, previous_specialty)}: {reason}",
                response_minutes=minutes, expected_version=version)
-    # The new hospital gets its own full response window; the old one loses access.
+    # The new hospital (or department) gets its own full response window; another hospital loses access.
     row.to_org_id, row.routed_at, row.overdue_announced_at = to_org_id, now, None
+    row.specialty = specialty or previous_specialty
     # written even if it was None when read: the clock may have stamped the old routing meanwhile
     # (its stamp does not move the version), and the new routing must get its own announcement
     flag_modified(row, "overdue_announced_at")
     row.response_deadline = response_deadline(Urgency(row.urgency), now, windows(settings))
     row.decision_code, row.decision_text = "redirected", reason
     publish(uow, row, ReferralEvent.REDIRECTED, principal.org_id, previous_to_org_id=previous,
-            response_minutes=minutes)
+            previous_specialty=previous_specialty, response_minutes=minutes)
     uow.commit()
     return row
+
+
+def _department(specialty: str | None, previous: str) -> str:
+    return f" ({specialty})" if specialty and specialty != previous else ""
 
 
 def cancel(uow: ReferralUnitOfWork, principal: Principal, now: datetime, referral_id: str, *,
