@@ -43,7 +43,7 @@ async def forward(client: httpx.AsyncClient, request: Request, service: str, bas
     headers.append(("x-request-id", correlation_id_var.get() or ""))
     body = request.stream() if _has_body(request) else None
     upstream = client.build_request(
-        request.method, f"{base_url}/{path}", params=request.query_params, headers=headers, content=body,
+        request.method, f"{base_url}/{path}", params=request.query_params.multi_items(), headers=headers, content=body,
     )
     try:
         response = await client.send(upstream, stream=True)

@@ -132,6 +132,36 @@ def test_a_service_dying_between_headers_and_body_gives_502_connection_lost(tmp_
     assert resp.json()["error"]["request_id"] == "cut"
 
 
+def _records_its_request_line(seen: list[str]):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def serve():
+        conn, _ = server.accept()
+        seen.append(conn.recv(65536).split(b"\r\n", 1)[0].decode())
+        conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}")
+        conn.close()
+        server.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{server.getsockname()[1]}"
+
+
+def test_repeated_query_parameters_all_reach_the_service(tmp_path):
+    """A worklist filtered by two statuses (?status=submitted&status=redirected) lost all but the last one."""
+    url = f"sqlite:///{tmp_path / 'gw.db'}"
+    upgrade(MIGRATIONS, url)
+    seen: list[str] = []
+    settings = GatewaySettings(database_url=url, referral_url=_records_its_request_line(seen),
+                               payment_url="http://127.0.0.1:9", staffing_url="http://127.0.0.1:9")
+    with TestClient(create_app(settings, background=False)) as client:
+        resp = client.get("/referral/referrals?box=incoming&status=submitted&status=redirected", headers={
+            "Authorization": f"Bearer {token_for('county-peoples-hospital', Role.REFERRAL_CLERK)}"})
+    assert resp.status_code == 200
+    assert seen == ["GET /referrals?box=incoming&status=submitted&status=redirected HTTP/1.1"]
+
+
 def test_an_oversized_json_body_gets_413(gateway):
     headers = {"Authorization": f"Bearer {token_for('dachang-thc', Role.REFERRAL_CLERK)}",
                "Content-Type": "application/json"}
