@@ -71,7 +71,8 @@ def cmd_run(_args: argparse.Namespace) -> int:
             step = time.monotonic()
             print(load_demo_activity(stack), flush=True)
             timings["demo activity"] = time.monotonic() - step
-        print(f"\nGateway:  {stack.gateway_url}   (API docs: {stack.gateway_url}/docs)")
+        print(f"\nConsole:  {stack.console_url}   (工作台: open it in a browser and log in with an account below)")
+        print(f"Gateway:  {stack.gateway_url}   (API docs: {stack.gateway_url}/docs)")
         print(f"Broker:   {stack.kafka_bootstrap}")
         if demo:
             names = {o.org_id: o.name for o in ORGANISATIONS}

@@ -39,3 +39,6 @@ GATEWAY = Component("gateway", "gateway.app:app", "GATEWAY_", 8000, "gateway.api
                     "gateway.adapters.tables")
 ALL = SERVICES + [GATEWAY]
 BY_NAME = {c.name: c for c in ALL}
+# The web console: no database, no events, a client of the gateway only; started when the stack has its port.
+CONSOLE = Component("console", "console.app:app", "CONSOLE_", 8004, "", "console.settings:ConsoleSettings", "")
+PROCESSES = BY_NAME | {CONSOLE.name: CONSOLE}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from .components import ALL, BY_NAME, GATEWAY, SERVICES, Component
+from .components import ALL, CONSOLE, GATEWAY, PROCESSES, SERVICES, Component
 
 _PR_SET_PDEATHSIG = 1
 
@@ -58,7 +58,7 @@ class Stack:
     @classmethod
     def from_env(cls, **kw) -> "Stack":  # noqa: ANN003
         env = os.environ
-        ports = {c.name: int(env.get(f"{c.env_prefix}PORT", c.default_port)) for c in ALL}
+        ports = {c.name: int(env.get(f"{c.env_prefix}PORT", c.default_port)) for c in PROCESSES.values()}
         external = "CONSORTIUM_KAFKA_BOOTSTRAP" in env
         broker_port = None if external else int(env.get("CONSORTIUM_BROKER_PORT", "9092"))
         return cls(Path(env.get("CONSORTIUM_DATA_DIR", "var")), ports, broker_port, **kw)
@@ -76,6 +76,11 @@ class Stack:
     def gateway_url(self) -> str:
         return self.url("gateway")
 
+    @property
+    def console_url(self) -> str | None:
+        """The console for people, when this stack runs one (make run does; most test stacks don't)."""
+        return self.url(CONSOLE.name) if CONSOLE.name in self.ports else None
+
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update({
@@ -83,8 +88,10 @@ class Stack:
             "CONSORTIUM_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
             "PYTHONUNBUFFERED": "1",
         })
-        for c in ALL:
-            env[f"{c.env_prefix}PORT"] = str(self.ports[c.name])
+        for c in PROCESSES.values():
+            if c.name in self.ports:
+                env[f"{c.env_prefix}PORT"] = str(self.ports[c.name])
+        env["CONSOLE_GATEWAY_URL"] = self.gateway_url
         for c in SERVICES:
             env.setdefault(f"GATEWAY_{c.name.upper()}_URL", self.url(c.name))
         env.update(self.extra_env)
@@ -101,6 +108,8 @@ class Stack:
             self._timed("migrations", self.migrate)
             self._timed("processes", lambda: [self.start_component(c.name) for c in ALL])
             self._timed("healthy, directories loaded", lambda: self.wait_healthy(timeout))
+            if self.console_url:
+                self._timed("console", self._start_console)
         except BaseException:
             self.stop()
             raise
@@ -132,8 +141,12 @@ class Stack:
         subprocess.run([sys.executable, "-m", "devstack", "migrate"], env=self.env(), check=True,
                        stdout=subprocess.DEVNULL if self.quiet else None)
 
+    def _start_console(self) -> None:
+        self.start_component(CONSOLE.name)
+        self._wait(lambda: port_open(self.ports[CONSOLE.name]), 30, "the console did not open its port")
+
     def start_component(self, name: str) -> None:
-        c = BY_NAME[name]
+        c = PROCESSES[name]
         if port_open(self.ports[name]):
             raise RuntimeError(f"port {self.ports[name]} for {name} is taken: set {c.env_prefix}PORT")
         self._spawn(name, [sys.executable, "-m", "uvicorn", c.app, "--host", "127.0.0.1",
@@ -175,7 +188,7 @@ class Stack:
         self.stop_component(name, signal.SIGKILL)
 
     def stop(self) -> None:
-        for name in [GATEWAY.name] + [c.name for c in SERVICES] + ["broker"]:
+        for name in [CONSOLE.name, GATEWAY.name] + [c.name for c in SERVICES] + ["broker"]:
             self.stop_component(name)
         for name in list(self.procs):
             self.stop_component(name)

@@ -1,0 +1,4 @@
+"""uvicorn entry point: `uvicorn console.app:app`."""
+from .bootstrap import create_app
+
+app = create_app()

@@ -1,0 +1,217 @@
+"""API errors in Chinese, beside the field they name.
+
+The services answer in English with a machine-readable `field`; the console shows each error in Chinese next
+to that field and in the summary at the top of the form. Pydantic's per-field errors are translated by their
+`type`; the services' own messages by the patterns below (tests/console/test_messages.py checks that every
+message the referral service and the gateway can raise has one). An unknown message still lands beside its
+field with a general Chinese sentence, never in English.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from . import labels as L
+from .gateway_client import ApiError
+
+log = logging.getLogger(__name__)
+
+FIELD_LABELS = {
+    "username": "用户名", "password": "密码",
+    "patient.name": "患者姓名", "patient.sex": "性别", "patient.date_of_birth": "出生日期",
+    "patient.national_id": "身份证号", "icd10": "ICD-10 诊断编码", "diagnosis": "诊断名称",
+    "reason": "原因", "urgency": "紧急程度", "emergency_category": "急诊中心类别", "to_org_id": "目标医院",
+    "specialty": "科室", "appointment_at": "预约就诊时间", "bed_no": "床位号", "note": "备注",
+    "reason_code": "拒绝原因", "arrived_at": "到院时间", "discharge_summary": "出院小结",
+    "fund_amount_fen": "医保基金支付金额", "service_date": "就诊日期", "recommend_downward": "建议下转",
+    "plan": "诊疗方案", "plan.medications": "用药", "plan.medications.*.name": "药品名称",
+    "plan.medications.*.dose": "剂量", "plan.medications.*.frequency": "用法频次",
+    "plan.medications.*.days": "天数", "plan.rehabilitation_plan": "康复计划", "plan.notes": "注意事项",
+    "plan.follow_ups": "随访计划", "follow_ups": "随访计划", "follow_ups.*.due_date": "随访日期",
+    "follow_ups.*.focus": "随访重点", "source_referral_id": "来源上转单",
+    "capability_override_reason": "超出接收能力仍下转的理由", "destination": "转往医院",
+    "done_on": "随访日期", "findings": "随访情况", "period": "统计期间", "org_id": "单位", "month": "月份",
+    "date_from": "开始日期", "date_to": "结束日期", "sort": "排序", "page_size": "每页条数",
+    "visits": "就诊人次", "from_org_id": "本单位", "version": "版本", "attachments": "附件",
+}
+
+
+def field_label(path: str | None) -> str:
+    if not path:
+        return ""
+    generic = re.sub(r"\.\d+(?=\.|$)", ".*", path)
+    name = FIELD_LABELS.get(generic) or FIELD_LABELS.get(generic.split(".")[-1], path)
+    rows = re.findall(r"\.(\d+)(?=\.|$)", path)
+    return f"第{int(rows[0]) + 1}行{name}" if rows and generic != path else name
+
+
+def _n(reason: str) -> str:
+    found = re.findall(r"\d+", reason)
+    return found[0] if found else ""
+
+
+# pydantic error type -> sentence; {label} is the field's Chinese name, {n} the number in its reason
+_TYPES: dict[str, str] = {
+    "missing": "请填写{label}", "string_too_short": "请填写{label}", "string_too_long": "{label}不能超过{n}个字符",
+    "enum": "请从列表中选择{label}", "literal_error": "请从列表中选择{label}",
+    "date_parsing": "{label}应为日期，如 2026-11-20", "date_from_datetime_parsing": "{label}应为日期，如 2026-11-20",
+    "date_from_datetime_inexact": "{label}应为日期，如 2026-11-20", "date_type": "{label}应为日期，如 2026-11-20",
+    "datetime_parsing": "{label}应为日期和时间", "datetime_from_date_parsing": "{label}应为日期和时间",
+    "timezone_aware": "{label}应为日期和时间", "datetime_type": "{label}应为日期和时间",
+    "int_parsing": "{label}应为整数", "int_type": "{label}应为整数", "int_from_float": "{label}应为整数",
+    "greater_than_equal": "{label}不能小于 {n}", "greater_than": "{label}必须大于 {n}",
+    "less_than_equal": "{label}不能大于 {n}", "less_than": "{label}必须小于 {n}",
+    "too_short": "{label}至少要有 {n} 项", "too_long": "{label}最多 {n} 项",
+    "bool_parsing": "{label}应为是或否", "string_pattern_mismatch": "{label}格式不正确",
+    "extra_forbidden": "不接受的字段：{label}",
+}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    regex: re.Pattern
+    template: str
+
+
+def _p(regex: str, template: str) -> Pattern:
+    return Pattern(re.compile(regex), template)
+
+
+# The services' messages. Named groups are shown through `formatters` (organisation names, departments...).
+_MESSAGES: list[Pattern] = [
+    _p(r"^national ID must be 17 digits and a check character", "身份证号应为 17 位数字加 1 位校验码（数字或 X）"),
+    _p(r"^national ID check character does not match", "身份证号校验码不符，请逐位核对"),
+    _p(r"^national ID holds an impossible birth date", "身份证号中的出生日期不存在，请核对"),
+    _p(r"^date of birth is in the future", "出生日期不能晚于今天"),
+    _p(r"^date of birth does not match the national ID", "出生日期与身份证号不一致"),
+    _p(r"^sex does not match the national ID", "性别与身份证号不一致"),
+    _p(r"^ICD-10 code must look like", "ICD-10 编码格式应如 I21、I21.4 或 I10.X00X002"),
+    _p(r"^an emergency referral names its five-centre category", "急危重症转诊须选择急诊中心类别（五大中心）"),
+    _p(r"^only emergency referrals carry a five-centre category", "只有急危重症转诊才选择急诊中心类别"),
+    _p(r"^unknown organisation (?P<org>.+)$", "没有这个单位：{org}"),
+    _p(r"^(?P<org>\S+) is a (?P<kind>\S+); expected", "{org}是{kind}，这里需要选择其他类型的单位"),
+    _p(r"^(?P<org>\S+) is not a member of consortium", "{org}不是本医共体的成员单位"),
+    _p(r"^(?P<org>\S+) is not a unit of consortium", "{org}不是本医共体的成员单位"),
+    _p(r"^upward referrals are submitted by township centres and village clinics", "上转由乡镇卫生院和村卫生室发起"),
+    _p(r"^downward referrals are issued by county hospitals", "下转由县级医院发起"),
+    _p(r"^at most (?P<n>\d+) attachments", "附件最多 {n} 个"),
+    _p(r"^accepting an upward referral gives an appointment time or a bed", "接收上转请填写预约就诊时间或床位号（至少一项）"),
+    _p(r"^the appointment cannot be before the referral was made", "预约时间不能早于转诊提交时间"),
+    _p(r"^redirect to a different hospital", "请选择另一家医院或另一个科室"),
+    _p(r"^arrival cannot be in the future", "到院时间不能晚于现在"),
+    _p(r"^arrival cannot be before the referral was made", "到院时间不能早于转诊提交时间"),
+    _p(r"^service date cannot be in the future", "就诊日期不能晚于今天"),
+    _p(r"^service date cannot be before the patient arrived", "就诊日期不能早于患者到院日期"),
+    _p(r"^source referral is not an upward referral this hospital received", "来源上转单不是本院接收的上转"),
+    _p(r"^source referral is for another patient", "来源上转单的患者与本次下转不是同一人"),
+    _p(r"^(?P<org>\S+) cannot currently receive (?P<specialty>\S+) patients",
+       "{org}目前没有{specialty}专科医生，不能接收该专科患者；如确需下转，请填写理由"),
+    _p(r"^follow-up .+ not found", "没有找到这次随访"),
+    _p(r"^this follow-up is already recorded", "这次随访已经登记过了"),
+    _p(r"^a follow-up cannot be recorded before it happens", "随访日期不能晚于今天"),
+    _p(r"^follow-up date is before the referral was issued", "随访日期不能早于下转日期"),
+    _p(r"^a treatment plan schedules at least one follow-up", "诊疗方案至少安排一次随访"),
+    _p(r"^at most (?P<n>\d+) follow-ups per plan", "每个诊疗方案最多 {n} 次随访"),
+    _p(r"^follow-up dates must be distinct and in order", "随访日期不能重复，并按先后顺序填写"),
+    _p(r"^a follow-up cannot be due before the referral is issued", "随访日期不能早于今天（下转日期）"),
+    _p(r"a treatment plan lists medications or a rehabilitation plan", "诊疗方案请填写用药或康复计划（至少一项）"),
+    _p(r"^a downward referral completes when its last follow-up is recorded", "下转在最后一次随访登记后自动完成"),
+    _p(r"^sort by one of", "不支持的排序方式"),
+    _p(r"^date_from is after date_to", "开始日期不能晚于结束日期"),
+    _p(r"^page_size is at most (?P<n>\d+)", "每页最多 {n} 条"),
+    _p(r"^(?P<f>\w+) is out of range", "日期超出范围"),
+    _p(r"^period is a month", "统计期间应为月份（2026-11）、季度（2026-Q4）或年份（2026）"),
+    _p(r"^name the consortium", "请选择医共体"),
+    _p(r"^visit volumes are reported per month", "就诊人次按月填报（如 2026-11）"),
+    _p(r"^cannot report a month that has not started", "不能填报尚未开始的月份"),
+    _p(r"^the (referral|record|figure) was changed by someone else", "该记录刚被其他人修改过，请刷新页面查看最新内容后再操作"),
+    _p(r"concurrent change to the same records got there first", "有人同时在修改同一记录，请刷新页面后重试"),
+    _p(r"record with the same key was created by another request", "同一记录刚被其他请求创建，请刷新页面后重试"),
+    _p(r"^referral .+ not found", "没有找到这张转诊单，或本单位无权查看"),
+    _p(r"^only the (?P<party>sender|receiver) of the referral may (?P<action>\w+) it",
+       "只有{party}才能{action}这张转诊单"),
+    _p(r"^only member hospitals, centres and clinics handle referrals", "只有医共体成员单位办理转诊"),
+    _p(r"^a unit sees its own indicators only", "单位只能查看本单位的指标"),
+    _p(r"^only member units have referral indicators", "只有成员单位有转诊指标"),
+    _p(r"^indicators of another consortium", "不能查看其他医共体的指标"),
+    _p(r"^only member units report visit volumes", "只有成员单位填报就诊人次"),
+    _p(r"^role \S+ may not", "您的角色无权执行此操作"),
+    _p(r"^wrong username or password", "用户名或密码不正确"),
+    _p(r"^too many failed logins; try again in (?P<n>\d+) s", "登录失败次数过多，请 {n} 秒后再试"),
+    _p(r"^missing bearer token|^token expired|^invalid token", "登录已失效，请重新登录"),
+    _p(r"^request body exceeds", "提交的内容过大"),
+    _p(r"^cannot (?P<action>\w+) this (?P<direction>\w+) referral: it is (?P<status>\w+)",
+       "这张{direction}单当前为「{status}」，不能{action}"),
+]
+
+_PARTIES = {"sender": "转出单位", "receiver": "接收单位"}
+_CODE_FALLBACK = {
+    "invalid": "{label}填写有误", "conflict": "操作未完成：与记录的当前状态冲突，请刷新后重试",
+    "forbidden": "您无权执行此操作", "not_found": "没有找到该记录，或本单位无权查看",
+    "payload_too_large": "提交的内容过大", "too_many_attempts": "尝试次数过多，请稍后再试",
+    "unauthenticated": "登录已失效，请重新登录",
+}
+
+
+def translate_message(message: str, code: str, field: str | None,
+                      org_name: Callable[[str], str] = lambda org: org) -> str:
+    text = message.removeprefix("Value error, ")
+    for p in _MESSAGES:
+        m = p.regex.search(text)
+        if m:
+            groups = {k: _format(k, v, org_name) for k, v in m.groupdict().items()}
+            return p.template.format(**groups)
+    log.warning("no Chinese text for an API message", extra={"fields": {"code": code, "api_message": message}})
+    return _CODE_FALLBACK.get(code, "操作未完成，请检查后重试").format(label=field_label(field) or "内容")
+
+
+def _format(key: str, value: str, org_name: Callable[[str], str]) -> str:
+    if key == "org":
+        return org_name(value)
+    if key == "specialty":
+        return L.label(L.SPECIALTIES, value)
+    if key == "kind":
+        return L.label(L.ORG_KINDS, value)
+    if key == "status":
+        return L.label(L.STATUSES, value)
+    if key == "action":
+        return L.label(L.ACTIONS, value)
+    if key == "direction":
+        return L.label(L.DIRECTIONS, value)
+    if key == "party":
+        return _PARTIES.get(value, value)
+    return value
+
+
+def field_errors(err: ApiError, org_name: Callable[[str], str] = lambda org: org) -> tuple[dict[str, str], str | None]:
+    """({field: Chinese message}, a message for the top of the page when the error names no field)."""
+    errors: dict[str, str] = {}
+    for item in err.fields:
+        path = _api_path(item.get("field", ""))
+        template = _TYPES.get(item.get("type", ""))
+        if item.get("type") == "value_error" or template is None:
+            text = translate_message(item.get("reason", ""), "invalid", path, org_name)
+        else:
+            text = template.format(label=field_label(path) or "内容", n=_n(item.get("reason", "")))
+        errors.setdefault(path or "_form", text)
+    if err.message and not err.fields:
+        text = translate_message(err.message, err.code, err.field, org_name)
+        if err.code == "conflict" and err.details.get("current_status") and "不能" not in text \
+                and err.details.get("action"):
+            text = f"{text}（当前状态：{L.label(L.STATUSES, err.details['current_status'])}）"
+        if err.field:
+            errors[_api_path(err.field)] = text
+        else:
+            return errors, text
+    general = errors.pop("_form", None)
+    return errors, general
+
+
+def _api_path(raw: str) -> str:
+    """`body.patient.national_id` -> `patient.national_id` (pydantic puts the request part first)."""
+    for prefix in ("body.", "query.", "path."):
+        if raw.startswith(prefix):
+            return raw[len(prefix):]
+    return "" if raw in ("body", "query") else raw
