@@ -1,0 +1,56 @@
+"""The township and village desks' new upward referral (上转申请)."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from starlette.responses import Response
+
+from .. import labels as L
+from ..access import TOWNSHIP_DESK, Page, register
+from ..web import Ctx, Form, compact, guard, status_for
+from .icd10 import catalogue, name_of
+
+router = APIRouter()
+NEW_UPWARD = register(Page("/referrals/new-upward", "新建上转", "转诊业务", (TOWNSHIP_DESK,)))
+
+
+def patient_body(form: Form) -> dict:
+    return {"name": form.v("patient.name"), "sex": form.v("patient.sex"),
+            "date_of_birth": form.v("patient.date_of_birth"), "national_id": form.v("patient.national_id").upper()}
+
+
+def diagnosis_body(form: Form, items: list[dict[str, str]]) -> dict:
+    code = form.v("icd10").upper()
+    return {"icd10": code, "diagnosis": form.v("diagnosis") or name_of(items, code) or ""}
+
+
+async def _render(ctx: Ctx, form: Form, status: int = 200) -> Response:
+    hospitals = ctx.registry.of_kind("county_hospital", consortium_id=ctx.user.consortium_id)
+    return ctx.render("upward_form.html", status, title=NEW_UPWARD.title, form=form,
+                      catalogue=await catalogue(ctx), hospitals=[(o.org_id, o.name) for o in hospitals],
+                      specialties=list(L.SPECIALTIES.items()))
+
+
+@router.get(NEW_UPWARD.path)
+async def new_upward(ctx: Annotated[Ctx, Depends(guard(NEW_UPWARD))]) -> Response:
+    return await _render(ctx, Form({"to_org_id": ctx.registry.county_hospital_of(ctx.user.org_id) or "",
+                                    "urgency": "routine"}))
+
+
+@router.post(NEW_UPWARD.path)
+async def submit_upward(ctx: Annotated[Ctx, Depends(guard(NEW_UPWARD))]) -> Response:
+    form = await ctx.form()
+    items = await catalogue(ctx)
+    emergency = form.v("urgency") == "emergency"
+    body = compact({
+        "patient": patient_body(form), **diagnosis_body(form, items), "reason": form.v("reason"),
+        "urgency": form.v("urgency"), "emergency_category": form.v("emergency_category") if emergency else None,
+        "to_org_id": form.v("to_org_id"), "specialty": form.v("specialty"),
+    })
+    created = await ctx.attempt(form, ctx.post("/referral/referrals/upward", body))
+    if created is None:
+        return await _render(ctx, form, status_for(form))
+    p = created["patient"]
+    return ctx.redirect(f"/referrals/{created['referral_id']}",
+                        flash=f"上转已提交：{p['name']}（{p['national_id_masked']}），等待{ctx.org_name(created['to_org_id'])}答复。")
