@@ -118,5 +118,5 @@ def bar_chart(title: str, labels: list[str], values: list[float | None], unit: s
         parts.append(f'<line class="target" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 8}" y2="{height - 30}"/>')
         parts.append(f'<text class="target-label" x="{x - 4:.1f}" y="{TOP - 10 if TOP > 14 else 12}" '
                      f'text-anchor="end">{escape(target_label or "")}</text>')
-    return Markup(f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" '
+    return Markup(f'<svg class="chart bars" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" '
                   f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>')

@@ -118,7 +118,7 @@ _MESSAGES: list[Pattern] = [
     _p(r"^a follow-up cannot be due before the referral is issued", "随访日期不能早于今天（下转日期）"),
     _p(r"a treatment plan lists medications or a rehabilitation plan", "诊疗方案请填写用药或康复计划（至少一项）"),
     _p(r"^a downward referral completes when its last follow-up is recorded", "下转在最后一次随访登记后自动完成"),
-    _p(r"^sort by one of", "不支持的排序方式"),
+    _p(r"^sort by", "不支持的排序方式"),
     _p(r"^date_from is after date_to", "开始日期不能晚于结束日期"),
     _p(r"^page_size is at most (?P<n>\d+)", "每页最多 {n} 条"),
     _p(r"^(?P<f>\w+) is out of range", "日期超出范围"),
@@ -142,6 +142,12 @@ _MESSAGES: list[Pattern] = [
     _p(r"^too many failed logins; try again in (?P<n>\d+) s", "登录失败次数过多，请 {n} 秒后再试"),
     _p(r"^missing bearer token|^token expired|^invalid token", "登录已失效，请重新登录"),
     _p(r"^request body exceeds", "提交的内容过大"),
+    _p(r"reload and try again$", "有人同时在修改同一记录，请刷新页面后重试"),
+    _p(r"^a primary unit needs its paired hospital or township", "基层单位须填写对口的医院或乡镇卫生院"),
+    _p(r"^unknown parent organisation (?P<org>.+)$", "没有这个上级单位：{org}"),
+    _p(r"^user (?P<user>\S+) exists", "用户名 {user} 已存在"),
+    _p(r"^only the health bureau's HR office manages the registry", "只有卫健委人事科可以维护单位和账号"),
+    _p(r"^no (route|service) ", "平台没有这项业务"),
     _p(r"^cannot (?P<action>\w+) this (?P<direction>\w+) referral: it is (?P<status>\w+)",
        "这张{direction}单当前为「{status}」，不能{action}"),
 ]
@@ -153,6 +159,11 @@ _CODE_FALLBACK = {
     "payload_too_large": "提交的内容过大", "too_many_attempts": "尝试次数过多，请稍后再试",
     "unauthenticated": "登录已失效，请重新登录",
 }
+
+
+def has_translation(message: str) -> bool:
+    text = message.removeprefix("Value error, ")
+    return any(p.regex.search(text) for p in _MESSAGES)
 
 
 def translate_message(message: str, code: str, field: str | None,

@@ -72,14 +72,17 @@ class SessionCodec:
         user = data.pop("user", None)
         return Session(user=User(**user) if user else None, **data)
 
-    def save(self, request: Request, response: Response, session: Session) -> None:
+    def encode(self, session: Session) -> str:
         data = asdict(session)
         data.pop("changed")
+        return self.serializer.dumps(data)
+
+    def save(self, request: Request, response: Response, session: Session) -> None:
         max_age = ANONYMOUS_MAX_AGE
         if session.expires_at is not None:
             max_age = max(1, int(session.expires_at - time.time()))
         secure = self.secure == "always" or request.url.scheme == "https"
-        response.set_cookie(COOKIE, self.serializer.dumps(data), max_age=max_age, httponly=True,
+        response.set_cookie(COOKIE, self.encode(session), max_age=max_age, httponly=True,
                             samesite="strict", secure=secure, path="/")
 
 

@@ -156,9 +156,10 @@ class Ctx:
 
 
 def compact(value: Any) -> Any:
-    """A form's blanks left out of the API body, so the API names each missing field itself."""
+    """A form's blanks left out of the API body, so the API names each missing field itself (a group left
+    empty stays as {}, so its own fields are named, not the group)."""
     if isinstance(value, dict):
-        return {k: c for k, v in value.items() if (c := compact(v)) not in (None, "", {}, [])}
+        return {k: c for k, v in value.items() if (c := compact(v)) not in (None, "", [])}
     if isinstance(value, list):
         return [c for v in value if (c := compact(v)) not in (None, "", {}, [])]
     return value

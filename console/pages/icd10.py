@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from starlette.responses import JSONResponse
 
 from ..access import REFERRAL_DESKS, Page
+from ..gateway_client import GatewayUnavailable
 from ..web import Ctx, guard
 
 router = APIRouter()
@@ -19,8 +20,11 @@ CATALOGUE_TTL_SECONDS = 600
 async def catalogue(ctx: Ctx) -> list[dict[str, str]]:
     """The whole catalogue (a few hundred rows) for the datalist: a picker that works without JavaScript."""
     if not _CACHE["items"] or time.monotonic() - _CACHE["at"] > CATALOGUE_TTL_SECONDS:
-        _CACHE["items"] = (await ctx.get("/referral/icd10", limit=500))["items"]
-        _CACHE["at"] = time.monotonic()
+        try:
+            _CACHE["items"] = (await ctx.get("/referral/icd10", limit=500))["items"]
+            _CACHE["at"] = time.monotonic()
+        except GatewayUnavailable:
+            pass  # the picker is a help: the form still opens (and keeps what was typed) while referral is down
     return _CACHE["items"]
 
 
