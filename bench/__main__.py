@@ -43,10 +43,10 @@ def peak_rss_mb(pid: int) -> float | None:
 
 def start_stack(data_dir: Path):  # noqa: ANN201
     os.environ.setdefault("CONSORTIUM_DEMO_MODE", "true")
-    from devstack.components import ALL
+    from devstack.components import ALL, CONSOLE
     from devstack.stack import Stack, free_port
 
-    stack = Stack(data_dir, {c.name: free_port() for c in ALL}, free_port(),
+    stack = Stack(data_dir, {c.name: free_port() for c in ALL} | {CONSOLE.name: free_port()}, free_port(),
                   extra_env={"CONSORTIUM_DEMO_MODE": "true", "CONSORTIUM_LOG_LEVEL": "WARNING"})
     stack.start(timeout=120)
     import httpx
@@ -86,12 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     results: dict = {"run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
                      "quick": args.quick, "git": _git_head()}
-    from . import b_gateway, b_payment, b_propagation, report
+    from . import b_console, b_gateway, b_payment, b_propagation, report
 
     with tempfile.TemporaryDirectory(prefix="consortium-bench-") as tmp:
         work = Path(tmp)
-        if not {"1", "2"} <= skip:
-            _say("starting the stack (broker, three services, gateway) ...")
+        if not {"1", "2", "6"} <= skip:
+            _say("starting the stack (broker, three services, gateway, console) ...")
             stack = start_stack(work / "stack")
             try:
                 token = login(stack, "dachang.referral")
@@ -103,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
                     # 200/s offered for a short window: the platform commits far fewer per second on this
                     # machine, and the backlog drains at that rate (see README: what bounds it).
                     results["propagation"] = b_propagation.run(stack, token, 200, max(3, seconds * 3 // 4))
+                if "6" not in skip:
+                    _say("bench 6: the console's worklist page with 10,000 referrals vs the same JSON query ...")
+                    results["console"] = b_console.run(stack, n=100 if args.quick else 300)
                 results["memory_mb"] = {name: peak_rss_mb(p.pid) for name, p in stack.procs.items()}
             finally:
                 stack.stop()

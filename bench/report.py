@@ -45,6 +45,15 @@ def table(r: dict) -> str:
         rows.append(f"| 4 | bulk claim import, {b['rows']:,} CSV rows (`import_claims`) | {b['ratio']:.2f}× | "
                     f"{b['rows_per_s']:,} rows/s ({b['seconds']} s) | csv + raw `executemany` {b['raw_rows_per_s']:,} "
                     f"rows/s ({b['raw_seconds']} s) | ≥ 100,000 rows/s | {_ok(b['goal_met'])} |")
+    c = r.get("console")
+    if c:
+        for name, page, api in (("worklist page (newest first)", "page_worklist", "api_worklist"),
+                                ("county queue page (emergencies, nearest deadline)", "page_queue", "api_queue")):
+            pg, ap = c[page], c[api]
+            rows.append(f"| 6 | console {name}, {c['referrals_in_box']:,} referrals in the box, one request at a "
+                        f"time | p99 {pg['p99_ms'] / ap['p99_ms']:.2f}× | p50 {pg['p50_ms']} ms, p99 {pg['p99_ms']} ms "
+                        f"({pg['n']} requests) | the same query through the JSON API: p50 {ap['p50_ms']} ms, p99 "
+                        f"{ap['p99_ms']} ms | page p99 < 150 ms | {_ok(c['goal_met'])} |")
     mem = r.get("memory_mb")
     if mem:
         rows.append("| 5 | peak RSS (VmHWM) | — | " + ", ".join(f"{k} {v} MB" for k, v in mem.items())

@@ -90,6 +90,9 @@ class ReferralRow(Base):
         Index("ix_referrals_from_org_status", "from_org_id", "status"),
         Index("ix_referrals_to_org_status", "to_org_id", "status"),
         Index("ix_referrals_created_at", "created_at"),
+        # the worklists' default order (newest first) within one unit's box, without sorting the box
+        Index("ix_referrals_to_org_created", "to_org_id", "created_at"),
+        Index("ix_referrals_from_org_created", "from_org_id", "created_at"),
     )
 
 
