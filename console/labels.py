@@ -45,7 +45,7 @@ SPECIALTIES = {
 SEXES = {"male": "男", "female": "女"}
 ACTIONS = {
     "submit": "提交上转", "accept": "接收", "reject": "拒绝", "redirect": "改派", "cancel": "撤销",
-    "arrive": "登记到院", "complete": "完成诊疗", "issue": "发起下转", "decline": "拒收",
+    "arrive": "登记到院", "complete": "完成", "issue": "发起下转", "decline": "拒收",
     "follow_up": "登记随访", "record": "登记转外就医",
 }
 CHRONIC = {"hypertension": "高血压", "diabetes": "糖尿病"}

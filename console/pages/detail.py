@@ -98,6 +98,10 @@ def timeline(referral: dict, org_name: Callable[[str], str]) -> list[dict[str, A
         elif h["action"] == "reject" and ": " in reason:
             code, _, text = reason.partition(": ")
             reason = f"{L.label(L.REJECT_REASONS, code)}：{text}"
+        elif h["action"] == "follow_up" and reason.startswith("follow-up due "):
+            reason = f"计划日期 {reason.removeprefix('follow-up due ')} 的随访"
+        elif h["action"] == "complete" and reason == "last scheduled follow-up recorded":
+            reason = "最后一次计划随访已登记，下转自动完成"
         out.append(h | {"reason_text": reason, "org": org_name(h["actor_org_id"])})
     return out
 

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from devstack.components import ALL
+from devstack.components import ALL, CONSOLE
 
 ROOT = Path(__file__).resolve().parents[3]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
-SECRETS = {"CONSORTIUM_JWT_SECRET": "j" * 40, "REFERRAL_PATIENT_KEY_SECRET": "p" * 40}
+SECRETS = {"CONSORTIUM_JWT_SECRET": "j" * 40, "REFERRAL_PATIENT_KEY_SECRET": "p" * 40,
+           "CONSOLE_SESSION_SECRET": "c" * 40}
 
 
 def _expand(value: str) -> str:
@@ -59,3 +60,17 @@ def test_each_process_starts_in_production_mode_with_the_environment_compose_giv
     assert url.startswith("postgresql+psycopg://") and url.endswith(f"@postgres:5432/{component.name}")
     assert settings.common.kafka_bootstrap == "kafka:9092"
     assert not settings.common.demo_mode
+
+
+def test_the_console_starts_in_production_mode_and_knows_only_the_gateway(monkeypatch):
+    svc = SERVICES["console"]
+    assert svc["command"][:2] == ["uvicorn", CONSOLE.app] and "gateway" in svc["depends_on"]
+    env = {k: _expand(v) for k, v in svc["environment"].items()}
+    assert env["CONSORTIUM_DEMO_MODE"] == "false"
+    # a client of the gateway's API: no database URL, no broker, no token-signing secret
+    assert not any(k.endswith("_DATABASE_URL") or k.startswith("CONSORTIUM_KAFKA") or k == "CONSORTIUM_JWT_SECRET"
+                   for k in env)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = CONSOLE.settings_class()()  # refuses the demo session secret outside demo mode
+    assert settings.gateway_url == "http://gateway:8000" and not settings.demo_mode
