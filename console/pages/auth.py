@@ -32,9 +32,7 @@ async def login_page(request: Request, next: str | None = None) -> Response:
     ctx = anonymous(request)
     notice = ctx.session.notice
     if notice:
-        ctx.set_session(ctx.session.with_(notice=None))
-    if ctx.session.changed is False and request.cookies.get("console_session") is None:
-        ctx.set_session(ctx.session.with_())  # give the login form its CSRF token in a cookie
+        ctx.set_session(ctx.session.with_(notice=None))  # said once
     return ctx.render("login.html", form=Form({"next": _safe_next(next)}), notice=notice, title="登录")
 
 
