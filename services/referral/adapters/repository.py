@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
-from sqlalchemy.orm import Session, noload
+from sqlalchemy.orm import Session, lazyload
 
 from ..domain.lifecycle import WORKFLOW_ORDER
 from ..domain.rules import URGENCY_RANK
@@ -68,10 +68,10 @@ class ReferralRepository:
         # referrals without a deadline or appointment go last either way, the same on SQLite and PostgreSQL
         order = [(SORT_KEYS[k.lstrip("-")].desc() if k.startswith("-") else SORT_KEYS[k].asc()).nulls_last()
                  for k in q.sort]
-        # a worklist row is a summary: the audit trail and follow-ups are not read (they were, by selectin, per page)
+        # a worklist row is a summary: the audit trail and follow-ups are not read (selectin loaded them per page)
         rows = self.session.scalars(
             query.order_by(*order, ReferralRow.referral_id).offset(q.offset).limit(q.limit)
-            .options(noload(ReferralRow.transitions), noload(ReferralRow.follow_ups))).all()
+            .options(lazyload(ReferralRow.transitions), lazyload(ReferralRow.follow_ups))).all()
         return total or 0, list(rows)
 
     def awaiting_past_deadline(self, now: datetime, statuses: frozenset[str], org_id: str | None = None,
