@@ -83,7 +83,8 @@ def cmd_run(_args: argparse.Namespace) -> int:
                   f"-d username=peoples.referral -d password={DEMO_PASSWORD}")
         print(f"\nREADY after {time.monotonic() - began:.1f} s ("
               + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items())
-              + f"): {stack.gateway_url} answers with the demo data in place.")
+              + f"): {stack.gateway_url} answers with the demo data in place"
+              + (f"; the console is at {stack.console_url}." if stack.console_url else "."))
         print("Ctrl-C stops everything.", flush=True)
         while not stop.wait(1):
             for name, proc in list(stack.procs.items()):

@@ -31,7 +31,7 @@ def _processes_mentioning(needles: list[str]) -> list[str]:
 
 
 def test_run_serves_the_demo_and_ctrl_c_stops_every_process(tmp_path):
-    ports = {name: free_port() for name in ("GATEWAY", "REFERRAL", "PAYMENT", "STAFFING", "BROKER")}
+    ports = {name: free_port() for name in ("GATEWAY", "REFERRAL", "PAYMENT", "STAFFING", "CONSOLE", "BROKER")}
     env = {k: v for k, v in os.environ.items() if k != "CONSORTIUM_KAFKA_BOOTSTRAP"}
     env |= {f"{n}_PORT": str(p) for n, p in ports.items() if n != "BROKER"}
     env |= {"CONSORTIUM_BROKER_PORT": str(ports["BROKER"]), "CONSORTIUM_DATA_DIR": str(tmp_path / "var")}
@@ -52,8 +52,13 @@ def test_run_serves_the_demo_and_ctrl_c_stops_every_process(tmp_path):
         # issue 13: make run says when it is ready and how long each step took; by then every service knows
         # the organisations, and the demo has a settled fund year and an open one for the current year
         ready = next(line for line in output if line.startswith("READY after"))
-        for step in ("broker", "migrations", "processes", "healthy, directories loaded", "demo activity"):
+        for step in ("broker", "migrations", "processes", "healthy, directories loaded", "console", "demo activity"):
             assert f"{step} " in ready, ready
+        # the console, for people, at the URL it printed: its login page, in Chinese
+        console = f"http://127.0.0.1:{ports['CONSOLE']}"
+        assert f"Console:  {console}" in text
+        login = httpx.get(f"{console}/login", timeout=10)
+        assert login.status_code == 200 and 'lang="zh-CN"' in login.text and "登录" in login.text
         health = httpx.get(f"{gateway}/health", timeout=10).json()
         assert health["status"] == "ok"
         assert all(s["detail"]["directory"]["organisations"] > 0 for s in health["services"].values()), health
