@@ -22,6 +22,7 @@ from pathlib import Path
 
 from gateway.demo import CONSORTIUM_ID, ORGANISATIONS
 from platform_common.auth import OrgKind, Principal, Role
+from platform_common.contracts import OrganisationRegistered
 from platform_common.migrate import upgrade
 from platform_common.org_directory import OrgDirectory
 from services.payment import bootstrap
@@ -57,9 +58,9 @@ def _runtime(db: Path):  # noqa: ANN202
     directory = OrgDirectory(runtime.metadata.tables["organisations"])
     with runtime.session_factory() as session:
         for o in ORGANISATIONS:
-            directory.upsert(session, {"org_id": o.org_id, "name": o.name, "kind": o.kind.value,
-                                       "consortium_id": o.consortium_id, "parent_org_id": o.parent_org_id,
-                                       "service_population": o.service_population})
+            directory.upsert(session, OrganisationRegistered(
+                org_id=o.org_id, name=o.name, kind=o.kind, consortium_id=o.consortium_id,
+                parent_org_id=o.parent_org_id, service_population=o.service_population))
         session.commit()
     return runtime, settings
 

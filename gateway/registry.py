@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from platform_common.auth import OrgKind, Principal, Role
-from platform_common.contracts import REGISTRY_TOPIC, RegistryEvent
+from platform_common.contracts import REGISTRY_TOPIC, OrganisationRegistered, RegistryEvent
 from platform_common.errors import Conflict, InvalidInput
 from platform_common.org_directory import OrgDirectory
 from platform_common.unit_of_work import SqlUnitOfWork
@@ -25,15 +25,13 @@ def register_organisation(uow: SqlUnitOfWork, org: dict) -> bool:
     if kind in (OrgKind.TOWNSHIP_CENTRE, OrgKind.VILLAGE_CLINIC) and not parent:
         raise InvalidInput("a primary unit needs its paired hospital or township", field="parent_org_id")
     existing = directory.get(uow.session, org["org_id"])
-    payload = {
-        "org_id": org["org_id"], "name": org["name"], "kind": kind.value,
-        "consortium_id": org.get("consortium_id"), "parent_org_id": parent,
-        "service_population": org.get("service_population"),
-    }
-    if existing is not None and as_payload(existing) == payload:
+    event = OrganisationRegistered(
+        org_id=org["org_id"], name=org["name"], kind=kind, consortium_id=org.get("consortium_id"),
+        parent_org_id=parent, service_population=org.get("service_population"))
+    if existing is not None and as_payload(existing) == event.model_dump(mode="json"):
         return False
-    directory.upsert(uow.session, payload)
-    uow.record(REGISTRY_TOPIC, RegistryEvent.ORGANISATION_REGISTERED, "organisation", org["org_id"], payload,
+    directory.upsert(uow.session, event)
+    uow.record(REGISTRY_TOPIC, RegistryEvent.ORGANISATION_REGISTERED, "organisation", org["org_id"], event,
                org_id=org["org_id"])
     return True
 

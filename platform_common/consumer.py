@@ -1,9 +1,11 @@
 """The idempotent consumer loop.
 
-For each message: open a unit of work, insert (consumer, event_id) into the inbox, run the
-handler, commit; only then commit the Kafka offset. A duplicate inbox key means the event
-was already applied: skip it. A handler that keeps failing sends the message to
-`<topic>.dlq` with its error, and the loop goes on.
+For each message: parse its payload with the event type's contract, open a unit of work, insert
+(consumer, event_id) into the inbox, run the handler with the typed payload, commit; only then commit the
+Kafka offset. A duplicate inbox key means the event was already applied: skip it. A payload that does not
+match its contract can never be applied: it goes to `<topic>.dlq` at once with the validation errors. A
+handler that keeps failing is retried with backoff, then sent to `<topic>.dlq` with its error, and the loop
+goes on.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from kafka.structs import OffsetAndMetadata
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
+from .contracts import ContractViolation, EventPayload
 from .events import EventEnvelope, utcnow
 from .kafka_io import ensure_topics, new_consumer, new_producer
 from .logs import correlation_id_var, log_fields
@@ -25,7 +28,9 @@ from .unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Any, EventEnvelope], None]
+# handler(uow, envelope, payload): the envelope for its metadata (event id, occurred_at, aggregate), the payload
+# parsed with the contract (the model class) the handler is registered under
+Handler = Callable[[Any, EventEnvelope, Any], None]
 
 
 class IdempotentConsumer:
@@ -33,7 +38,7 @@ class IdempotentConsumer:
         self,
         name: str,
         topics: list[str],
-        handlers: dict[str, Handler],
+        handlers: dict[type[EventPayload], Handler],
         uow_factory: Callable[[], SqlUnitOfWork],
         inbox,  # noqa: ANN001 - sqlalchemy Table
         bootstrap: str,
@@ -43,7 +48,7 @@ class IdempotentConsumer:
     ) -> None:
         self.name = name
         self.topics = topics
-        self.handlers = handlers
+        self.routes = {contract.event_type: (contract, handler) for contract, handler in handlers.items()}
         self.uow_factory = uow_factory
         self.inbox = inbox
         self.bootstrap = bootstrap
@@ -182,18 +187,20 @@ class IdempotentConsumer:
         except Exception as e:  # noqa: BLE001 - a malformed message can never succeed
             self._dead_letter(message, f"invalid envelope: {e}")
             return
-        handler = self.handlers.get(envelope.type)
-        if handler is None:
+        if envelope.type not in self.routes:
             return
         token = correlation_id_var.set(envelope.correlation_id)
         try:
             for attempt in range(1, self.max_attempts + 1):
                 try:
-                    self.apply(envelope, handler)
+                    self.apply(envelope)
+                    return
+                except ContractViolation as e:  # the same payload fails the same way every time: no retry
+                    self._dead_letter(message, str(e), attempt, validation_errors=e.errors)
                     return
                 except Exception as e:  # noqa: BLE001
                     if attempt == self.max_attempts:
-                        self._dead_letter(message, "".join(traceback.format_exception_only(e)).strip())
+                        self._dead_letter(message, "".join(traceback.format_exception_only(e)).strip(), attempt)
                         return
                     log.warning("handler failed; retrying", extra=log_fields(
                         consumer=self.name, event_id=envelope.event_id, attempt=attempt, error=repr(e)))
@@ -201,8 +208,13 @@ class IdempotentConsumer:
         finally:
             correlation_id_var.reset(token)
 
-    def apply(self, envelope: EventEnvelope, handler: Handler) -> bool:
-        """Apply one event exactly once; returns False when it had been applied before."""
+    def apply(self, envelope: EventEnvelope) -> bool:
+        """Apply one event exactly once; returns False when it had been applied before.
+
+        Raises `ContractViolation` (before anything is written) when its payload does not match its contract.
+        """
+        contract, handler = self.routes[envelope.type]
+        payload = contract.incoming(envelope.payload, envelope.version)
         with self.uow_factory() as uow:
             try:
                 uow.session.execute(insert(self.inbox).values(
@@ -213,14 +225,15 @@ class IdempotentConsumer:
                 uow.rollback()
                 self.duplicates += 1
                 return False
-            handler(uow, envelope)
+            handler(uow, envelope, payload)
             uow.commit()
         self.processed += 1
         log.info("event applied", extra=log_fields(consumer=self.name, event_type=envelope.type,
                                                     event_id=envelope.event_id, producer=envelope.producer))
         return True
 
-    def _dead_letter(self, message, error: str) -> None:  # noqa: ANN001
+    def _dead_letter(self, message, error: str, attempts: int = 0,  # noqa: ANN001
+                     validation_errors: list[dict[str, str]] | None = None) -> None:
         """Park a message that cannot be applied; blocks (and so holds the offset) until the DLQ has it."""
         self.dead_lettered += 1
         log.error("event dead-lettered", extra=log_fields(consumer=self.name, topic=message.topic, error=error))
@@ -228,11 +241,14 @@ class IdempotentConsumer:
             try:
                 if self._dlq_producer is None:
                     self._dlq_producer = new_producer(self.bootstrap, f"{self.name}-dlq")
-                value = json.dumps({
-                    "consumer": self.name, "error": error, "topic": message.topic,
+                record = {
+                    "consumer": self.name, "error": error, "attempts": attempts, "topic": message.topic,
                     "partition": message.partition, "offset": message.offset,
                     "message": message.value.decode("utf-8", "replace"),
-                }, ensure_ascii=False).encode()
+                }
+                if validation_errors is not None:
+                    record["validation_errors"] = validation_errors
+                value = json.dumps(record, ensure_ascii=False).encode()
                 self._dlq_producer.send(message.topic + ".dlq", key=message.key, value=value).get(timeout=10)
                 return
             except Exception as e:  # noqa: BLE001

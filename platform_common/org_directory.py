@@ -14,12 +14,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from .auth import OrgKind
+from .contracts import REGISTRY_TOPIC, OrganisationRegistered
 from .events import EventEnvelope
 
-from .contracts import REGISTRY_TOPIC, RegistryEvent
-
-ORGANISATION_REGISTERED = RegistryEvent.ORGANISATION_REGISTERED.value
-__all__ = ["REGISTRY_TOPIC", "ORGANISATION_REGISTERED", "OrgDirectory", "Organisation", "organisations_table"]
+__all__ = ["REGISTRY_TOPIC", "OrganisationRegistered", "OrgDirectory", "Organisation", "organisations_table"]
 
 
 def organisations_table(metadata: MetaData) -> Table:
@@ -69,17 +67,17 @@ class OrgDirectory:
             query = query.where(self.table.c.consortium_id == consortium_id)
         return [_to_org(r) for r in session.execute(query)]
 
-    def upsert(self, session: Session, payload: dict) -> None:
-        values = {c.name: payload.get(c.name) for c in self.table.columns}
+    def upsert(self, session: Session, org: OrganisationRegistered) -> None:
+        values = {c.name: getattr(org, c.name) for c in self.table.columns}
         dialect = session.get_bind().dialect.name
         stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(self.table).values(**values)
         stmt = stmt.on_conflict_do_update(index_elements=["org_id"],
                                           set_={k: v for k, v in values.items() if k != "org_id"})
         session.execute(stmt)
 
-    def handler(self, uow, envelope: EventEnvelope) -> None:  # noqa: ANN001
+    def handler(self, uow, _envelope: EventEnvelope, org: OrganisationRegistered) -> None:  # noqa: ANN001
         """Consumer handler for `OrganisationRegistered`."""
-        self.upsert(uow.session, envelope.payload)
+        self.upsert(uow.session, org)
 
 
 def _to_org(row) -> Organisation:  # noqa: ANN001

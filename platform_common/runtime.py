@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import MetaData, func, select, text
 
 from .consumer import Handler, IdempotentConsumer
-from .contracts import REGISTRY_TOPIC
+from .contracts import REGISTRY_TOPIC, EventPayload
 from .db import make_engine, make_session_factory
 from .kafka_io import broker_reachable
 from .logs import configure_logging
@@ -31,11 +31,11 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class ConsumerSpec:
-    """One consumer group of a service: the topics it reads and a handler per event type."""
+    """One consumer group of a service: the topics it reads and a handler per event contract (payload model)."""
 
     name: str
     topics: list[str]
-    handlers: dict[str, Handler] = field(default_factory=dict)
+    handlers: dict[type[EventPayload], Handler] = field(default_factory=dict)
 
 
 class ServiceRuntime:

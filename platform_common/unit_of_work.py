@@ -1,17 +1,20 @@
 """Unit of work: one database transaction holding the state change and the events announcing it.
 
 Services subclass `SqlUnitOfWork` to add their repositories. `record()` writes an outbox
-row through the same session, so the change and its event commit (or roll back) together.
+row through the same session, so the change and its event commit (or roll back) together. It checks the
+payload against the event type's contract first: a payload that does not match raises `ContractViolation`
+and nothing of the unit of work is kept.
 """
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .contracts import CONTRACTS, ContractViolation, EventPayload
 from .errors import Conflict
 from .events import EventEnvelope, utcnow
 from .logs import current_correlation_id
@@ -24,8 +27,10 @@ class SqlUnitOfWork:
         outbox: Table,
         producer: str,
         on_commit: Callable[[], None] | None = None,
+        contracts: Mapping[str, type[EventPayload]] = CONTRACTS,
     ) -> None:
         self._session_factory = session_factory
+        self._contracts = contracts
         self._outbox = outbox
         self._producer = producer
         self._on_commit = on_commit
@@ -65,19 +70,24 @@ class SqlUnitOfWork:
         event_type: str,
         aggregate_type: str,
         aggregate_id: str,
-        payload: dict[str, Any],
+        payload: EventPayload | Mapping[str, Any],
         org_id: str | None = None,
-        version: int = 1,
     ) -> EventEnvelope:
+        """Write one event into the outbox; `payload` is the event's model or a dict checked against it."""
+        contract = self._contracts.get(event_type)
+        if contract is None:
+            raise ContractViolation(event_type, 1, "no contract for this event type")
+        if contract.topic != topic:
+            raise ContractViolation(event_type, contract.schema_version, f"belongs on {contract.topic}, not {topic}")
         envelope = EventEnvelope(
             type=event_type,
-            version=version,
+            version=contract.schema_version,
             producer=self._producer,
             org_id=org_id,
             correlation_id=current_correlation_id(),
             aggregate_type=aggregate_type,
             aggregate_id=str(aggregate_id),
-            payload=payload,
+            payload=contract.outgoing(payload),
         )
         # Flush pending ORM changes first so outbox rows follow the state they announce.
         self.session.flush()

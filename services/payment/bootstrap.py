@@ -5,8 +5,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from platform_common.contracts import PAYMENT_TOPIC, REFERRAL_TOPIC, ReferralEvent
-from platform_common.org_directory import ORGANISATION_REGISTERED, REGISTRY_TOPIC, OrgDirectory
+from platform_common.contracts import (PAYMENT_TOPIC, REFERRAL_TOPIC, OrganisationRegistered, OutOfCountyReferralRecorded,
+                                      ReferralCompleted, ReferralIndicatorsPublished)
+from platform_common.org_directory import REGISTRY_TOPIC, OrgDirectory
 from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app
 
 from .adapters import handlers, tables
@@ -22,11 +23,11 @@ def build_runtime(settings: PaymentSettings | None = None, background: bool = Tr
     settings = settings or PaymentSettings()
     directory = OrgDirectory(tables.organisations)
     consumers = [
-        ConsumerSpec("registry", [REGISTRY_TOPIC], {ORGANISATION_REGISTERED: directory.handler}),
+        ConsumerSpec("registry", [REGISTRY_TOPIC], {OrganisationRegistered: directory.handler}),
         ConsumerSpec("referral", [REFERRAL_TOPIC], {
-            ReferralEvent.COMPLETED.value: handlers.on_referral_completed,
-            ReferralEvent.OUT_OF_COUNTY_RECORDED.value: handlers.on_out_of_county_recorded,
-            ReferralEvent.INDICATORS_PUBLISHED.value: handlers.on_indicators_published,
+            ReferralCompleted: handlers.on_referral_completed,
+            OutOfCountyReferralRecorded: handlers.on_out_of_county_recorded,
+            ReferralIndicatorsPublished: handlers.on_indicators_published,
         }),
     ]
     return ServiceRuntime(settings, tables.metadata, [TOPIC], PaymentUnitOfWork, consumers, background)

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from platform_common.contracts import REFERRAL_TOPIC, STAFFING_TOPIC, StaffingEvent
-from platform_common.org_directory import ORGANISATION_REGISTERED, REGISTRY_TOPIC, OrgDirectory
+from platform_common.contracts import (REFERRAL_TOPIC, STAFFING_TOPIC, OrganisationRegistered, SecondmentEnded,
+                                      SecondmentExtended, StaffDispatched)
+from platform_common.org_directory import REGISTRY_TOPIC, OrgDirectory
 from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app
 
 from .adapters import handlers, tables
@@ -42,11 +43,11 @@ def build_runtime(settings: ReferralSettings | None = None, background: bool = T
     settings = settings or ReferralSettings()
     directory = OrgDirectory(tables.organisations)
     consumers = [
-        ConsumerSpec("registry", [REGISTRY_TOPIC], {ORGANISATION_REGISTERED: directory.handler}),
+        ConsumerSpec("registry", [REGISTRY_TOPIC], {OrganisationRegistered: directory.handler}),
         ConsumerSpec("staffing", [STAFFING_TOPIC], {
-            StaffingEvent.STAFF_DISPATCHED.value: handlers.on_staff_dispatched,
-            StaffingEvent.SECONDMENT_EXTENDED.value: handlers.on_secondment_extended,
-            StaffingEvent.SECONDMENT_ENDED.value: handlers.on_secondment_ended,
+            StaffDispatched: handlers.on_staff_dispatched,
+            SecondmentExtended: handlers.on_secondment_extended,
+            SecondmentEnded: handlers.on_secondment_ended,
         }),
     ]
     return ReferralRuntime(settings, tables.metadata, [TOPIC], ReferralUnitOfWork, consumers, background)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from platform_common.contracts import REFERRAL_TOPIC, STAFFING_TOPIC, ReferralEvent
-from platform_common.org_directory import ORGANISATION_REGISTERED, REGISTRY_TOPIC, OrgDirectory
+from platform_common.contracts import REFERRAL_TOPIC, STAFFING_TOPIC, OrganisationRegistered, ReferralSubmitted
+from platform_common.org_directory import REGISTRY_TOPIC, OrgDirectory
 from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app
 
 from .adapters import handlers, tables
@@ -22,8 +22,8 @@ def build_runtime(settings: StaffingSettings | None = None, background: bool = T
     settings = settings or StaffingSettings()
     directory = OrgDirectory(tables.organisations)
     consumers = [
-        ConsumerSpec("registry", [REGISTRY_TOPIC], {ORGANISATION_REGISTERED: directory.handler}),
-        ConsumerSpec("referral", [REFERRAL_TOPIC], {ReferralEvent.SUBMITTED.value: handlers.on_referral_submitted}),
+        ConsumerSpec("registry", [REGISTRY_TOPIC], {OrganisationRegistered: directory.handler}),
+        ConsumerSpec("referral", [REFERRAL_TOPIC], {ReferralSubmitted: handlers.on_referral_submitted}),
     ]
     return ServiceRuntime(settings, tables.metadata, [TOPIC], StaffingUnitOfWork, consumers, background)
 

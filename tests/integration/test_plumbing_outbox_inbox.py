@@ -10,6 +10,7 @@ from kafka import KafkaConsumer, KafkaProducer
 from sqlalchemy import Column, Integer, String, Table, func, select
 
 from platform_common.consumer import IdempotentConsumer
+from platform_common.contracts import EventPayload
 from platform_common.db import make_engine, make_session_factory, new_metadata
 from platform_common.events import EventEnvelope
 from platform_common.messaging import inbox_table, outbox_table
@@ -19,11 +20,19 @@ from platform_common.unit_of_work import SqlUnitOfWork, WakeSignal
 pytestmark = pytest.mark.integration
 
 
+class Thing(EventPayload):
+    """The rig's one event; its topic is the rig's own (fresh topics keep the tests apart)."""
+
+    topic = "test.things"
+    value: int
+
+
 class Rig:
     """A miniature service: one table, an outbox, an inbox, a relay and a consumer on fresh topics."""
 
     def __init__(self, tmp_path, bootstrap: str) -> None:
         self.topic = f"test.{uuid.uuid4().hex[:8]}"
+        self.contract = type("Thing", (Thing,), {"topic": self.topic})
         self.bootstrap = bootstrap
         self.metadata = new_metadata()
         self.outbox = outbox_table(self.metadata)
@@ -36,14 +45,15 @@ class Rig:
         self.wake = WakeSignal()
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, self.outbox, "rig", on_commit=self.wake.set)
+        return SqlUnitOfWork(self.sessions, self.outbox, "rig", on_commit=self.wake.set,
+                             contracts={"Thing": self.contract})
 
     def relay(self, bootstrap: str | None = None) -> OutboxRelay:
         return OutboxRelay(self.engine, self.outbox, bootstrap or self.bootstrap, [self.topic], 3, "rig", self.wake,
                            batch_size=100, idle_poll_seconds=0.1, retention=timedelta(days=1))
 
     def consumer(self, handler) -> IdempotentConsumer:  # noqa: ANN001
-        return IdempotentConsumer(f"rig-{self.topic}", [self.topic], {"Thing": handler}, self.uow, self.inbox,
+        return IdempotentConsumer(f"rig-{self.topic}", [self.topic], {self.contract: handler}, self.uow, self.inbox,
                                   self.bootstrap, 3, max_attempts=3, retry_base_seconds=0.05)
 
     def record(self, n: int) -> None:
@@ -64,8 +74,8 @@ class Rig:
 
 
 def apply_thing(rig: Rig):  # noqa: ANN201
-    def handler(uow, envelope: EventEnvelope) -> None:  # noqa: ANN001
-        uow.session.execute(rig.applied.insert().values(event_id=envelope.event_id, value=envelope.payload["value"]))
+    def handler(uow, envelope: EventEnvelope, thing: Thing) -> None:  # noqa: ANN001
+        uow.session.execute(rig.applied.insert().values(event_id=envelope.event_id, value=thing.value))
     return handler
 
 
@@ -123,14 +133,14 @@ def test_a_failing_handler_is_retried_then_dead_lettered_and_the_loop_goes_on(st
     attempts: dict[int, int] = {}
     good = apply_thing(rig)
 
-    def flaky(uow, envelope):  # noqa: ANN001, ANN202
-        value = envelope.payload["value"]
+    def flaky(uow, envelope, thing):  # noqa: ANN001, ANN202
+        value = thing.value
         attempts[value] = attempts.get(value, 0) + 1
         if value == 1 and attempts[value] == 1:
             raise RuntimeError("transient")        # succeeds on the retry
         if value == 2:
             raise ValueError("poison: never valid")  # always fails
-        good(uow, envelope)
+        good(uow, envelope, thing)
 
     rig.record(4)
     relay, consumer = rig.relay(), rig.consumer(flaky)
@@ -183,6 +193,30 @@ def test_a_malformed_message_goes_to_the_dead_letter_topic(stack, tmp_path):
     finally:
         consumer.stop()
     assert "invalid envelope" in json.loads(read_topic(stack.kafka_bootstrap, rig.topic + ".dlq", 1)[0].value)["error"]
+
+
+def test_a_payload_that_breaks_its_contract_is_dead_lettered_at_once_with_its_errors(stack, tmp_path):
+    """Not retried as if transient (it would fail the same way every time), never skipped silently."""
+    rig = Rig(tmp_path, stack.kafka_bootstrap)
+    calls: list[int] = []
+    good = apply_thing(rig)
+    consumer = rig.consumer(lambda uow, envelope, thing: (calls.append(thing.value), good(uow, envelope, thing)))
+    consumer.start()
+    try:
+        producer = KafkaProducer(bootstrap_servers=stack.kafka_bootstrap, acks="all")
+        for payload in ({"valeu": 1}, {"value": 2}):
+            bad = EventEnvelope(type="Thing", producer="rig", correlation_id="c", aggregate_type="thing",
+                                aggregate_id="a", payload=payload)
+            producer.send(rig.topic, key=b"a", value=bad.to_bytes()).get(timeout=10)
+        producer.close()
+        stack.wait_until(lambda: consumer.dead_lettered == 1 and consumer.processed == 1, 40)
+    finally:
+        consumer.stop()
+    assert calls == [2] and rig.applied_rows() == 1
+    parked = json.loads(read_topic(stack.kafka_bootstrap, rig.topic + ".dlq", 1)[0].value)
+    assert parked["attempts"] == 1
+    assert parked["validation_errors"] == [{"field": "value", "reason": "Field required", "type": "missing"}]
+    assert "Thing v1" in parked["error"] and json.loads(parked["message"])["payload"] == {"valeu": 1}
 
 
 def test_two_consumers_of_one_group_share_the_work_and_survive_a_rebalance(stack, tmp_path):

@@ -120,15 +120,14 @@ def list_claims(uow: PaymentUnitOfWork, principal: Principal, *, consortium_id: 
             "items": [_view(dict(r._mapping)) for r in rows]}
 
 
-def claim_from_referral(uow: PaymentUnitOfWork, claim_no: str, kind: ClaimKind, org_id: str | None,
-                        consortium_id: str | None, amount_fen: int, service_date: str | None) -> None:
-    """A claim announced by the referral service; a duplicate event changes nothing."""
-    if amount_fen <= 0:
+def claim_from_referral(uow: PaymentUnitOfWork, claim_no: str, kind: ClaimKind, org_id: str, consortium_id: str,
+                        amount_fen: int, service_date: date) -> None:
+    """A claim announced by the referral service; a duplicate event changes nothing, nor does an episode the
+    fund paid nothing for."""
+    if amount_fen == 0:
         return
-    if not org_id or not consortium_id or not service_date:
-        raise ValueError(f"referral event for {claim_no} lacks org, consortium or service date")
     try:
-        claim = ClaimInput(parse_claim_no(claim_no), kind, org_id, int(amount_fen), date.fromisoformat(service_date))
+        claim = ClaimInput(parse_claim_no(claim_no), kind, org_id, amount_fen, service_date)
     except RowError as e:
         raise ValueError(f"referral event for {claim_no}: {e.field} {e.reason}") from e
     if claim.claim_no in uow.claims.existing([claim.claim_no]):

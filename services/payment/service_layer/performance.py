@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from platform_common.contracts import ReferralIndicatorsPublished
 from platform_common.errors import InvalidInput
 
 from ..adapters import tables as t
@@ -33,20 +34,14 @@ def assess(uow: PaymentUnitOfWork, consortium_id: str, period: Period, budget_fe
     return performance_score(budget_fen, actual_fen, indicators, policy.score)
 
 
-def _bp(payload: dict, field: str) -> int | None:
-    value = payload.get(field)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000):
-        raise ValueError(f"{field} must be basis points 0..10000 or null, got {value!r}")
-    return value
-
-
-def store_indicators(uow: PaymentUnitOfWork, consortium_id: str, period: str, occurred_at: datetime,
-                     event_id: str, payload: dict) -> None:
+def store_indicators(uow: PaymentUnitOfWork, occurred_at: datetime, event_id: str,
+                     published: ReferralIndicatorsPublished) -> None:
     """Keeps the latest publication per consortium and period (by occurred_at): events may arrive
     out of order, and an older one must not overwrite a newer one."""
+    consortium_id, period = published.consortium_id, published.period
     Period.parse(period)
     values = {"consortium_id": consortium_id, "period": period, "occurred_at": occurred_at, "event_id": event_id,
-              "payload": payload, **{f: _bp(payload, f) for f in INDICATOR_FIELDS}}
+              "payload": published.model_dump(mode="json"), **{f: getattr(published, f) for f in INDICATOR_FIELDS}}
     current = indicators_for(uow, consortium_id, period)
     if current is None:
         uow.session.execute(insert_ignore(uow.session, t.indicators).values(**values))

@@ -111,10 +111,10 @@ class CapabilityRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get_or_new(self, secondment_id: str) -> CapabilityRow:
-        row = self.session.get(CapabilityRow, secondment_id)
+    def get_or_new(self, posting_id: str) -> CapabilityRow:
+        row = self.session.get(CapabilityRow, posting_id)
         if row is None:
-            row = CapabilityRow(secondment_id=secondment_id)
+            row = CapabilityRow(posting_id=posting_id)
             self.session.add(row)
         return row
 

@@ -128,11 +128,12 @@ class FollowUpRow(Base):
 
 
 class CapabilityRow(Base):
-    """One secondment that lets a unit receive a specialty (from staffing.events)."""
+    """One temporary posting (a secondment or a rotation) that lets a unit receive a specialty (from
+    staffing.events). The column keeps its first name, `secondment_id`."""
 
     __tablename__ = "receiving_capabilities"
 
-    secondment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    posting_id: Mapped[str] = mapped_column("secondment_id", String(64), primary_key=True)
     org_id: Mapped[str | None] = mapped_column(String(64), index=True)
     specialty: Mapped[str | None] = mapped_column(String(40))
     start_date: Mapped[date | None] = mapped_column(Date)

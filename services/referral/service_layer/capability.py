@@ -9,39 +9,36 @@ from datetime import date, datetime
 from typing import Any
 
 from platform_common.auth import Principal
+from platform_common.contracts import SecondmentEnded, SecondmentExtended, StaffDispatched
 
 from ..settings import ReferralSettings
 from .common import PRIMARY_KINDS, local_date, require_clerk
 from .unit_of_work import ReferralUnitOfWork
 
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
 def _later(a: date | None, b: date | None) -> date | None:
     return max(d for d in (a, b) if d) if (a or b) else None
 
 
-def staff_dispatched(uow: ReferralUnitOfWork, payload: dict[str, Any]) -> None:
-    row = uow.capabilities.get_or_new(payload["secondment_id"])
-    row.org_id, row.specialty = payload["to_org_id"], payload["specialty"]
-    row.start_date = _date(payload.get("start_date"))
-    row.end_date = _later(row.end_date, _date(payload.get("end_date")))
+def staff_dispatched(uow: ReferralUnitOfWork, event: StaffDispatched) -> None:
+    row = uow.capabilities.get_or_new(event.posting_id)
+    row.org_id, row.specialty = event.to_org_id, event.specialty.value
+    row.start_date = event.start_date
+    row.end_date = _later(row.end_date, event.end_date)
 
 
-def secondment_extended(uow: ReferralUnitOfWork, payload: dict[str, Any]) -> None:
-    row = uow.capabilities.get_or_new(payload["secondment_id"])
-    row.org_id = row.org_id or payload.get("to_org_id")
-    row.specialty = row.specialty or payload.get("specialty")
-    row.end_date = _later(row.end_date, _date(payload.get("end_date")))
+def secondment_extended(uow: ReferralUnitOfWork, event: SecondmentExtended) -> None:
+    row = uow.capabilities.get_or_new(event.posting_id)
+    row.org_id = row.org_id or event.to_org_id
+    row.specialty = row.specialty or event.specialty.value
+    row.end_date = _later(row.end_date, event.end_date)
 
 
-def secondment_ended(uow: ReferralUnitOfWork, payload: dict[str, Any]) -> None:
-    row = uow.capabilities.get_or_new(payload["secondment_id"])
-    row.org_id = row.org_id or payload.get("to_org_id")
-    row.specialty = row.specialty or payload.get("specialty")
-    row.ended_on = _date(payload.get("ended_on")) or row.ended_on
+def secondment_ended(uow: ReferralUnitOfWork, event: SecondmentEnded) -> None:
+    row = uow.capabilities.get_or_new(event.posting_id)
+    row.org_id = row.org_id or event.to_org_id
+    row.specialty = row.specialty or event.specialty.value
+    row.ended_on = event.ended_on
 
 
 def current(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Principal, now: datetime,
@@ -51,5 +48,5 @@ def current(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Prin
     units = [o.org_id for o in uow.orgs.all(uow.session, principal.consortium_id)
              if o.kind in PRIMARY_KINDS and (org_id is None or o.org_id == org_id)]
     rows = uow.capabilities.current(local_date(now, settings), units)
-    return [{"org_id": r.org_id, "specialty": r.specialty, "secondment_id": r.secondment_id,
+    return [{"org_id": r.org_id, "specialty": r.specialty, "secondment_id": r.posting_id,
              "until": r.end_date.isoformat() if r.end_date else None} for r in rows]

@@ -46,7 +46,7 @@ def place(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princi
     uow.repo.add(posting)
     staff.posting_changes += 1  # the optimistic lock: see the module docstring
     uow.record(STAFFING_TOPIC, StaffingEvent.STAFF_DISPATCHED, "posting", posting.posting_id, {
-        "secondment_id": posting.posting_id, "staff_id": staff.staff_id, "from_org_id": staff.home_org_id,
+        "posting_id": posting.posting_id, "staff_id": staff.staff_id, "from_org_id": staff.home_org_id,
         "to_org_id": to_org_id, "specialty": staff.specialty, "title_level": staff.title_level,
         "qualification": staff.qualification, "start_date": start.isoformat(), "end_date": end.isoformat(),
         "posting_kind": kind.value, "request_id": request_id,
@@ -108,7 +108,7 @@ def arrive(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princ
                            f"{posting.end_date.isoformat()}", field="arrived_on")
     posting.status, posting.arrived_on = PostingStatus.ARRIVED.value, on
     uow.record(STAFFING_TOPIC, StaffingEvent.STAFF_ARRIVED, "posting", posting.posting_id, {
-        "secondment_id": posting.posting_id, "staff_id": staff.staff_id, "to_org_id": posting.org_id,
+        "posting_id": posting.posting_id, "staff_id": staff.staff_id, "to_org_id": posting.org_id,
         "specialty": staff.specialty, "arrived_on": on.isoformat(),
     }, org_id=posting.org_id)
     return posting
@@ -133,7 +133,7 @@ def extend(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princ
     posting.end_date = new_end
     staff.posting_changes += 1
     uow.record(STAFFING_TOPIC, StaffingEvent.SECONDMENT_EXTENDED, "posting", posting.posting_id, {
-        "secondment_id": posting.posting_id, "staff_id": staff.staff_id, "to_org_id": posting.org_id,
+        "posting_id": posting.posting_id, "staff_id": staff.staff_id, "to_org_id": posting.org_id,
         "specialty": staff.specialty, "end_date": new_end.isoformat(),
     }, org_id=posting.org_id)
     return posting
@@ -153,7 +153,7 @@ def end(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principa
     posting.status, posting.end_reason = PostingStatus.ENDED.value, reason.value
     staff.posting_changes += 1
     uow.record(STAFFING_TOPIC, StaffingEvent.SECONDMENT_ENDED, "posting", posting.posting_id, {
-        "secondment_id": posting.posting_id, "staff_id": staff.staff_id, "to_org_id": posting.org_id,
+        "posting_id": posting.posting_id, "staff_id": staff.staff_id, "to_org_id": posting.org_id,
         "specialty": staff.specialty, "ended_on": posting.ended_on.isoformat(), "reason": reason.value,
     }, org_id=posting.org_id)
     return posting

@@ -46,14 +46,10 @@ __all__ = ["INSURANCE", "FINANCE", "DACHANG", "LUOPING", "CLERK", "Role", "auth_
 
 def deliver(client, event_type: str, payload: dict, occurred_at=None, event_id=None):
     """Hand one referral event to the service's real consumer (inbox included), without a broker."""
-    from platform_common.events import EventEnvelope, utcnow
+    from tests.support import events
 
-    envelope = EventEnvelope(type=event_type, producer="referral", correlation_id="test", aggregate_type="referral",
-                             aggregate_id=str(payload.get("referral_id") or payload.get("period")),
-                             payload=payload, occurred_at=occurred_at or utcnow(),
-                             **({"event_id": event_id} if event_id else {}))
-    consumer = next(c for c in client.runtime.consumers if c.name == "payment-referral")
-    return consumer.apply(envelope, consumer.handlers[event_type])
+    return events.deliver(client, "payment-referral", events.envelope(
+        event_type, payload, occurred_at=occurred_at, event_id=event_id))[0]
 
 
 def upload(client, text: str, headers=None, name="claims.csv"):

@@ -1,5 +1,8 @@
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
+from platform_common.contracts import ContractViolation
 from tests.api.payment.conftest import DACHANG, FINANCE, INSURANCE, deliver
 from tests.support.service_app import outbox_events
 
@@ -39,8 +42,7 @@ def test_an_out_of_county_referral_is_charged_to_the_referring_unit(client):
 
 def test_the_latest_indicators_win_even_when_they_arrive_first(client):
     now = datetime(2026, 7, 1, tzinfo=timezone.utc)
-    payload = {"consortium_id": "wushan", "period": "2026-06", "county_domain_visit_rate_bp": 9100,
-               "acceptance_rate_bp": 9000, "chronic_downward_share_bp": 3000, "org_id": None}
+    payload = indicators(county_domain_visit_rate_bp=9100)
     deliver(client, "ReferralIndicatorsPublished", payload, occurred_at=now)
     deliver(client, "ReferralIndicatorsPublished", payload | {"county_domain_visit_rate_bp": 7000},
             occurred_at=now - timedelta(hours=1))
@@ -52,3 +54,38 @@ def test_the_latest_indicators_win_even_when_they_arrive_first(client):
             occurred_at=now + timedelta(hours=1))
     got = client.get("/indicators", headers=FINANCE, params={"consortium_id": "wushan", "period": "2026-06"}).json()
     assert got["indicators"]["county_domain_visit_rate_bp"] == 9300
+
+
+def indicators(**figures):
+    return {"consortium_id": "wushan", "org_id": None, "period": "2026-06", "period_start": "2026-06-01",
+            "period_end": "2026-06-30", "county_domain_visit_rate_bp": 9100, "upward_count": 40, "downward_count": 12,
+            "out_of_county_count": 2, "acceptance_rate_bp": 9000, "median_response_minutes": 35,
+            "p90_response_minutes": 200, "chronic_downward_share_bp": 3000} | figures
+
+
+def test_a_completed_referral_whose_amount_field_was_renamed_is_refused_not_booked_as_zero(client):
+    """Before the contracts, `fund_amount_fen` read as `.get(...) or 0`: a renamed field made the claim silently
+    not booked. Now the payload does not match its contract: nothing is applied, not even the inbox row."""
+    renamed = completed("r-9", 250_000)
+    renamed["fund_amount"] = renamed.pop("fund_amount_fen")
+    with pytest.raises(ContractViolation) as refused:
+        deliver(client, "ReferralCompleted", renamed, event_id="e-9")
+    assert refused.value.errors == [{"field": "fund_amount_fen", "reason": "Field required", "type": "missing"}]
+    assert client.get("/claims", headers=FINANCE).json()["total"] == 0
+    assert deliver(client, "ReferralCompleted", completed("r-9", 250_000), event_id="e-9") is True
+
+
+@pytest.mark.parametrize("bad", [{"fund_amount_fen": "250000"}, {"fund_amount_fen": 2500.5},
+                                 {"fund_amount_fen": -1}, {"service_date": "2026-02-30"}, {"to_org_id": None},
+                                 {"specialty": "astrology"}])
+def test_a_mistyped_referral_field_is_refused(client, bad):
+    with pytest.raises(ContractViolation) as refused:
+        deliver(client, "ReferralCompleted", completed("r-10", 250_000) | bad)
+    assert [e["field"] for e in refused.value.errors] == list(bad)
+    assert client.get("/claims", headers=FINANCE).json()["total"] == 0
+
+
+def test_indicators_out_of_range_are_refused_and_unknown_fields_ignored(client):
+    with pytest.raises(ContractViolation):
+        deliver(client, "ReferralIndicatorsPublished", indicators(acceptance_rate_bp=10_001))
+    assert deliver(client, "ReferralIndicatorsPublished", indicators(a_field_added_later=1)) is True

@@ -6,9 +6,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
-from platform_common.events import EventEnvelope
-from services.referral.adapters import handlers
 from services.referral.adapters.tables import FollowUpRow
+from tests.support import events
 from tests.support.service_app import outbox_events
 from tests.support.tokens import demo_user_header as h
 
@@ -115,12 +114,9 @@ def test_source_referral_must_be_this_hospitals_and_this_patients(client):
     assert r.status_code == 422
 
 
-def _staff(client, handler, **payload):
-    envelope = EventEnvelope(type="x", producer="staffing", correlation_id="t", aggregate_type="secondment",
-                             aggregate_id=payload["secondment_id"], payload=payload)
-    with client.runtime.uow() as uow:
-        handler(uow, envelope)
-        uow.commit()
+def _staff(client, event_type, **payload):
+    """A posting event as staffing sent it before the posting id had its name (schema version 1)."""
+    events.deliver(client, "referral-staffing", events.envelope(event_type, payload, version=1))
 
 
 def test_receiving_capability_follows_secondments(client):
@@ -130,15 +126,16 @@ def test_receiving_capability_follows_secondments(client):
     assert refused.json()["error"]["details"]["rule"] == "receiving_capability"
     assert refused.json()["error"]["field"] == "specialty"
 
-    _staff(client, handlers.on_staff_dispatched, secondment_id="S1", staff_id="d1", from_org_id="county-peoples-hospital",
-           to_org_id="dachang-thc", specialty="cardiology", title_level="intermediate", qualification="x",
+    _staff(client, "StaffDispatched", secondment_id="S1", staff_id="d1", from_org_id="county-peoples-hospital",
+           to_org_id="dachang-thc", specialty="cardiology", title_level="intermediate", qualification="practising_physician",
+           posting_kind="secondment", request_id=None,
            start_date=(TODAY - timedelta(days=1)).isoformat(), end_date=(TODAY + timedelta(days=90)).isoformat())
     caps = client.get("/capabilities", headers=h(HOSP)).json()
     assert [(c["org_id"], c["specialty"]) for c in caps["items"]] == [("dachang-thc", "cardiology")]
     assert client.post("/referrals/downward", json=cardio, headers=h(HOSP)).status_code == 201
     assert client.post("/referrals/downward", json=cardio | {"to_org_id": "wuxia-thc"}, headers=h(HOSP)).status_code == 409
 
-    _staff(client, handlers.on_secondment_ended, secondment_id="S1", staff_id="d1", to_org_id="dachang-thc",
+    _staff(client, "SecondmentEnded", secondment_id="S1", staff_id="d1", to_org_id="dachang-thc",
            specialty="cardiology", ended_on=TODAY.isoformat(), reason="early_end")
     assert client.post("/referrals/downward", json=cardio, headers=h(HOSP)).status_code == 409
     assert client.get("/capabilities", headers=h(HOSP)).json()["items"] == []
@@ -150,17 +147,29 @@ def test_receiving_capability_follows_secondments(client):
 
 def test_capability_events_out_of_order_and_extended(client):
     # the end arrives before the dispatch: the unit must not look capable
-    _staff(client, handlers.on_secondment_ended, secondment_id="S2", staff_id="d2", to_org_id="luoping-thc",
+    _staff(client, "SecondmentEnded", secondment_id="S2", staff_id="d2", to_org_id="luoping-thc",
            specialty="orthopaedics", ended_on=TODAY.isoformat(), reason="completed")
-    _staff(client, handlers.on_staff_dispatched, secondment_id="S2", staff_id="d2", from_org_id="county-tcm-hospital",
-           to_org_id="luoping-thc", specialty="orthopaedics", title_level="senior", qualification="x",
+    _staff(client, "StaffDispatched", secondment_id="S2", staff_id="d2", from_org_id="county-tcm-hospital",
+           to_org_id="luoping-thc", specialty="orthopaedics", title_level="senior", qualification="practising_physician",
+           posting_kind="secondment", request_id=None,
            start_date=(TODAY - timedelta(days=60)).isoformat(), end_date=(TODAY + timedelta(days=30)).isoformat())
     assert client.get("/capabilities", headers=h("luoping.referral")).json()["items"] == []
     # an extension keeps a secondment that would have run out
-    _staff(client, handlers.on_staff_dispatched, secondment_id="S3", staff_id="d3", from_org_id="county-tcm-hospital",
-           to_org_id="guandu-thc", specialty="rehabilitation", title_level="senior", qualification="x",
+    _staff(client, "StaffDispatched", secondment_id="S3", staff_id="d3", from_org_id="county-tcm-hospital",
+           to_org_id="guandu-thc", specialty="rehabilitation", title_level="senior", qualification="practising_physician",
+           posting_kind="secondment", request_id=None,
            start_date=(TODAY - timedelta(days=60)).isoformat(), end_date=(TODAY - timedelta(days=1)).isoformat())
     assert client.get("/capabilities", headers=h("guandu.referral")).json()["items"] == []
-    _staff(client, handlers.on_secondment_extended, secondment_id="S3", staff_id="d3", to_org_id="guandu-thc",
+    _staff(client, "SecondmentExtended", secondment_id="S3", staff_id="d3", to_org_id="guandu-thc",
            specialty="rehabilitation", end_date=(TODAY + timedelta(days=30)).isoformat())
     assert [c["org_id"] for c in client.get("/capabilities", headers=h("guandu.referral")).json()["items"]] == ["guandu-thc"]
+
+
+def test_a_posting_event_of_schema_version_2_names_the_posting_posting_id(client):
+    events.deliver(client, "referral-staffing", events.envelope("StaffDispatched", {
+        "posting_id": "P7", "staff_id": "d7", "from_org_id": "county-peoples-hospital", "to_org_id": "dachang-thc",
+        "specialty": "cardiology", "title_level": "senior", "qualification": "practising_physician",
+        "posting_kind": "rotation_down", "request_id": None, "start_date": (TODAY - timedelta(days=1)).isoformat(),
+        "end_date": (TODAY + timedelta(days=9)).isoformat()}))
+    caps = client.get("/capabilities", headers=h(HOSP)).json()["items"]
+    assert [(c["org_id"], c["specialty"], c["secondment_id"]) for c in caps] == [("dachang-thc", "cardiology", "P7")]

@@ -3,28 +3,24 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from platform_common.contracts import ReferralSubmitted
 from platform_common.events import EventEnvelope, utcnow
-from services.staffing.adapters.handlers import on_referral_submitted
 from tests.api.staffing.conftest import ANALYST, BUREAU, DACHANG, LEAD, person, register, soon
+from tests.support import events
 from tests.support.service_app import outbox_events
 
 
-def submitted(from_org: str, specialty: str, days_ago: float, direction: str = "upward") -> EventEnvelope:
+def submitted(from_org: str, specialty: str, days_ago: float) -> EventEnvelope:
     rid = str(uuid.uuid4())
-    return EventEnvelope(type="ReferralSubmitted", producer="referral", org_id=from_org, correlation_id="t",
-                         aggregate_type="referral", aggregate_id=rid,
-                         occurred_at=utcnow() - timedelta(days=days_ago),
-                         payload={"referral_id": rid, "direction": direction, "from_org_id": from_org,
-                                  "to_org_id": "county-peoples-hospital", "consortium_id": "wushan",
-                                  "specialty": specialty, "urgency": "routine"})
+    return events.envelope("ReferralSubmitted", ReferralSubmitted(
+        referral_id=rid, direction="upward", from_org_id=from_org, to_org_id="county-peoples-hospital",
+        consortium_id="wushan", specialty=specialty, urgency="routine", emergency_category=None, icd10="I20.9",
+        patient_key=uuid.uuid4().hex, chronic_condition=None, response_deadline=None),
+        occurred_at=utcnow() - timedelta(days=days_ago), org_id=from_org)
 
 
 def feed(client, *envelopes: EventEnvelope) -> None:
-    runtime = client.runtime
-    for env in envelopes:
-        with runtime.uow() as uow:
-            on_referral_submitted(uow, env)
-            uow.commit()
+    events.deliver(client, "staffing-referral", *envelopes)
 
 
 def test_upward_referrals_surge_produces_a_recommendation_with_its_reasons(client):
@@ -33,7 +29,6 @@ def test_upward_referrals_surge_produces_a_recommendation_with_its_reasons(clien
     feed(client, *[submitted("dachang-thc", "cardiology", 40 + 10 * i) for i in range(6)],
          *[submitted("dachang-thc", "cardiology", 1 + i) for i in range(7)],
          *[submitted("dachang-qixing-vc", "cardiology", 2) for _ in range(3)],
-         submitted("dachang-thc", "cardiology", 3, direction="downward"),
          *[submitted("luoping-thc", "respiratory", 5) for _ in range(3)])
     demand = {(d["township_id"], d["specialty"]): d for d in client.get("/tidal/demand", headers=ANALYST).json()}
     assert demand[("dachang-thc", "cardiology")]["window_volume"] == 10

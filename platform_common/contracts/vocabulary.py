@@ -1,11 +1,12 @@
-"""The contract between services: topic names, event types, shared vocabularies.
+"""The shared vocabularies of the contracts: topic and event type names, and the value sets fields take.
 
-Payload shapes are documented in README.md's event catalogue; this module holds the names
-so that producer and consumer cannot drift apart by a typo.
+The value sets repeat the services' domain enums on purpose: this is the boundary other systems read, and a
+unit test keeps each set equal to its domain enum, so neither can drift alone.
 """
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 REGISTRY_TOPIC = "registry.events"
 REFERRAL_TOPIC = "referral.events"
@@ -77,3 +78,19 @@ class Specialty(StrEnum):
     LABORATORY = "laboratory"
     NURSING = "nursing"
     PHARMACY = "pharmacy"
+
+
+Direction = Literal["upward", "downward", "out_of_county"]
+Urgency = Literal["routine", "urgent", "emergency"]
+EmergencyCategory = Literal["chest_pain", "stroke", "trauma", "critical_maternal", "critical_neonatal"]
+ChronicCondition = Literal["hypertension", "diabetes"]
+RejectReason = Literal["no_bed", "no_capability", "incomplete_information", "not_indicated", "patient_declined",
+                       "other"]
+TitleLevel = Literal["junior", "intermediate", "senior"]
+Qualification = Literal["practising_physician", "assistant_physician", "nurse", "pharmacist", "technician",
+                        "administrative", "support"]
+TemporaryPostingKind = Literal["secondment", "rotation_down", "rotation_up"]
+EndReason = Literal["completed", "early_end"]
+QuotaRule = Literal["quota_exceeded", "professional_share", "senior_cap", "intermediate_cap"]
+ClaimKind = Literal["member_outpatient", "out_of_county_referral", "out_of_area"]
+SurplusPurpose = Literal["performance_pay", "talent_training", "specialty_building"]

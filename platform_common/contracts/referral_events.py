@@ -1,0 +1,193 @@
+"""`referral.events` — produced by the referral service (双向转诊). Payment turns completed and out-of-county
+referrals into claims and the published indicators into the performance score; staffing counts upward
+referrals per township and specialty as demand for tidal dispatch.
+
+No patient name or national ID is ever in an event: `patient_key` is a keyed hash (HMAC) of the national ID,
+stable within the platform, for counting patients.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .base import BasisPoints, Count, Day, EventPayload, Flag, Id, Instant, NonNegativeFen
+from .vocabulary import REFERRAL_TOPIC, ChronicCondition, Direction, EmergencyCategory, RejectReason, Specialty, \
+    Urgency
+
+
+
+def icd10():  # noqa: ANN201 - a fresh Field per use
+    return Field(min_length=3, max_length=10, description="ICD-10 diagnosis code, e.g. `I21.9`")
+
+
+def minutes():  # noqa: ANN201
+    return Field(description="minutes from routing to the receiver's answer (the response time indicator)")
+
+
+class ReferralPayload(EventPayload):
+    """The fields every referral event carries (the aggregate is the referral)."""
+
+    topic = REFERRAL_TOPIC
+    referral_id: Id = Field(description="the referral (also the event's aggregate id and Kafka key)")
+    direction: Direction = Field(description="upward to a county hospital, downward to a primary unit, or out of "
+                                             "the county (转外就医)")
+    from_org_id: Id = Field(description="the sending unit")
+    to_org_id: Id | None = Field(description="the receiving unit (after a redirect: the new one); null out of county")
+    consortium_id: Id = Field(description="the consortium of both units")
+    specialty: Specialty = Field(description="the department the patient is referred to")
+
+
+class Received(ReferralPayload):
+    """A referral inside the county always has a receiving unit."""
+
+    direction: Literal["upward", "downward"] = Field(description="upward to a county hospital, downward to a "
+                                                                 "primary unit")
+    to_org_id: Id = Field(description="the receiving unit (after a redirect: the new one)")
+
+
+class Upward(Received):
+    direction: Literal["upward"] = Field(description="always `upward`")
+
+
+class Downward(Received):
+    direction: Literal["downward"] = Field(description="always `downward`")
+
+
+class ReferralSubmitted(Upward):
+    """A primary unit referred a patient up to a county hospital."""
+
+    urgency: Urgency = Field(description="how fast the answer is needed")
+    emergency_category: EmergencyCategory | None = Field(description="the emergency centre (五大中心) it goes to, "
+                                                                     "for an emergency")
+    icd10: str = icd10()
+    patient_key: str = Field(min_length=16, max_length=128, description="keyed hash of the patient's national ID")
+    chronic_condition: ChronicCondition | None = Field(description="两慢病: hypertension or diabetes by diagnosis")
+    response_deadline: Instant | None = Field(description="when an urgent or emergency referral must be answered")
+
+
+class ReferralAccepted(Upward):
+    """The county hospital accepted an upward referral, with an appointment or a bed."""
+
+    response_minutes: Count = minutes()
+    appointment_at: Instant | None = Field(description="the appointment, if one was given (else a bed)")
+    priority_reception: Flag = Field(description="优先接诊")
+    priority_examination: Flag = Field(description="优先检查")
+    priority_admission: Flag = Field(description="优先住院")
+
+
+class ReferralRejected(Upward):
+    """The county hospital refused an upward referral."""
+
+    reason_code: RejectReason = Field(description="why, as a code")
+    response_minutes: Count = minutes()
+
+
+class ReferralRedirected(Upward):
+    """The county hospital sent an upward referral on to another county hospital or department (to_org_id and
+    specialty are the new ones)."""
+
+    previous_to_org_id: Id = Field(description="the hospital that redirected it")
+    previous_specialty: Specialty | None = Field(default=None, description="the department before, when the "
+                                                                       "redirect changed it (absent in older events)")
+    response_minutes: Count = minutes()
+
+
+class ReferralCancelled(Upward):
+    """The sending unit withdrew a referral before it was answered."""
+
+
+class PatientArrived(Upward):
+    """The patient of an accepted upward referral arrived at the county hospital."""
+
+    arrived_at: Instant = Field(description="when the patient arrived")
+
+
+class ReferralCompleted(Received):
+    """An episode ended: an upward referral's discharge, or a downward referral's last follow-up (amount 0).
+    Payment books a positive fund amount as claim `REF-<referral_id>` (member outpatient, to_org_id's)."""
+
+    completed_at: Instant = Field(description="when it was completed")
+    service_date: Day = Field(description="the consortium's local day of the service (the claim's date)")
+    icd10: str = icd10()
+    fund_amount_fen: NonNegativeFen = Field(description="insurance-fund share of the episode, in fen")
+    recommend_downward: Flag = Field(description="the hospital recommends referring the patient back down")
+
+
+class DownwardReferralIssued(Downward):
+    """A county hospital referred a stable patient down to a primary unit with a plan and follow-ups."""
+
+    icd10: str = icd10()
+    chronic_condition: ChronicCondition | None = Field(description="两慢病: hypertension or diabetes by diagnosis")
+    patient_key: str = Field(min_length=16, max_length=128, description="keyed hash of the patient's national ID")
+    follow_up_count: Count = Field(description="scheduled follow-ups")
+
+
+class DownwardReferralAccepted(Downward):
+    """The primary unit accepted a downward referral."""
+
+
+class DownwardReferralDeclined(Downward):
+    """The primary unit declined a downward referral."""
+
+    reason: str = Field(min_length=1, description="why, in the clerk's words")
+
+
+class FollowUpRecorded(Downward):
+    """A scheduled follow-up of a downward referral was done."""
+
+    follow_up_id: Id = Field(description="the follow-up")
+    due_date: Day = Field(description="when it was due")
+    done_on: Day = Field(description="when it was done")
+    on_time: Flag = Field(description="done within the grace days of its due date")
+
+
+class OutOfCountyReferralRecorded(ReferralPayload):
+    """A referral out of the county (转外就医) was recorded. Payment books a positive fund amount as claim
+    `OOC-<referral_id>` (out-of-county referral, from_org_id's)."""
+
+    direction: Literal["out_of_county"] = Field(description="always `out_of_county`")
+    to_org_id: None = Field(default=None, description="always null: the destination is outside the consortium")
+    destination: str = Field(min_length=1, description="the hospital outside the county")
+    reason: str = Field(min_length=1, description="why the patient could not be treated in the county")
+    service_date: Day = Field(description="the day of the service (the claim's date)")
+    fund_amount_fen: NonNegativeFen = Field(description="insurance-fund share, in fen")
+
+
+class ReferralResponseOverdue(Upward):
+    """An urgent or emergency referral was not answered by its deadline (once per routing)."""
+
+    urgency: Urgency = Field(description="how fast the answer was needed")
+    emergency_category: EmergencyCategory | None = Field(default=None, description="the emergency centre, if any")
+    deadline: Instant = Field(description="the deadline that passed")
+
+
+class ReferralIndicatorsPublished(EventPayload):
+    """A period's referral indicators, for the consortium (org_id null) or one unit: each closed month
+    automatically once the grace for late visit volumes has passed, and again on demand. A figure with no data
+    is null. Payment keeps the latest consortium-wide publication per period for the performance score."""
+
+    topic = REFERRAL_TOPIC
+    consortium_id: Id = Field(description="the consortium")
+    org_id: Id | None = Field(description="the unit, or null for the whole consortium")
+    period: str = Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+                        description="`2026-11`, `2026-Q4` or `2026`")
+    period_start: Day = Field(description="first day of the period")
+    period_end: Day = Field(description="last day of the period")
+    county_domain_visit_rate_bp: BasisPoints | None = Field(description="县域内就诊率, basis points (target 9000)")
+    upward_count: Count = Field(description="upward referrals made")
+    downward_count: Count = Field(description="downward referrals made")
+    out_of_county_count: Count = Field(description="out-of-county referrals recorded")
+    acceptance_rate_bp: BasisPoints | None = Field(description="accepted / answered, basis points")
+    median_response_minutes: Count | None = Field(description="median response time")
+    p90_response_minutes: Count | None = Field(description="90th percentile response time")
+    chronic_downward_share_bp: BasisPoints | None = Field(description="share of 两慢病 patients referred down, "
+                                                                      "basis points")
+
+
+CONTRACTS = (
+    ReferralSubmitted, ReferralAccepted, ReferralRejected, ReferralRedirected, ReferralCancelled, PatientArrived,
+    ReferralCompleted, DownwardReferralIssued, DownwardReferralAccepted, DownwardReferralDeclined,
+    FollowUpRecorded, OutOfCountyReferralRecorded, ReferralResponseOverdue, ReferralIndicatorsPublished,
+)
+__all__ = [c.__name__ for c in CONTRACTS]
