@@ -8,7 +8,7 @@ the owning service with the request id, and reports the health of everything beh
 import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 import httpx
 from fastapi import Depends, FastAPI, Request
@@ -25,6 +25,8 @@ from platform_common.web import RequestContextMiddleware, install_error_handlers
 
 from . import registry
 from .adapters import tables
+from .event_schemas import event_schemas_router
+from .openapi import ErrorBody, merged_openapi
 from .policies import all_policies
 from .proxy import forward, new_client
 from .ratelimit import LoginThrottle
@@ -41,6 +43,30 @@ class TokenResponse(BaseModel):
     username: str
     org_id: str
     role: str
+
+
+class Claims(BaseModel):
+    sub: str
+    org: str
+    org_kind: str
+    consortium: str | None
+    role: str
+
+
+class ComponentHealth(BaseModel):
+    status: str
+    detail: dict[str, Any] | None = None
+    error: str | None = None
+
+
+class BrokerHealth(BaseModel):
+    status: Literal["ok", "down"]
+
+
+class Health(BaseModel):
+    status: Literal["ok", "starting", "degraded"]
+    broker: BrokerHealth
+    services: dict[str, ComponentHealth]
 
 
 class Unauthorized(ServiceError):
@@ -77,14 +103,20 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True)
             await app.state.client.aclose()
             runtime.stop()
 
-    app = FastAPI(title="County medical consortium platform — gateway", lifespan=lifespan)
+    app = FastAPI(title="County medical consortium platform", lifespan=lifespan, version="1",
+                  description="Every route of the platform, through its one entry point. Log in with "
+                              "**Authorize** (a platform account), then **Try it out**: the gateway checks the "
+                              "role named on each operation and forwards service routes to their service.",
+                  swagger_ui_parameters={"persistAuthorization": True})
     app.state.runtime = runtime
     # Uploads (claim files) are large; each service caps its own routes more tightly.
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
     install_error_handlers(app)
 
-    @app.post("/auth/token", response_model=TokenResponse, tags=["auth"])
+    @app.post("/auth/token", response_model=TokenResponse, tags=["auth"], responses={
+        401: {"model": ErrorBody, "description": "wrong username or password"},
+        429: {"model": ErrorBody, "description": "too many failed logins; `details.retry_after` seconds"}})
     def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request) -> TokenResponse:
         user_key = f"user:{form.username}"
         client_key = f"client:{request.client.host if request.client else '?'}"
@@ -101,13 +133,15 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True)
         return TokenResponse(access_token=token, expires_in=common.jwt_ttl_seconds, username=principal.username,
                              org_id=principal.org_id, role=principal.role.value)
 
-    @app.get("/me", tags=["auth"])
+    @app.get("/me", tags=["auth"], response_model=Claims)
     def me(principal: CurrentPrincipal) -> dict:
         return principal.claims()
 
     app.include_router(registry_router(runtime))
+    app.include_router(event_schemas_router())
 
-    @app.get("/health", tags=["ops"])
+    @app.get("/health", tags=["ops"], response_model=Health, responses={
+        503: {"model": Health, "description": "something the platform needs is down or still starting"}})
     async def health(request: Request) -> JSONResponse:
         client: httpx.AsyncClient = request.app.state.client
 
@@ -129,7 +163,9 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True)
         return JSONResponse({"status": overall, "broker": broker, "services": results},
                             status_code=200 if overall == "ok" else 503)
 
-    @app.api_route("/{service}/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], tags=["proxy"])
+    # Hidden from the document, which lists every service route it reaches instead (gateway/openapi.py).
+    @app.api_route("/{service}/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                   include_in_schema=False)
     async def proxy(service: str, path: str, request: Request, principal: CurrentPrincipal) -> Response:
         policy = policies.get(service)
         if policy is None:
@@ -145,4 +181,10 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True)
                             required=sorted(r.value for r in rule.roles))
         return await forward(request.app.state.client, request, service, urls[service], path)
 
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = merged_openapi(app, policies)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

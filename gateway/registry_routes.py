@@ -15,6 +15,8 @@ from platform_common.web import require_role
 from . import registry
 
 SLUG = r"^[a-z0-9][a-z0-9-]{1,62}$"
+# For the OpenAPI document: who may call (checked by require_bureau_hr below)
+BUREAU_HR = {"x-roles": [Role.HR_OFFICER.value]}
 
 
 class OrganisationIn(BaseModel):
@@ -58,7 +60,9 @@ def registry_router(runtime: ServiceRuntime) -> APIRouter:
         with runtime.uow() as uow:
             return [registry.as_payload(o) for o in registry.directory.all(uow.session)]
 
-    @router.put("/organisations/{org_id}", response_model=OrganisationOut)
+    @router.put("/organisations/{org_id}", response_model=OrganisationOut, openapi_extra=BUREAU_HR,
+                description="Register an organisation or change it (the health bureau's HR office only); "
+                            "every service hears of it through registry.events.")
     def put_organisation(org_id: Annotated[str, Path(pattern=SLUG)], body: OrganisationIn,
                          principal: CurrentPrincipal, response: Response) -> dict:
         require_bureau_hr(principal)
@@ -69,7 +73,8 @@ def registry_router(runtime: ServiceRuntime) -> APIRouter:
         response.status_code = 200 if existed else 201
         return {"org_id": org_id, **body.model_dump()}
 
-    @router.post("/users", response_model=UserOut, status_code=201)
+    @router.post("/users", response_model=UserOut, status_code=201, openapi_extra=BUREAU_HR,
+                 description="Create an account (the health bureau's HR office only).")
     def create_user(body: UserIn, principal: CurrentPrincipal) -> dict:
         require_bureau_hr(principal)
         with runtime.uow() as uow:

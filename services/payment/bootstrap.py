@@ -17,6 +17,8 @@ from .settings import PaymentSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 TOPIC = PAYMENT_TOPIC
+TITLE = "Payment service (门诊医保基金打包付费)"
+ROUTERS = routers  # also what the gateway documents under /payment
 
 
 def build_runtime(settings: PaymentSettings | None = None, background: bool = True) -> ServiceRuntime:
@@ -35,4 +37,4 @@ def build_runtime(settings: PaymentSettings | None = None, background: bool = Tr
 
 def create_app(settings: PaymentSettings | None = None, background: bool = True) -> FastAPI:
     runtime = build_runtime(settings, background)
-    return create_service_app(runtime, "Payment service (门诊医保基金打包付费)", routers)
+    return create_service_app(runtime, TITLE, ROUTERS)

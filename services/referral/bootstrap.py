@@ -19,6 +19,8 @@ from .settings import ReferralSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 TOPIC = REFERRAL_TOPIC
+TITLE = "Referral service (双向转诊)"
+ROUTERS = [routes.router, routes_reports.router]  # also what the gateway documents under /referral
 
 
 class ReferralRuntime(ServiceRuntime):
@@ -55,4 +57,4 @@ def build_runtime(settings: ReferralSettings | None = None, background: bool = T
 
 def create_app(settings: ReferralSettings | None = None, background: bool = True) -> FastAPI:
     runtime = build_runtime(settings, background)
-    return create_service_app(runtime, "Referral service (双向转诊)", [routes.router, routes_reports.router])
+    return create_service_app(runtime, TITLE, ROUTERS)

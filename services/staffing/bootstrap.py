@@ -16,6 +16,9 @@ from .settings import StaffingSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 TOPIC = STAFFING_TOPIC
+TITLE = "Staffing service (县管乡用)"
+# also what the gateway documents under /staffing
+ROUTERS = [routes_staff.router, routes_county_policy.router, routes_secondments.router, routes_tidal.router]
 
 
 def build_runtime(settings: StaffingSettings | None = None, background: bool = True) -> ServiceRuntime:
@@ -30,7 +33,4 @@ def build_runtime(settings: StaffingSettings | None = None, background: bool = T
 
 def create_app(settings: StaffingSettings | None = None, background: bool = True) -> FastAPI:
     runtime = build_runtime(settings, background)
-    app = create_service_app(runtime, "Staffing service (县管乡用)", [
-        routes_staff.router, routes_county_policy.router, routes_secondments.router, routes_tidal.router,
-    ])
-    return app
+    return create_service_app(runtime, TITLE, ROUTERS)

@@ -1,0 +1,124 @@
+"""The gateway's one OpenAPI document: every public route of the platform, with its roles and errors."""
+from __future__ import annotations
+
+import pytest
+
+from gateway.openapi import METHODS, SERVICE_ERRORS, policy_parity, service_openapi
+from gateway.policies import all_policies
+from gateway.policy import RoutePolicy, rule
+from platform_common.auth import Role
+
+POLICIES = all_policies()
+
+
+@pytest.fixture()
+def document(gateway):
+    r = gateway.get("/openapi.json")
+    assert r.status_code == 200
+    return r.json()
+
+
+def operations(document, prefix: str = "/"):  # noqa: ANN201
+    return [(method, path, op) for path, item in document["paths"].items() if path.startswith(prefix)
+            for method, op in item.items() if method in METHODS]
+
+
+def test_every_policy_rule_is_a_documented_operation_and_every_documented_service_operation_a_rule(document):
+    """The one parity check between gateway/policies/ and the services' routes (both from the code)."""
+    rules_without_operation, operations_without_rule = policy_parity(document, POLICIES)
+    assert rules_without_operation == set(), "policy rules for routes no service documents"
+    assert operations_without_rule == set(), "service routes with no gateway policy (unreachable, unchecked)"
+    assert len(operations(document, "/referral/")) == len(POLICIES["referral"].rules)
+
+
+def test_the_parity_check_names_what_is_missing_on_either_side(document):
+    doctored = dict(POLICIES)
+    doctored["referral"] = RoutePolicy([r for r in POLICIES["referral"].rules if r.path != "/capabilities"]
+                                       + [rule("GET", "/referrals/{referral_id}/x-rays", Role.REFERRAL_CLERK)])
+    assert policy_parity(document, doctored) == ({"GET /referral/referrals/{referral_id}/x-rays"},
+                                                 {"GET /referral/capabilities"})
+
+
+def test_each_service_operation_names_its_roles_its_errors_and_the_oauth2_token(document):
+    for method, path, op in operations(document):
+        service = path.split("/")[1]
+        if service not in POLICIES:
+            continue
+        _, found = POLICIES[service].find(method.upper(), path.removeprefix(f"/{service}"))
+        assert op["x-roles"] == sorted(r.value for r in found.roles), path
+        assert all(f"`{r}`" in op["description"] for r in op["x-roles"])
+        assert op["security"] == [{"OAuth2": []}]
+        for status in SERVICE_ERRORS:
+            assert op["responses"][status]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/ErrorBody"}, (method, path, status)
+
+
+def test_the_security_scheme_is_the_password_flow_of_the_gateways_login(document, gateway):
+    scheme = document["components"]["securitySchemes"]
+    assert scheme == {"OAuth2": scheme["OAuth2"]} and scheme["OAuth2"]["flows"] == {
+        "password": {"tokenUrl": "/auth/token", "scopes": {}}}
+    # What Swagger UI's Authorize dialog sends, and what it reads back.
+    r = gateway.post("/auth/token", data={"grant_type": "password", "username": "dachang.referral",
+                                          "password": "demo-password", "scope": "", "client_id": ""})
+    assert r.status_code == 200 and r.json()["token_type"] == "bearer"
+    me = gateway.get("/me", headers={"Authorization": f"Bearer {r.json()['access_token']}"})
+    assert me.status_code == 200
+
+
+def test_the_catch_all_proxy_is_hidden_and_the_gateways_own_routes_say_who_may_call(document):
+    assert not any("{service}" in path for path in document["paths"])
+    own = {(m, p): op for m, p, op in operations(document) if p.split("/")[1] not in POLICIES}
+    assert own[("post", "/auth/token")]["x-roles"] == [] and "security" not in own[("post", "/auth/token")]
+    assert own[("put", "/organisations/{org_id}")]["x-roles"] == ["hr_officer"]
+    assert own[("get", "/me")]["x-roles"] == sorted(r.value for r in Role)
+    assert {("get", "/health"), ("get", "/events/schemas"), ("get", "/organisations")} <= set(own)
+
+
+def test_every_reference_resolves_and_no_fastapi_validation_schema_is_left(document):
+    schemas = document["components"]["schemas"]
+
+    def refs(node):  # noqa: ANN001, ANN202
+        if isinstance(node, dict):
+            if "$ref" in node:
+                yield node["$ref"]
+            for v in node.values():
+                yield from refs(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from refs(v)
+
+    targets = {r.rsplit("/", 1)[1] for r in refs(document)}
+    assert targets - set(schemas) == set()
+    assert not {"HTTPValidationError", "ValidationError"} & set(schemas)
+
+
+def test_a_schema_two_services_define_differently_keeps_each_services_meaning(document):
+    """Both referral and staffing have an `AcceptIn`; each operation must point at its own."""
+    referral = document["paths"]["/referral/referrals/{referral_id}/accept"]["post"]
+    body = referral["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert body == "referral.AcceptIn"
+    assert document["components"]["schemas"][body] == service_openapi("referral")["components"]["schemas"]["AcceptIn"]
+
+
+def test_the_gateways_own_operations_have_typed_answers(document):
+    """Services type their answers in their api/schemas.py; the gateway's own routes are typed here."""
+    untyped = [f"{m.upper()} {p}" for m, p, op in operations(document) if p.split("/")[1] not in POLICIES
+               for status, response in op["responses"].items() if status.startswith("2")
+               for schema in [response.get("content", {}).get("application/json", {}).get("schema", {})]
+               if schema.get("type") == "object" and "properties" not in schema and "$ref" not in schema]
+    assert untyped == []
+
+
+def test_the_events_json_schemas_are_served_as_published_without_a_token(gateway):
+    import json
+    from pathlib import Path
+
+    from platform_common.contracts import CONTRACTS
+
+    index = gateway.get("/events/schemas").json()
+    assert {e["type"] for e in index} == set(CONTRACTS)
+    assert next(e for e in index if e["type"] == "StaffDispatched")["readable_versions"] == [1, 2]
+    published = Path(__file__).resolve().parents[3] / "docs/events/ReferralCompleted.json"
+    assert gateway.get("/events/schemas/ReferralCompleted").json() == json.loads(published.read_text())
+    missing = gateway.get("/events/schemas/ReferralTeleported")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
