@@ -21,7 +21,7 @@ from platform_common.contracts import REGISTRY_TOPIC
 from platform_common.errors import Forbidden, NotFound, ServiceError
 from platform_common.logs import configure_logging
 from platform_common.runtime import ServiceRuntime
-from platform_common.web import RequestContextMiddleware, install_error_handlers
+from platform_common.web import RequestContextMiddleware, docs_app, install_error_handlers
 
 from . import registry
 from .adapters import tables
@@ -103,7 +103,7 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True)
             await app.state.client.aclose()
             runtime.stop()
 
-    app = FastAPI(title="County medical consortium platform", lifespan=lifespan, version="1",
+    app = docs_app(title="County medical consortium platform", lifespan=lifespan, version="1",
                   description="Every route of the platform, through its one entry point. Log in with "
                               "**Authorize** (a platform account), then **Try it out**: the gateway checks the "
                               "role named on each operation and forwards service routes to their service.",

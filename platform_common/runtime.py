@@ -24,7 +24,7 @@ from .logs import configure_logging
 from .relay import OutboxRelay
 from .settings import ServiceSettings
 from .unit_of_work import SqlUnitOfWork, WakeSignal
-from .web import RequestContextMiddleware, install_error_handlers, principal_dependency
+from .web import RequestContextMiddleware, docs_app, install_error_handlers, principal_dependency
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, routers: list[APIRou
         finally:
             runtime.stop()
 
-    app = FastAPI(title=title, lifespan=lifespan)
+    app = docs_app(title=title, lifespan=lifespan)
     app.state.runtime = runtime
     app.add_middleware(RequestContextMiddleware, max_body_bytes=runtime.settings.max_body_bytes,
                        max_upload_bytes=runtime.settings.max_upload_bytes)

@@ -10,6 +10,7 @@ import uuid
 from typing import Annotated, Callable
 
 from fastapi import Depends, FastAPI, Request
+from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -168,6 +169,14 @@ def install_error_handlers(app: FastAPI) -> None:
         log.exception("unhandled error")
         return JSONResponse({"error": {"code": "internal", "message": "internal error",
                                        "request_id": correlation_id_var.get()}}, status_code=500)
+
+
+def docs_app(**kwargs) -> FastAPI:  # noqa: ANN003
+    """A FastAPI app whose /docs and /redoc load Swagger UI and ReDoc from the platform itself (the assets of
+    the fastapi-offline package, under /static-offline-docs), never from a CDN: hospital intranets have no
+    internet. Swagger UI's validator badge is off: it would load an image from the validator's public site."""
+    kwargs["swagger_ui_parameters"] = {"validatorUrl": None} | (kwargs.get("swagger_ui_parameters") or {})
+    return FastAPIOffline(**kwargs)
 
 
 _bearer = HTTPBearer(auto_error=False)
