@@ -148,6 +148,7 @@ _MESSAGES: list[Pattern] = [
     _p(r"^user (?P<user>\S+) exists", "用户名 {user} 已存在"),
     _p(r"^only the health bureau's HR office manages the registry", "只有卫健委人事科可以维护单位和账号"),
     _p(r"^no (route|service) ", "平台没有这项业务"),
+    _p(r"^no event type ", "平台没有这种事件"),
     _p(r"^cannot (?P<action>\w+) this (?P<direction>\w+) referral: it is (?P<status>\w+)",
        "这张{direction}单当前为「{status}」，不能{action}"),
 ]

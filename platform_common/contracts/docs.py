@@ -20,11 +20,17 @@ INTRO = """\
 <!-- Generated from platform_common/contracts/ by `python -m platform_common.contracts`: edit the models, not this
 file (a test fails when the two differ). -->
 
-Services talk through Kafka topics; each topic's dead letters go to `<topic>.dlq`. Every message is one
-envelope (`platform_common/events.py`) around one event's payload. Each event type's payload is a pydantic model
-in `platform_common/contracts/` (one module per topic), with a schema version.
+Services talk through Kafka topics. Every message is one envelope (`platform_common/events.py`) around one
+event's payload. Each event type's payload is a pydantic model in `platform_common/contracts/` (one module per
+topic), with a schema version.
 
 {compatibility}
+
+**Dead letters.** A message a consumer cannot apply goes to `<topic>.dlq` as a JSON record: `consumer`,
+`error`, `attempts` (1 for a payload that breaks its contract: it is never retried; the consumer's
+`*_CONSUMER_MAX_ATTEMPTS` for a handler that kept failing; 0 for an unreadable envelope), `validation_errors`
+(for a contract mismatch: each `field`, `reason` and `type`, as in the HTTP error bodies), `topic`,
+`partition`, `offset` and the original `message`. Each service's `/health` counts its consumers' dead letters.
 
 Money is integer fen; rates are integer basis points (`*_bp`, 10000 = 100%); instants are ISO-8601 in UTC
 (`2026-11-27T03:04:05.123456Z`); days are `YYYY-MM-DD` (the consortium's local calendar), months `YYYY-MM`.
