@@ -2,16 +2,31 @@
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 
+from gateway.api import MIGRATIONS, create_app
 from gateway.openapi import METHODS, SERVICE_ERRORS, policy_parity, service_openapi
 from gateway.policies import all_policies
 from gateway.policy import RoutePolicy, rule
+from gateway.settings import GatewaySettings
 from platform_common.auth import Role
+from platform_common.migrate import upgrade
 
 POLICIES = all_policies()
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory):
+    """One gateway for the module (the document is built once per app); nothing listens behind it."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('gw') / 'gw.db'}"
+    upgrade(MIGRATIONS, url)
+    settings = GatewaySettings(database_url=url, referral_url="http://127.0.0.1:9", payment_url="http://127.0.0.1:9",
+                               staffing_url="http://127.0.0.1:9")
+    with TestClient(create_app(settings, background=False)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
 def document(gateway):
     r = gateway.get("/openapi.json")
     assert r.status_code == 200
