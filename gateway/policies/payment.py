@@ -24,7 +24,10 @@ RULES: list[Rule] = [
     # claims
     rule("POST", "/claims", IO, FO),
     rule("POST", "/claims/uploads", IO, FO),
+    rule("GET", "/claims/uploads", IO, FO),
     rule("GET", "/claims/uploads/{upload_id}", IO, FO),
+    rule("GET", "/claims/uploads/{upload_id}/errors", IO, FO),
+    rule("GET", "/claims/uploads/{upload_id}/errors.csv", IO, FO),
     rule("GET", "/claims", IO, FO, UM),
     rule("GET", "/claims/{claim_no}", IO, FO, UM),
     # capitation (按人头付费)
@@ -46,6 +49,9 @@ RULES: list[Rule] = [
     rule("GET", "/ledger/accounts/{account}/postings", IO, FO),
     # reconciliation (对账)
     rule("POST", "/reconciliations", IO),
+    rule("GET", "/reconciliations", IO, FO),
     rule("GET", "/reconciliations/{recon_id}", IO, FO),
     rule("GET", "/reconciliations/{recon_id}/items", IO, FO),
+    rule("GET", "/reconciliations/{recon_id}/report.csv", IO, FO),
+    rule("GET", "/reconciliations/{recon_id}/errors.csv", IO, FO),
 ]

@@ -13,6 +13,7 @@ from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service
 from .adapters import handlers, tables
 from .api.routes import routers
 from .service_layer.unit_of_work import PaymentUnitOfWork
+from .service_layer.upload_jobs import UploadJobs
 from .settings import PaymentSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -37,4 +38,8 @@ def build_runtime(settings: PaymentSettings | None = None, background: bool = Tr
 
 def create_app(settings: PaymentSettings | None = None, background: bool = True) -> FastAPI:
     runtime = build_runtime(settings, background)
-    return create_service_app(runtime, TITLE, ROUTERS)
+    settings = runtime.settings  # type: ignore[assignment]
+    jobs = UploadJobs(runtime.uow, settings, settings.upload_spool_dir or settings.common.data_dir / "payment-uploads")
+    app = create_service_app(runtime, TITLE, ROUTERS, on_startup=jobs.recover)
+    app.state.upload_jobs = jobs
+    return app

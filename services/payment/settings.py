@@ -6,6 +6,8 @@ insurance office then versions them per fund year (see docs/payment.md).
 from __future__ import annotations
 
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -47,7 +49,9 @@ class PaymentSettings(ServiceSettings):
     claim_max_fen: int = 100_000_000               # one claim above 1,000,000 yuan is a typo
     upload_max_rows: int = 2_000_000
     upload_batch_rows: int = 5_000
-    upload_errors_listed: int = 1_000              # further bad rows are counted, not listed
+    upload_errors_listed: int = 1_000              # bad rows listed in an answer (all are kept: GET …/errors)
+    # where an uploaded file waits while it is read (default: <data dir>/payment-uploads)
+    upload_spool_dir: Path | None = None
     page_size_default: int = 50
     page_size_max: int = 200
 

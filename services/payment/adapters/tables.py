@@ -117,7 +117,25 @@ uploads = Table(
     Column("duplicates", Integer, nullable=False),
     Column("rejected", Integer, nullable=False),
     Column("amount_fen", Fen, nullable=False),
-    Column("errors", JSON, nullable=False),
+    # running while the file is being read (a job answered 202), then done or failed (with why)
+    Column("status", String(10), nullable=False, server_default="done"),
+    Column("failure", JSON, nullable=True),
+    Column("file_format", String(10), nullable=True),  # csv | xlsx
+    Column("size_bytes", BigInteger, nullable=True),
+    Column("finished_at", UtcDateTime(), nullable=True),
+    Index("ix_uploads_purpose_uploaded_at", "purpose", "uploaded_at"),
+)
+
+# Every rejected row of an upload (claims or reconciliation), in file order: all of them, not the first
+# thousand, so the result page can list them and the errors download holds each one.
+upload_errors = Table(
+    "upload_errors", metadata,
+    Column("upload_id", String(36), ForeignKey("uploads.upload_id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("line", Integer, nullable=False),
+    Column("claim_no", String(64), nullable=True),
+    Column("field", String(40), nullable=False),
+    Column("reason", Text, nullable=False),
 )
 
 enrolments = Table(

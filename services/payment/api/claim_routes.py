@@ -1,14 +1,16 @@
 """Claims (one by one and bulk CSV), enrolments and capitation."""
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, File, Response, UploadFile
 
 from platform_common.errors import InvalidInput
 
 from ..domain.claims import ClaimInput, ClaimKind, RowError, parse_claim_no
 from ..service_layer import capitation, claims
-from ..service_layer.claim_import import get_upload, import_claims
-from .deps import PageDep, PrincipalDep, SettingsDep, UowDep
+from ..service_layer.claim_import import get_upload
+from .deps import JobsDep, PageDep, PrincipalDep, RespondAsync, SettingsDep, UowDep
 from .schemas import CapitationRun, ClaimCreate, EnrolmentSet
 
 router = APIRouter(tags=["claims"])
@@ -31,23 +33,34 @@ def record_claim(body: ClaimCreate, uow: UowDep, principal: PrincipalDep, settin
 
 
 @router.post("/claims/uploads", status_code=201)
-def upload_claims(uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
+def upload_claims(principal: PrincipalDep, jobs: JobsDep, respond_async: RespondAsync, response: Response,
                   file: UploadFile = File(...)) -> dict:
-    """CSV `claim_no,kind,org_id,amount_fen,service_date`, UTF-8; streamed from the spooled upload."""
-    return import_claims(uow, principal, settings, file.file, file.filename)
+    """CSV `claim_no,kind,org_id,amount_fen,service_date` (UTF-8) or an XLSX workbook whose first sheet has
+    those columns; read as a stream. With `Prefer: respond-async`: 202 and the upload's progress."""
+    result = jobs.submit(principal, "claims", file.file, file.filename, wait=not respond_async)
+    if respond_async:
+        response.status_code = 202
+        response.headers["Location"] = f"/claims/uploads/{result['upload_id']}"
+    return result
 
 
 @router.get("/claims/uploads/{upload_id}")
-def upload_report(upload_id: str, uow: UowDep, principal: PrincipalDep) -> dict:
-    return get_upload(uow, principal, upload_id)
+def upload_report(upload_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
+                  jobs: JobsDep) -> dict:
+    """The report; while the file is still being read, its `status` (running) and `progress`."""
+    return jobs.running(principal, upload_id, "claims") or get_upload(uow, principal, upload_id,
+                                                                      settings.upload_errors_listed)
 
 
 @router.get("/claims")
 def list_claims(uow: UowDep, principal: PrincipalDep, page: PageDep, consortium_id: str | None = None,
                 org_id: str | None = None, period: str | None = None, kind: ClaimKind | None = None,
-                late: bool | None = None, sort: str = "-service_date") -> dict:
+                late: bool | None = None, sort: str = "-service_date", claim_no: str | None = None,
+                date_from: date | None = None, date_to: date | None = None) -> dict:
+    """`claim_no`: the number or its beginning; `date_from`/`date_to`: the service date (inclusive)."""
     return claims.list_claims(uow, principal, consortium_id=consortium_id, org_id=org_id, period=period, kind=kind,
-                              late=late, sort=sort, limit=page.limit, offset=page.offset)
+                              late=late, sort=sort, limit=page.limit, offset=page.offset, claim_no=claim_no,
+                              date_from=date_from, date_to=date_to)
 
 
 @router.get("/claims/{claim_no}")

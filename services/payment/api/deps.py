@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Annotated, Iterator
 
-from fastapi import Depends, Query
+from fastapi import Depends, Header, Query, Request
 
 from platform_common.deps import CallerDep as PrincipalDep
 from platform_common.deps import RuntimeDep
 from platform_common.errors import InvalidInput
 
 from ..service_layer.unit_of_work import PaymentUnitOfWork
+from ..service_layer.upload_jobs import UploadJobs
 from ..settings import PaymentSettings
 
 
@@ -22,7 +23,17 @@ def _settings(runtime: RuntimeDep) -> PaymentSettings:
     return runtime.settings  # type: ignore[return-value]
 
 
-__all__ = ["RuntimeDep", "PrincipalDep", "UowDep", "SettingsDep", "PageDep", "Page"]
+__all__ = ["RuntimeDep", "PrincipalDep", "UowDep", "SettingsDep", "PageDep", "Page", "JobsDep", "RespondAsync"]
+
+
+def _jobs(request: Request) -> UploadJobs:
+    return request.app.state.upload_jobs
+
+
+def _respond_async(prefer: Annotated[str | None, Header(
+        description="`respond-async` (RFC 7240): answer 202 once the file is stored and read it in the background; "
+                    "GET the upload for its progress")] = None) -> bool:
+    return "respond-async" in (prefer or "").lower()
 
 
 class Page:
@@ -41,3 +52,5 @@ def _page(settings: Annotated[PaymentSettings, Depends(_settings)], limit: Annot
 UowDep = Annotated[PaymentUnitOfWork, Depends(_uow)]
 SettingsDep = Annotated[PaymentSettings, Depends(_settings)]
 PageDep = Annotated[Page, Depends(_page)]
+JobsDep = Annotated[UploadJobs, Depends(_jobs)]
+RespondAsync = Annotated[bool, Depends(_respond_async)]

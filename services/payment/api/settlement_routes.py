@@ -5,11 +5,14 @@ from datetime import date
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
-from ..adapters import xlsx
+from platform_common.errors import NotFound
+
+from ..adapters import spreadsheets
 from ..service_layer import reconciliation, settlement, statements
 from ..service_layer.performance import indicators_for
 from ..service_layer.access import require_consortium_reader
-from .deps import PageDep, PrincipalDep, SettingsDep, UowDep
+from ..service_layer.upload_rows import load_upload
+from .deps import JobsDep, PageDep, PrincipalDep, RespondAsync, SettingsDep, UowDep
 from .schemas import SettlementCreate
 
 router = APIRouter(tags=["settlement"])
@@ -62,7 +65,7 @@ def download_statement(settlement_id: str, uow: UowDep, principal: PrincipalDep)
 def download_statement_xlsx(settlement_id: str, uow: UowDep, principal: PrincipalDep) -> Response:
     view = statements.statement(uow, principal, settlement_id)
     name = f"settlement-{view['consortium_id']}-{view['period']}.xlsx"
-    return Response(statements.statement_xlsx(view), media_type=xlsx.MEDIA_TYPE,
+    return Response(statements.statement_xlsx(view), media_type=spreadsheets.MEDIA_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -84,15 +87,35 @@ def ledger_postings(account: str, uow: UowDep, principal: PrincipalDep, page: Pa
 
 
 @router.post("/reconciliations", status_code=201)
-def reconcile(uow: UowDep, principal: PrincipalDep, settings: SettingsDep, consortium_id: str = Form(...),
-              period: str = Form(...), file: UploadFile = File(...)) -> dict:
-    return reconciliation.reconcile(uow, principal, settings, consortium_id=consortium_id, period_code=period,
-                                    raw=file.file, filename=file.filename)
+def reconcile(principal: PrincipalDep, jobs: JobsDep, respond_async: RespondAsync, response: Response,
+              consortium_id: str = Form(...), period: str = Form(...), file: UploadFile = File(...)) -> dict:
+    """The office's file: CSV with `claim_no` and `amount_fen` columns, or an XLSX workbook whose first sheet
+    has them. With `Prefer: respond-async`: 202 and the reconciliation's progress."""
+    result = jobs.submit(principal, "reconciliation", file.file, file.filename,
+                         {"consortium_id": consortium_id, "period": period}, wait=not respond_async)
+    if respond_async:
+        response.status_code = 202
+        response.headers["Location"] = f"/reconciliations/{result['recon_id']}"
+    return result
 
 
 @router.get("/reconciliations/{recon_id}")
-def get_reconciliation(recon_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
-    return reconciliation.report(uow, principal, recon_id, settings.page_size_default)
+def get_reconciliation(recon_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
+                       jobs: JobsDep) -> dict:
+    """The report; while the file is being read its `status` (running) and `progress`; `failed` and why."""
+    running = jobs.running(principal, recon_id, "reconciliation")
+    if running:
+        return running
+    try:
+        return reconciliation.report(uow, principal, recon_id, settings.page_size_default,
+                                     settings.upload_errors_listed)
+    except NotFound:
+        row = load_upload(uow, principal, recon_id, "reconciliation")
+        if row["status"] == "done":
+            raise
+        return {"recon_id": recon_id, "status": row["status"], "failure": row["failure"], "filename": row["filename"],
+                "file_format": row["file_format"], "size_bytes": row["size_bytes"],
+                "progress": {"phase": row["status"], "fraction": None, "rows": 0}}
 
 
 @router.get("/reconciliations/{recon_id}/items")

@@ -5,84 +5,34 @@ plain Python (no model object per row) and inserted in batches with one executem
 Claims already recorded under the same number with the same data are counted as duplicates;
 with different data they are reported as bad rows. Ledger postings are aggregated per unit,
 kind and month: one journal entry per consortium per upload, traceable by the upload id that
-every claim of the upload carries.
+every claim of the upload carries. An XLSX upload arrives here already rewritten as CSV lines
+(upload_jobs), so both formats share this one path.
 """
 from __future__ import annotations
 
 import csv
-import io
 import uuid
 from collections import defaultdict
 from datetime import date, datetime
 from typing import BinaryIO
 
-from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from platform_common.auth import Principal, Role
 from platform_common.contracts import PAYMENT_TOPIC, PaymentEvent
-from platform_common.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from platform_common.errors import Conflict, InvalidInput
 from platform_common.events import utcnow
 from platform_common.web import require_role
 
-from ..adapters import tables as t
 from ..domain.claims import CSV_COLUMNS, ClaimKind, ClaimRowParser, RowError
 from ..domain.ledger import claims_entry
 from ..domain.periods import book_month
 from ..settings import PaymentSettings
 from .access import CLAIM_WRITERS
 from .unit_of_work import PaymentUnitOfWork
+from .upload_rows import Progress, RejectedRows, csv_reader, listed_errors, load_upload, open_csv, save_upload
 
 TWICE = "appears twice in the file with different data"
-
-
-class ByteCounter(io.RawIOBase):
-    """Passes bytes through and stops the read once the upload cap is passed."""
-
-    def __init__(self, raw: BinaryIO, limit: int) -> None:
-        self.raw, self.limit, self.count = raw, limit, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # noqa: ANN001
-        data = self.raw.read(len(buffer))
-        self.count += len(data)
-        if self.count > self.limit:
-            raise PayloadTooLarge(f"the file exceeds {self.limit} bytes", field="file", limit_bytes=self.limit)
-        buffer[: len(data)] = data
-        return len(data)
-
-
-def _reader(raw: BinaryIO, limit_bytes: int):  # noqa: ANN202
-    text = io.TextIOWrapper(io.BufferedReader(ByteCounter(raw, limit_bytes), 1 << 20), encoding="utf-8-sig",
-                            newline="")
-    reader = csv.reader(text)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise InvalidInput("the file is empty", field="file") from None
-    except (UnicodeDecodeError, csv.Error):
-        raise InvalidInput("the file is not UTF-8 CSV text", field="file") from None
-    return reader, header
-
-
-def open_csv(raw: BinaryIO, limit_bytes: int, expected: tuple[str, ...]):  # noqa: ANN201
-    """A csv reader past a header that must be exactly `expected`."""
-    reader, header = _reader(raw, limit_bytes)
-    if tuple(header) != expected:
-        raise InvalidInput(f"the header must be {','.join(expected)}", field="file", found=header)
-    return reader
-
-
-def open_csv_any(raw: BinaryIO, limit_bytes: int, required: tuple[str, ...]):  # noqa: ANN201
-    """A csv reader and the column index of each header name; `required` columns must be there."""
-    reader, header = _reader(raw, limit_bytes)
-    missing = [c for c in required if c not in header]
-    if missing or len(set(header)) != len(header):
-        raise InvalidInput(f"the header needs the columns {','.join(required)} once each", field="file",
-                           found=header)
-    return reader, {name: i for i, name in enumerate(header)}
 
 
 def member_units(uow: PaymentUnitOfWork, principal: Principal) -> dict[str, str]:
@@ -92,11 +42,18 @@ def member_units(uow: PaymentUnitOfWork, principal: Principal) -> dict[str, str]
 
 
 def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSettings, raw: BinaryIO,
-                  filename: str | None) -> dict:
+                  filename: str | None, upload_id: str | None = None, progress: Progress | None = None) -> dict:
+    """Imports the file in this unit of work and commits. `upload_id`: the row a job created (upload_jobs);
+    without it the upload's row is created here. `progress` is advanced as the file is read."""
     require_role(principal, *CLAIM_WRITERS)
     units = member_units(uow, principal)  # finance: only the units of its own consortium
-    reader = open_csv(raw, settings.max_upload_bytes, CSV_COLUMNS)
-    upload_id, now = str(uuid.uuid4()), utcnow()
+    reader = open_csv(raw, settings.max_upload_bytes, CSV_COLUMNS, progress)
+    exists, now = upload_id is not None, utcnow()
+    upload_id = upload_id or str(uuid.uuid4())
+    if not exists:
+        save_upload(uow, upload_id, False, purpose="claims", filename=filename, uploaded_by=principal.username,
+                    uploader_org_id=principal.org_id, uploaded_at=now, rows=0, inserted=0, duplicates=0,
+                    rejected=0, amount_fen=0, status="running", file_format="csv")
     parser = ClaimRowParser(units, settings.today(), settings.claim_max_fen)
     uow.claims.hold_for_booking()
     closed = {c: uow.claims.closed_months(c) for c in set(units.values())}
@@ -104,7 +61,7 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
     constant = ("upload", upload_id, principal.username, to_db("recorded_at", now))
     late_flag = {flag: to_db("late", flag) for flag in (False, True)}
     booked: dict[tuple[str, date], tuple] = {}  # (consortium, day) -> (day in db form, month, late in db form)
-    errors: list[dict] = []
+    errors = RejectedRows(uow, upload_id, settings.upload_errors_listed, settings.upload_batch_rows)
     counts = {"rows": 0, "inserted": 0, "duplicates": 0, "rejected": 0, "amount_fen": 0}
     batch: dict[str, tuple] = {}  # claim_no -> row in Claims.BULK_COLUMNS order
     # Ledger lines of the upload, (consortium, org, kind, month) -> fen, summed as the batches go in:
@@ -112,14 +69,11 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
     ledger_lines: dict[tuple[str, str, str, str], int] = defaultdict(int)
     lines: dict[str, int] = {}
 
-    twice: list[dict] = []  # listed errors of numbers whose first line went in with an earlier batch
+    twice: dict[int, str] = {}  # rejected rows (by seq) whose number's first line went in with an earlier batch
 
-    def reject(line: int, field: str, reason: str, claim_no: str | None = None) -> dict | None:
+    def reject(line: int, field: str, reason: str, claim_no: str | None = None) -> int:
         counts["rejected"] += 1
-        if len(errors) < settings.upload_errors_listed:
-            errors.append({"line": line, "claim_no": claim_no, "field": field, "reason": reason})
-            return errors[-1]
-        return None
+        return errors.add(line, field, reason, claim_no)
 
     def flush() -> None:
         existing = uow.claims.existing_raw(list(batch))
@@ -131,9 +85,7 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
             elif found[:4] == (row[1], row[2], row[4], row[5]):
                 counts["duplicates"] += 1
             elif found[4] == upload_id:  # recorded by an earlier batch of this very file
-                error = reject(lines[claim_no], "claim_no", TWICE, claim_no)
-                if error:
-                    twice.append(error)
+                twice[reject(lines[claim_no], "claim_no", TWICE, claim_no)] = claim_no
             else:
                 reject(lines[claim_no], "claim_no", "already recorded with different data", claim_no)
         uow.claims.insert_rows(fresh)
@@ -142,6 +94,8 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
             ledger_lines[(row[3], row[2], row[1], row[6])] += row[4]
         batch.clear()
         lines.clear()
+        if progress is not None:
+            progress.rows = counts["rows"]
 
     try:
         for values in reader:
@@ -186,55 +140,45 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
                        "this file was stored, upload it again", field="file") from None
 
     if twice:
-        _name_first_lines(raw, settings.max_upload_bytes, twice)
+        errors.amend(_name_first_lines(raw, settings.max_upload_bytes, twice))
+    errors.flush()
     counts["amount_fen"] = sum(ledger_lines.values())
     consortium_ids = _post_upload(uow, upload_id, principal.username, now, ledger_lines)
-    summary = {"upload_id": upload_id, "filename": filename, **counts, "errors": errors,
-               "errors_truncated": counts["rejected"] > len(errors)}
-    uow.session.execute(insert(t.uploads).values(
-        upload_id=upload_id, purpose="claims", filename=filename, uploaded_by=principal.username,
-        uploader_org_id=principal.org_id, uploaded_at=now, rows=counts["rows"], inserted=counts["inserted"],
-        duplicates=counts["duplicates"], rejected=counts["rejected"], amount_fen=counts["amount_fen"],
-        errors=errors))
+    save_upload(uow, upload_id, True, rows=counts["rows"], inserted=counts["inserted"],
+                duplicates=counts["duplicates"], rejected=counts["rejected"], amount_fen=counts["amount_fen"],
+                status="done", finished_at=utcnow())
     if counts["inserted"]:
         # One summary event per upload rather than one ClaimRecorded per row (see docs/payment.md).
         uow.record(PAYMENT_TOPIC, PaymentEvent.CLAIMS_IMPORTED, "claim_upload", upload_id, {
             "upload_id": upload_id, "inserted": counts["inserted"], "amount_fen": counts["amount_fen"],
             "consortium_ids": consortium_ids})
     uow.commit()
-    return summary
+    return {"upload_id": upload_id, "filename": filename, "status": "done", **counts, "errors": errors.view(),
+            "errors_truncated": counts["rejected"] > len(errors.listed)}
 
 
-def _name_first_lines(raw: BinaryIO, limit_bytes: int, twice: list[dict]) -> None:
-    """Name the first line of numbers repeated across batches. The batches keep no file-wide index of numbers
-    (a million rows would double the import's memory); such repeats are rare, so the file is read once more."""
+def _name_first_lines(raw: BinaryIO, limit_bytes: int, twice: dict[int, str]) -> dict[int, str]:
+    """The reasons of numbers repeated across batches, naming their first line. The batches keep no file-wide
+    index of numbers (a million rows would double the import's memory); such repeats are rare, so the file is
+    read once more."""
     first: dict[str, int] = {}
-    wanted = {e["claim_no"] for e in twice}
+    wanted = set(twice.values())
     raw.seek(0)
-    reader, _ = _reader(raw, limit_bytes)
+    reader, _ = csv_reader(raw, limit_bytes)
     for values in reader:
         if values and (number := values[0].strip()) in wanted and number not in first:
             first[number] = reader.line_num
             if len(first) == len(wanted):
                 break
-    for error in twice:
-        error["reason"] = f"{TWICE} (first on line {first[error['claim_no']]})"
+    return {seq: f"{TWICE} (first on line {first[number]})" for seq, number in twice.items()}
 
 
-def get_upload(uow: PaymentUnitOfWork, principal: Principal, upload_id: str) -> dict:
+def get_upload(uow: PaymentUnitOfWork, principal: Principal, upload_id: str, listed: int) -> dict:
     """The report of an earlier claims upload (its uploader's consortium, or the insurance office)."""
     require_role(principal, *CLAIM_WRITERS)
-    row = uow.session.execute(select(t.uploads).where(t.uploads.c.upload_id == upload_id,
-                                                      t.uploads.c.purpose == "claims")).first()
-    if row is None or (principal.role is Role.FINANCE_OFFICER and _consortium_of(uow, row.uploader_org_id)
-                       != principal.consortium_id):
-        raise NotFound("no such upload", upload_id=upload_id)
-    return dict(row._mapping) | {"errors_truncated": row.rejected > len(row.errors)}
-
-
-def _consortium_of(uow: PaymentUnitOfWork, org_id: str) -> str | None:
-    org = uow.directory.get(uow.session, org_id)
-    return org.consortium_id if org else None
+    row = load_upload(uow, principal, upload_id, "claims")
+    errors = listed_errors(uow, upload_id, listed)
+    return row | {"errors": errors, "errors_truncated": row["rejected"] > len(errors)}
 
 
 def _post_upload(uow: PaymentUnitOfWork, upload_id: str, posted_by: str, now: datetime,

@@ -92,7 +92,11 @@ def get_row(uow: PaymentUnitOfWork, claim_no: str) -> dict | None:
 
 def list_claims(uow: PaymentUnitOfWork, principal: Principal, *, consortium_id: str | None, org_id: str | None,
                 period: str | None, kind: ClaimKind | None, late: bool | None, sort: str, limit: int,
-                offset: int) -> dict:
+                offset: int, claim_no: str | None = None, date_from: date | None = None,
+                date_to: date | None = None) -> dict:
+    """A page of claims and the count and sum of all that match. `claim_no` finds a number or those beginning
+    with it; the service dates also bound the booked month from below (a claim is
+    never booked before its service month), so the (consortium, month) index narrows the search."""
     own_consortium, own_org = scope(principal)
     consortium_id, org_id = own_consortium or consortium_id, own_org or org_id
     c = t.claims
@@ -107,6 +111,15 @@ def list_claims(uow: PaymentUnitOfWork, principal: Principal, *, consortium_id: 
         where.append(c.c.kind == kind.value)
     if late is not None:
         where.append(c.c.late == late)
+    if claim_no and claim_no.strip():
+        where.append(c.c.claim_no.startswith(claim_no.strip(), autoescape=True))
+    if date_from and date_to and date_from > date_to:
+        raise InvalidInput("date_from is after date_to", field="date_from")
+    if date_from:
+        where.append(c.c.service_date >= date_from)
+        where.append(c.c.period >= f"{date_from.year:04d}-{date_from.month:02d}")
+    if date_to:
+        where.append(c.c.service_date <= date_to)
     descending = sort.startswith("-")
     column = SORT_KEYS.get(sort.lstrip("-"))
     if column is None:

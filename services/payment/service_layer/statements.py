@@ -14,7 +14,7 @@ from platform_common.clock import iso_instant
 from platform_common.errors import NotFound
 
 from ..adapters import tables as t
-from ..adapters import xlsx
+from ..adapters.statement_workbook import statement_workbook
 from .access import require_consortium_reader, scope
 from .settlement import require_settlement
 from .unit_of_work import PaymentUnitOfWork
@@ -84,8 +84,7 @@ def statement_csv(view: dict) -> str:
 
 
 def statement_xlsx(view: dict) -> bytes:
-    summary, rows = statement_tables(view)
-    return xlsx.workbook([("Statement", summary), ("Distributions", rows)])
+    return statement_workbook(view)
 
 
 def list_settlements(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str) -> list[dict]:

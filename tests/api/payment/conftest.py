@@ -17,14 +17,14 @@ CLERK = demo_user_header("peoples.referral")
 
 @pytest.fixture
 def client(tmp_path):
-    with service_client(bootstrap, PaymentSettings, tmp_path) as c:
+    with service_client(bootstrap, PaymentSettings, tmp_path, upload_spool_dir=tmp_path / "spool") as c:
         yield c
 
 
 @pytest.fixture
 def make_client(tmp_path):
     def _make(**overrides):
-        return service_client(bootstrap, PaymentSettings, tmp_path, **overrides)
+        return service_client(bootstrap, PaymentSettings, tmp_path, **{"upload_spool_dir": tmp_path / "spool"} | overrides)
     return _make
 
 

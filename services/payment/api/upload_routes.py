@@ -1,0 +1,125 @@
+"""Upload listings, every rejected row of an upload (paged, and as a CSV download) and the reconciliation report
+as a CSV download. The downloads are streamed: a million rows never sit in memory."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Callable, Iterator
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+from sqlalchemy import func, select
+
+from platform_common.auth import Role
+from platform_common.web import require_role
+
+from ..adapters import tables as t
+from ..service_layer import reconciliation
+from ..service_layer.access import CLAIM_WRITERS
+from ..service_layer.upload_rows import listed_errors, load_upload
+from .deps import PageDep, PrincipalDep, RuntimeDep, UowDep
+from .schemas_uploads import UploadErrorsPage, UploadPage, ReconciliationPage
+
+router = APIRouter(tags=["uploads"])
+ERROR_COLUMNS = ("line", "claim_no", "field", "reason")
+CHUNK = 5000
+
+
+def _csv_stream(header: tuple[str, ...], rows: Callable[[], Iterator[list]]) -> Iterator[bytes]:
+    """UTF-8 with a byte-order mark, so a spreadsheet program opens the Chinese and the numbers as they are."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    yield "\ufeff".encode() + out.getvalue().encode()
+    out.seek(0), out.truncate()
+    for n, row in enumerate(rows(), start=1):
+        writer.writerow(row)
+        if n % 2000 == 0:
+            yield out.getvalue().encode()
+            out.seek(0), out.truncate()
+    yield out.getvalue().encode()
+
+
+def _download(name: str, header: tuple[str, ...], rows: Callable[[], Iterator[list]]) -> StreamingResponse:
+    return StreamingResponse(_csv_stream(header, rows), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _error_rows(runtime: RuntimeDep, upload_id: str) -> Callable[[], Iterator[list]]:
+    def rows() -> Iterator[list]:
+        e, after = t.upload_errors, -1
+        while True:
+            # a short transaction per slice: the download never holds the database for its whole length
+            with runtime.uow() as uow:
+                chunk = uow.session.execute(select(e.c.seq, e.c.line, e.c.claim_no, e.c.field, e.c.reason).where(
+                    e.c.upload_id == upload_id, e.c.seq > after).order_by(e.c.seq).limit(CHUNK)).all()
+            for row in chunk:
+                yield list(row[1:])
+            if len(chunk) < CHUNK:
+                return
+            after = chunk[-1].seq
+    return rows
+
+
+@router.get("/claims/uploads", response_model=UploadPage)
+def list_uploads(uow: UowDep, principal: PrincipalDep, page: PageDep) -> dict:
+    """Claim uploads, newest first: the insurance office sees all, a finance office those of its consortium."""
+    require_role(principal, *CLAIM_WRITERS)
+    u, o = t.uploads, t.organisations
+    query = select(u).where(u.c.purpose == "claims")
+    if principal.role is Role.FINANCE_OFFICER:
+        own = select(o.c.org_id).where(o.c.consortium_id == principal.consortium_id)
+        query = query.where(u.c.uploader_org_id.in_(own))
+    total = uow.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = uow.session.execute(query.order_by(u.c.uploaded_at.desc()).limit(page.limit).offset(page.offset))
+    return {"total": total, "limit": page.limit, "offset": page.offset, "items": [dict(r._mapping) for r in rows]}
+
+
+@router.get("/claims/uploads/{upload_id}/errors", response_model=UploadErrorsPage)
+def upload_errors(upload_id: str, uow: UowDep, principal: PrincipalDep, page: PageDep) -> dict:
+    """Every rejected row of a claims upload, in file order, paged."""
+    require_role(principal, *CLAIM_WRITERS)
+    row = load_upload(uow, principal, upload_id, "claims")
+    return {"upload_id": upload_id, "total": row["rejected"], "limit": page.limit, "offset": page.offset,
+            "items": listed_errors(uow, upload_id, page.limit, page.offset)}
+
+
+@router.get("/claims/uploads/{upload_id}/errors.csv", response_class=StreamingResponse)
+def upload_errors_csv(upload_id: str, uow: UowDep, principal: PrincipalDep, runtime: RuntimeDep) -> StreamingResponse:
+    """Every rejected row of a claims upload as CSV: line, claim_no, field, reason."""
+    require_role(principal, *CLAIM_WRITERS)
+    load_upload(uow, principal, upload_id, "claims")
+    uow.rollback()  # the rows are read in slices of their own
+    return _download(f"claims-upload-{upload_id[:8]}-errors.csv", ERROR_COLUMNS, _error_rows(runtime, upload_id))
+
+
+@router.get("/reconciliations", response_model=ReconciliationPage)
+def list_reconciliations(consortium_id: str, uow: UowDep, principal: PrincipalDep, page: PageDep) -> dict:
+    """The consortium's reconciliations, newest first, with their totals."""
+    return reconciliation.list_reconciliations(uow, principal, consortium_id, page.limit, page.offset)
+
+
+@router.get("/reconciliations/{recon_id}/errors.csv", response_class=StreamingResponse)
+def reconciliation_errors_csv(recon_id: str, uow: UowDep, principal: PrincipalDep,
+                              runtime: RuntimeDep) -> StreamingResponse:
+    """Every row of the office's file that could not be compared, as CSV."""
+    recon = reconciliation.report(uow, principal, recon_id, 0, 0)
+    uow.rollback()  # the rows are read in slices of their own
+    return _download(f"reconciliation-{recon['consortium_id']}-{recon['period']}-errors.csv", ERROR_COLUMNS,
+                     _error_rows(runtime, recon_id))
+
+
+@router.get("/reconciliations/{recon_id}/report.csv", response_class=StreamingResponse)
+def reconciliation_report_csv(recon_id: str, uow: UowDep, principal: PrincipalDep,
+                              runtime: RuntimeDep) -> StreamingResponse:
+    """Every item of the report, category by category (matched, amount_mismatch, missing_on_platform,
+    missing_in_file), as CSV."""
+    recon = reconciliation.report(uow, principal, recon_id, 0, 0)
+    uow.rollback()  # the rows are read in slices of their own
+
+    def rows() -> Iterator[list]:
+        for row in reconciliation.report_rows(runtime.uow, recon_id, CHUNK):
+            yield ["" if v is None else v for v in row]
+    return _download(f"reconciliation-{recon['consortium_id']}-{recon['period']}.csv",
+                     reconciliation.REPORT_COLUMNS, rows)
+
