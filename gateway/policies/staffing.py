@@ -23,6 +23,7 @@ RULES: list[Rule] = [
     # quotas
     rule("GET", "/units/{org_id}/quota", *UNIT),
     rule("GET", "/units/{org_id}/postings", *UNIT),
+    rule("GET", "/units/{org_id}/quota-overrides", *UNIT),
     rule("GET", "/units/{org_id}/quota-policies", *UNIT),
     rule("POST", "/units/{org_id}/quota-policies", HR),
     rule("GET", "/quota-report", *READERS),
@@ -43,6 +44,7 @@ RULES: list[Rule] = [
     rule("POST", "/postings/{posting_id}/end", HR),
     # rotation
     rule("POST", "/rotation-plans", HR),
+    rule("GET", "/rotation-plans", *READERS),
     rule("GET", "/rotation-plans/{plan_id}", *READERS),
     # tidal dispatch
     rule("GET", "/tidal/demand", *READERS),

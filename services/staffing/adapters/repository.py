@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.model import PostingKind, Qualification
 from ..domain.quota import Establishment
-from .tables import (CountyQuotaPolicy, DemandSignal, Posting, QuotaPolicyRow, RecommendationRow, RotationPlan,
+from .tables import (CountyQuotaPolicy, DemandSignal, Posting, QuotaOverride, QuotaPolicyRow, RecommendationRow, RotationPlan,
                      Season, SecondmentRequest, Staff, TitleChange, organisations)
 
 NON_PROFESSIONAL = [q.value for q in Qualification if not q.professional]
@@ -39,8 +39,11 @@ class StaffingRepository:
         return self.session.scalars(select(Staff).where(Staff.id_number_hash == id_hash)).first()
 
     def list_staff(self, *, org_id: str | None, specialty: str | None, title_level: str | None,
-                   qualification: str | None, limit: int, offset: int) -> tuple[list[Staff], int]:
+                   qualification: str | None, limit: int, offset: int,
+                   name: str | None = None) -> tuple[list[Staff], int]:
         query = select(Staff).where(Staff.active.is_(True))
+        if name:
+            query = query.where(Staff.name.contains(name, autoescape=True))
         if org_id:
             query = query.where(Staff.home_org_id == org_id)
         if specialty:
@@ -209,6 +212,20 @@ class StaffingRepository:
     # -- rotation, seasons, demand, recommendations -----------------------------------------------
     def plan(self, plan_id: str) -> RotationPlan | None:
         return self.session.get(RotationPlan, plan_id)
+
+    def plans(self, limit: int, offset: int) -> tuple[list[RotationPlan], int]:
+        total = self.session.scalar(select(func.count()).select_from(RotationPlan))
+        rows = self.session.scalars(select(RotationPlan).order_by(RotationPlan.created_at.desc())
+                                    .limit(limit).offset(offset)).all()
+        return list(rows), int(total or 0)
+
+    def quota_overrides(self, org_id: str) -> list[tuple[QuotaOverride, str | None]]:
+        """The bureau's overrides at a unit, newest first, with the name of the person each let in."""
+        rows = self.session.execute(select(QuotaOverride, Staff.name).outerjoin(Staff, Staff.staff_id ==
+                                                                                QuotaOverride.staff_id)
+                                    .where(QuotaOverride.org_id == org_id)
+                                    .order_by(QuotaOverride.created_at.desc(), QuotaOverride.override_id.desc()))
+        return [(o, name) for o, name in rows]
 
     def seasons(self, org_id: str | None = None) -> list[Season]:
         query = select(Season).order_by(Season.start_date)

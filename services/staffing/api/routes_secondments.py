@@ -131,6 +131,17 @@ def create_rotation_plan(body: schemas.RotationIn, runtime: Runtime, caller: Cal
         return _plan_out(plan, created)
 
 
+@router.get("/rotation-plans", response_model=schemas.RotationPage)
+def list_rotation_plans(runtime: Runtime, caller: Caller, limit: Limit = 50, offset: Offset = 0):
+    """Rotation plans, newest first."""
+    if not can_read_all(caller, runtime.settings):
+        raise Forbidden("rotation plans are read by HR offices and the health bureau")
+    with runtime.uow() as uow:
+        rows, total = uow.repo.plans(limit, offset)
+        return schemas.RotationPage(total=total, limit=limit, offset=offset, items=[
+            schemas.RotationSummaryOut.model_validate(p, from_attributes=True) for p in rows])
+
+
 @router.get("/rotation-plans/{plan_id}", response_model=schemas.RotationOut)
 def get_rotation_plan(plan_id: str, runtime: Runtime, caller: Caller):
     with runtime.uow() as uow:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from platform_common.contracts import Specialty
 from platform_common.errors import Forbidden
@@ -46,13 +47,15 @@ def register_staff_bulk(body: schemas.StaffBulkIn, runtime: Runtime, caller: Cal
 @router.get("/staff", response_model=schemas.StaffPage)
 def list_staff(runtime: Runtime, caller: Caller, org_id: str | None = None, specialty: Specialty | None = None,
                title_level: TitleLevel | None = None, qualification: Qualification | None = None,
-               limit: Limit = 50, offset: Offset = 0):
+               limit: Limit = 50, offset: Offset = 0,
+               name: Annotated[str | None, Query(max_length=100, description="part of the name")] = None):
     if not can_read_all(caller, runtime.settings):
         if caller.role.value != "unit_manager" or org_id != caller.org_id:
             raise Forbidden("a unit manager lists their own unit's staff: pass org_id=<your unit>")
     with runtime.uow() as uow:
         rows, total = uow.repo.list_staff(org_id=org_id, specialty=specialty, title_level=title_level,
-                                          qualification=qualification, limit=limit, offset=offset)
+                                          qualification=qualification, limit=limit, offset=offset,
+                                          name=(name or "").strip() or None)
         items = _with_current_postings(uow, rows, runtime.settings.today())
         return schemas.StaffPage(total=total, limit=limit, offset=offset, items=items)
 
@@ -158,3 +161,13 @@ def unit_postings(org_id: str, runtime: Runtime, caller: Caller, kind: PostingKi
         quota_uc.require_unit_reader(caller, runtime.settings, org_id)
         rows, total = uow.repo.postings_at(org_id, limit, offset, kind, status)
         return schemas.PostingPage(total=total, limit=limit, offset=offset, items=[posting_out(p) for p in rows])
+
+
+@router.get("/units/{org_id}/quota-overrides", response_model=list[schemas.QuotaOverrideOut])
+def quota_overrides(org_id: str, runtime: Runtime, caller: Caller):
+    """The health bureau's overrides of the unit's quota rules, newest first: who was let in, which rule, why."""
+    with runtime.uow() as uow:
+        quota_uc.require_unit_reader(caller, runtime.settings, org_id)
+        return [schemas.QuotaOverrideOut(org_id=o.org_id, staff_id=o.staff_id, name=name, rule=o.rule, detail=o.detail,
+                                         reason=o.reason, decided_by=o.decided_by, created_at=o.created_at)
+                for o, name in uow.repo.quota_overrides(org_id)]

@@ -1,7 +1,7 @@
 """Request and response models of the staffing API (pydantic v2)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -240,3 +240,30 @@ class RotationOut(BaseModel):
     block_days: int
     staff_ids: list[str]
     postings: list[PostingOut]
+
+
+class RotationSummaryOut(BaseModel):
+    plan_id: str
+    name: str
+    kind: str
+    org_id: str
+    start_date: date
+    block_days: int
+    staff_ids: list[str]
+    created_by: str
+    created_at: datetime
+
+
+class RotationPage(Page):
+    items: list[RotationSummaryOut]
+
+
+class QuotaOverrideOut(BaseModel):
+    org_id: str
+    staff_id: str
+    name: str | None
+    rule: str
+    detail: str
+    reason: str
+    decided_by: str
+    created_at: datetime
