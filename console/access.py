@@ -29,8 +29,11 @@ FINANCE = Desk("财务", "finance_officer")
 UNIT_MANAGER = Desk("单位负责人", "unit_manager")
 INSURANCE = Desk("医保经办", "insurance_officer")
 HR = Desk("人事", "hr_officer")
+# the health bureau's HR office: registers and moves staff, overrides quota rules, plans rotations
+BUREAU_HR = Desk("卫健委人事", "hr_officer", frozenset({"health_bureau"}))
+TOWNSHIP_MANAGER = Desk("乡镇卫生院负责人", "unit_manager", frozenset({"township_centre"}))
 REFERRAL_DESKS = (TOWNSHIP_DESK, COUNTY_DESK)
-DESKS = (TOWNSHIP_DESK, COUNTY_DESK, ANALYST, FINANCE, UNIT_MANAGER, INSURANCE, HR)
+DESKS = (TOWNSHIP_DESK, COUNTY_DESK, ANALYST, FINANCE, UNIT_MANAGER, INSURANCE, HR, BUREAU_HR, TOWNSHIP_MANAGER)
 
 
 @dataclass(frozen=True)

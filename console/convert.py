@@ -43,3 +43,30 @@ def fen_from_yuan(form: Form, name: str, api_field: str) -> int | None:
 
 def checked(form: Form, name: str) -> bool:
     return form.v(name) == "on"
+
+
+def bp_from_percent(form: Form, name: str, api_field: str | None = None) -> int | None:
+    """`80` or `80.5` percent -> 8000 / 8050 basis points; blank -> None; more than two decimals refused."""
+    raw = str(form.v(name)).replace("%", "").replace("％", "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        form.add(api_field or name, "请填写百分比数字，如 80 或 12.5")
+        return None
+    if not value.is_finite() or value.as_tuple().exponent < -2:
+        form.add(api_field or name, "百分比最多保留两位小数")
+        return None
+    return int(value * 100)
+
+
+def whole(form: Form, name: str, api_field: str | None = None, label: str = "数量") -> int | None:
+    """A whole number typed with or without thousands separators; blank -> None."""
+    raw = str(form.v(name)).replace(",", "").replace("，", "").strip()
+    if not raw:
+        return None
+    if not raw.lstrip("-").isdigit():
+        form.add(api_field or name, f"{label}应为整数")
+        return None
+    return int(raw)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field as dc_field
-from typing import Any
+from typing import Any, AsyncIterator
 
 import httpx
 
@@ -62,6 +62,42 @@ class GatewayClient:
     async def call(self, method: str, path: str, token: str, *, params: Any = None,
                    json: Any = None) -> Any:
         r = await self._send(method, path, token, params=params, json=json)
+        return self._answer(r, method, path)
+
+    async def get(self, path: str, token: str, params: Any = None) -> Any:
+        return await self.call("GET", path, token, params=params)
+
+    async def post(self, path: str, token: str, json: Any = None) -> Any:
+        return await self.call("POST", path, token, json=json if json is not None else {})
+
+    async def upload(self, path: str, token: str, content_type: str, body: AsyncIterator[bytes],
+                     respond_async: bool = True) -> Any:
+        """POSTs a multipart body as it is produced (never whole in memory): the console passes a file on to the
+        gateway while the browser is still sending it. `respond_async`: the service answers once the file is
+        stored (202) and reads it in the background."""
+        headers = {"Content-Type": content_type}
+        if respond_async:
+            headers["Prefer"] = "respond-async"
+        r = await self._send("POST", path, token, content=body, extra_headers=headers)
+        return self._answer(r, "POST", path)
+
+    async def download(self, path: str, token: str, params: Any = None) -> httpx.Response:
+        """A file from the API (CSV, XLSX), opened as a stream: the caller passes it on and closes it."""
+        headers = {"Authorization": f"Bearer {token}"}
+        if (request_id := correlation_id_var.get()) is not None:
+            headers["X-Request-ID"] = request_id
+        try:
+            r = await self.http.send(self.http.build_request("GET", path, params=params, headers=headers),
+                                     stream=True)
+        except httpx.HTTPError as e:
+            raise GatewayUnavailable(type(e).__name__) from e
+        if r.status_code >= 400:
+            await r.aread()
+            await r.aclose()
+            self._answer(r, "GET", path)
+        return r
+
+    def _answer(self, r: httpx.Response, method: str, path: str) -> Any:
         if r.status_code == 401:
             raise SessionExpired()
         if r.status_code >= 500:
@@ -71,14 +107,10 @@ class GatewayClient:
             raise ApiError.from_response(r)
         return r.json()
 
-    async def get(self, path: str, token: str, params: Any = None) -> Any:
-        return await self.call("GET", path, token, params=params)
-
-    async def post(self, path: str, token: str, json: Any = None) -> Any:
-        return await self.call("POST", path, token, json=json if json is not None else {})
-
-    async def _send(self, method: str, path: str, token: str | None, **kw: Any) -> httpx.Response:
+    async def _send(self, method: str, path: str, token: str | None, extra_headers: dict | None = None,
+                    **kw: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers |= extra_headers or {}
         if (request_id := correlation_id_var.get()) is not None:
             headers["X-Request-ID"] = request_id
         try:

@@ -50,6 +50,42 @@ ACTIONS = {
 }
 CHRONIC = {"hypertension": "高血压", "diabetes": "糖尿病"}
 
+# -- the payment service (医保打包付费) ---------------------------------------------------------------------------
+CLAIM_KINDS = {"member_outpatient": "成员单位门诊", "out_of_county_referral": "转外就医", "out_of_area": "异地就医"}
+CLAIM_SOURCES = {"api": "逐笔录入", "upload": "批量上传", "referral_event": "转诊完成自动生成"}
+PURPOSES = {"performance_pay": "绩效奖励", "talent_training": "人才培养", "specialty_building": "专科建设"}
+BASES = {"claims_amount": "按成员单位门诊理赔额", "enrolled_residents": "按签约居民人数"}
+SCORE_SOURCES = {"computed": "按指标计算", "assessed": "考核认定"}
+UPLOAD_STATUSES = {"running": "处理中", "done": "已完成", "failed": "失败"}
+UPLOAD_PHASES = {"queued": "排队等待", "reading": "正在读取工作簿", "importing": "正在逐行校验并入账", "done": "已完成",
+                 "failed": "失败", "running": "处理中"}
+RECON_CATEGORIES = {"matched": "一致", "amount_mismatch": "金额不一致", "missing_on_platform": "平台缺少",
+                    "missing_in_file": "医保文件缺少"}
+ACCOUNT_KINDS = {"fund": "医保基金", "consortium": "医共体", "unit": "成员单位", "external": "外部医疗机构"}
+SOURCE_TYPES = {"claim": "理赔", "claim_upload": "批量理赔", "advance": "月度预拨", "capitation": "按人头付费",
+                "settlement": "期间结算", "distribution": "结余分配"}
+# the columns of an uploaded file, named as a clerk knows them (the errors name the column)
+UPLOAD_FIELDS = {"claim_no": "理赔编号", "kind": "理赔类别", "org_id": "单位编码", "amount_fen": "金额（分）",
+                 "service_date": "就诊日期", "row": "整行", "file": "文件"}
+
+# -- the staffing service (县管乡用) ------------------------------------------------------------------------------
+QUALIFICATIONS = {"practising_physician": "执业医师", "assistant_physician": "执业助理医师", "nurse": "护士",
+                  "pharmacist": "药师", "technician": "医技人员", "administrative": "管理岗", "support": "工勤岗"}
+TITLE_LEVELS = {"junior": "初级", "intermediate": "中级", "senior": "高级"}
+POSTING_KINDS = {"establishment": "在编", "secondment": "派驻支援", "rotation_down": "下沉轮岗",
+                 "rotation_up": "上挂培养"}
+POSTING_STATUSES = {"active": "在岗", "dispatched": "已派出", "arrived": "已到岗", "ended": "已结束"}
+END_REASONS = {"completed": "期满结束", "early_end": "提前结束", "transferred": "调出"}
+REQUEST_STATUSES = {"requested": "待审批", "approved": "已批准", "rejected": "已驳回", "cancelled": "已撤销",
+                    "fulfilled": "已派齐"}
+REQUEST_TONES = {"requested": "waiting", "approved": "progress", "fulfilled": "done", "rejected": "refused",
+                 "cancelled": "closed"}
+REQUEST_SOURCES = {"request": "乡镇申请", "tidal": "潮汐调度"}
+QUOTA_RULES = {"quota_exceeded": "编制总数", "professional_share": "专业技术人员占比下限",
+               "senior_cap": "高级职称比例上限", "intermediate_cap": "中级职称比例上限"}
+RECOMMENDATION_STATUSES = {"open": "待处理", "accepted": "已采纳", "dismissed": "已忽略", "superseded": "已被新建议取代"}
+ALLOWANCE_KINDS = {"gp": "全科医生津贴", "secondment": "下沉派驻津贴"}
+
 
 def label(vocabulary: dict[str, str], code: str | None) -> str:
     """The Chinese name; an unknown code is shown as itself rather than hidden."""

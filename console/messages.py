@@ -15,6 +15,7 @@ from typing import Callable
 
 from . import labels as L
 from .gateway_client import ApiError
+from .messages_desks import DESK_MESSAGES
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,14 @@ _MESSAGES: list[Pattern] = [
        "这张{direction}单当前为「{status}」，不能{action}"),
 ]
 
+_MESSAGES += [_p(regex, template) for regex, template in DESK_MESSAGES]
+
 _PARTIES = {"sender": "转出单位", "receiver": "接收单位"}
+_WHAT = {"posting": "人员编制变动", "title change": "职称变动"}
+# named groups of the payment and staffing messages turned into Chinese names
+_VOCABULARIES = {"title": L.TITLE_LEVELS, "title2": L.TITLE_LEVELS, "qualification": L.QUALIFICATIONS,
+                 "rule": L.QUOTA_RULES, "pkind": L.POSTING_KINDS, "pstatus": L.POSTING_STATUSES,
+                 "rstatus": L.REQUEST_STATUSES, "specialty2": L.SPECIALTIES, "what": _WHAT}
 _CODE_FALLBACK = {
     "invalid": "{label}填写有误", "conflict": "操作未完成：与记录的当前状态冲突，请刷新后重试",
     "forbidden": "您无权执行此操作", "not_found": "没有找到该记录，或本单位无权查看",
@@ -179,7 +187,21 @@ def translate_message(message: str, code: str, field: str | None,
     return _CODE_FALLBACK.get(code, "操作未完成，请检查后重试").format(label=field_label(field) or "内容")
 
 
-def _format(key: str, value: str, org_name: Callable[[str], str]) -> str:
+def _format(key: str, value: str | None, org_name: Callable[[str], str]) -> str:
+    if value is None:
+        return ""
+    if key in _VOCABULARIES:
+        return L.label(_VOCABULARIES[key], value)
+    if key == "fen" and value.lstrip("-").isdigit():
+        from .render import yuan
+
+        return yuan(int(value))
+    if key == "when":
+        return "进行中" if value == "under way" else value.replace("starts in ", "").replace(" days", " 天后开始")
+    if key == "rise":
+        return f"较基线 {value}"
+    if key == "org2":
+        return org_name(value)
     if key == "org":
         return org_name(value)
     if key == "specialty":

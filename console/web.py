@@ -12,7 +12,8 @@ from urllib.parse import quote
 
 from fastapi import Request
 from starlette.datastructures import FormData
-from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.background import BackgroundTask
+from starlette.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from .access import Page, menu_for
 from .gateway_client import ApiError, GatewayClient, GatewayUnavailable, SessionExpired
@@ -108,6 +109,13 @@ class Ctx:
 
     async def put(self, path: str, body: dict) -> Any:
         return await self.api.call("PUT", path, self.token, json=body)
+
+    async def download(self, path: str, **params: Any) -> StreamingResponse:
+        """A file of the API (CSV, XLSX) passed on to the browser as it arrives."""
+        clean = {k: v for k, v in params.items() if v not in (None, "", [])}
+        r = await self.api.download(path, self.token, clean)
+        headers = {k: r.headers[k] for k in ("content-type", "content-disposition") if k in r.headers}
+        return StreamingResponse(r.aiter_bytes(), headers=headers, background=BackgroundTask(r.aclose))
 
     async def attempt(self, form: Form, call: Awaitable[Any]) -> Any:
         """Run one API call for a form: its errors go beside the fields, an outage keeps the form as typed.

@@ -1,6 +1,7 @@
 """The console's pages, one module per desk or subject; each module declares its pages (access.register)
-and exposes `router`. Importing them in this order sets the order of the left-hand menu; the detail page
-comes last because its path pattern (/referrals/{id}) would otherwise take the fixed paths before it."""
+and exposes `router`. Importing them in this order sets the order of the left-hand menu. Within a desk,
+fixed paths come before the patterns that would take them (/claims/upload before /claims/{claim_no}); the
+referral page comes last because its pattern (/referrals/{id}) would otherwise take the fixed paths before it."""
 from __future__ import annotations
 
 from fastapi import APIRouter
@@ -8,6 +9,10 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     from . import auth, worklists, upward, downward, out_of_county, follow_ups, indicators, icd10, detail  # noqa: I001
+    from .payment import budgets, policies, uploads, claims, settlement, statement, reconciliation, ledger
+    from .staffing import registry, staff_forms, quota, secondments, rotation, tidal, allowances, visits
 
-    return [m.router for m in (auth, worklists, upward, downward, out_of_county, follow_ups, indicators, icd10,
-                               detail)]
+    referral = [auth, worklists, upward, downward, out_of_county, follow_ups, indicators, icd10]
+    payment = [budgets, policies, uploads, claims, settlement, statement, reconciliation, ledger]
+    staffing = [registry, staff_forms, quota, secondments, rotation, tidal, allowances, visits]
+    return [m.router for m in (*referral, *payment, *staffing, detail)]

@@ -127,8 +127,70 @@
 
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
-    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) { ev.preventDefault(); }
+    if (!form.dataset || !form.dataset.confirm) { return; }
+    if (!window.confirm(form.dataset.confirm)) { ev.preventDefault(); return; }
+    // confirmed in the dialog: the server skips its own confirmation page (the one shown without JavaScript)
+    if (form.elements.confirmed) { form.elements.confirmed.value = "yes"; }
   });
+
+  // -- uploads: the file goes with a progress bar; the result page follows (its own bar: the server's reading) --
+  function setupUpload(form) {
+    var box = form.querySelector(".upload-progress");
+    if (!box || !window.XMLHttpRequest || !window.FormData) { return; }
+    var bar = box.querySelector("progress"), status = box.querySelector(".upload-status");
+    form.addEventListener("submit", function (ev) {
+      var file = form.querySelector("input[type=file]");
+      if (!file || !file.files || !file.files.length) { return; }  // the server says what is missing
+      ev.preventDefault();
+      var button = form.querySelector("button[type=submit]");
+      if (button) { button.disabled = true; }
+      box.hidden = false;
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (!e.lengthComputable) { return; }
+        var pct = Math.round(e.loaded / e.total * 1000) / 10;
+        bar.value = pct;
+        status.textContent = "已上传 " + pct + "%（" + (e.loaded / 1048576).toFixed(1) + " / " + (e.total / 1048576).toFixed(1) + " MB）";
+      });
+      xhr.upload.addEventListener("load", function () { status.textContent = "上传完成，正在交给平台处理…"; });
+      xhr.addEventListener("load", function () {
+        if (xhr.status < 400 && xhr.responseURL && xhr.responseURL !== form.action) {
+          window.location.href = xhr.responseURL;  // the result page, after the redirect
+          return;
+        }
+        document.open(); document.write(xhr.responseText); document.close();  // the form with its errors
+      });
+      xhr.addEventListener("error", function () {
+        status.textContent = "上传中断，请检查网络后重新上传。";
+        if (button) { button.disabled = false; }
+      });
+      xhr.send(new FormData(form));
+    });
+  }
+
+  // -- a job the server is running (reading an uploaded file): its progress until it is done ----------------
+  function setupPoll(box) {
+    var bar = box.querySelector("progress"), status = box.querySelector(".job-status");
+    function tick() {
+      fetch(box.dataset.poll, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (p) {
+          if (!p) { setTimeout(tick, 3000); return; }
+          if (p.status !== "running") { window.location.reload(); return; }
+          if (p.fraction !== null && p.fraction !== undefined) {
+            bar.value = Math.round(p.fraction * 1000) / 10;
+            status.textContent = p.phase_label + " " + bar.value + "%，已读 " + p.rows.toLocaleString("zh-CN") + " 行";
+          } else {
+            bar.removeAttribute("value");
+            status.textContent = p.phase_label;
+          }
+          setTimeout(tick, 1000);
+        })
+        .catch(function () { setTimeout(tick, 3000); });
+    }
+    tick();
+  }
 
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-focus]");
@@ -137,6 +199,8 @@
     document.querySelectorAll("[data-depends-on]").forEach(setupDepends);
     document.querySelectorAll("[data-icd10-search]").forEach(setupIcd10);
     document.querySelectorAll("[data-refresh]").forEach(setupRefresh);
+    document.querySelectorAll("form[data-upload]").forEach(setupUpload);
+    document.querySelectorAll("[data-poll]").forEach(setupPoll);
     tickClocks();
     setInterval(tickClocks, 15000);
   });

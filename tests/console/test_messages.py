@@ -12,8 +12,12 @@ from console.messages import field_errors, field_label, has_translation, transla
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [*sorted((ROOT / "services" / "referral").rglob("*.py")), *sorted((ROOT / "gateway").rglob("*.py")),
+           *sorted((ROOT / "services" / "payment").rglob("*.py")), *sorted((ROOT / "services" / "staffing").rglob("*.py")),
            ROOT / "platform_common" / "web.py", ROOT / "platform_common" / "unit_of_work.py"]
-ERRORS = {"InvalidInput", "Conflict", "Forbidden", "NotFound", "Unauthorized", "TooManyAttempts"}
+ERRORS = {"InvalidInput", "Conflict", "Forbidden", "NotFound", "Unauthorized", "TooManyAttempts", "PayloadTooLarge"}
+# a rejected upload row's reason is RowError's second argument; candidates' and recommendations' reasons are
+# the strings appended to `reasons`
+REASONS = {"RowError": 1}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -22,8 +26,13 @@ def _messages() -> list[str]:
     found = []
     for path in SOURCES:
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ERRORS and node.args:
-                arg = node.args[0]
+            name = getattr(node.func, "id", None) if isinstance(node, ast.Call) else None
+            index = 0 if name in ERRORS else REASONS.get(name or "")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append" \
+                    and getattr(node.func.value, "id", None) == "reasons":
+                index = 0
+            if index is not None and isinstance(node, ast.Call) and len(node.args) > index:
+                arg = node.args[index]
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     found.append(arg.value)
                 elif isinstance(arg, ast.JoinedStr):
@@ -35,7 +44,25 @@ def _messages() -> list[str]:
 SAMPLES = [("why", "a concurrent change to the same records got there first"), ("SORT_KEYS", "created_at"),
            ("max", "5"), ("wait", "30"), ("limit", "5"), ("action", "accept"), ("direction", "upward"),
            ("current", "accepted"), ("party", "sender"), ("method", "GET"), ("field", "date_from"),
-           ("specialty", "cardiology"), ("service", "referral")]
+           ("specialty", "cardiology"), ("service", "referral"),
+           ("CATEGORIES", "matched, amount_mismatch"), ("expected)", "claim_no,kind"), ("required)", "claim_no,amount_fen"),
+           ("_KINDS", "member_outpatient, out_of_county_referral, out_of_area"), ("len(CSV_COLUMNS)", "5"),
+           ("len(columns)", "5"), ("len(values)", "3"), ("line_num", "5"), ("lines[", "2"), ("first[", "2"),
+           ("max_fen", "100000000"), ("claim_max_fen", "100000000"), ("upload_max_rows", "2000000"),
+           ("page_size_max", "200"), ("max_posting_days", "1096"), ("days}", "400"), ("paid", "1000"),
+           ("self.limit", "1000"), ("len(staff_ids)", "3"), ("headcount", "2"), ("cover", "0"),
+           ("min_cover_per_specialty", "1"), ("retained_fen", "4800000"), ("distribution_basis", "claims_amount"),
+           ("closed['period']", "2026-03"), ("closed['last_month']", "2026-03"), ("closed_at", "2026-04-05T00:00:00Z"),
+           ("closed_by", "insurance.officer"), ("score_source", "assessed"), ("performance_score", "88"),
+           ("close_from_day", "5"), ("earliest", "2026-04-05"), ("today", "2026-04-01"), ("overlap", "2026-03"),
+           ("period", "2026-03"), ("fund_year", "2026"), ("text", "2025-12"), ("e}", "bad quote"),
+           ("title_level", "senior"), ("qualification", "practising_physician"), ("kind", "rotation_down"),
+           ("TARGET_KIND", "township_centre"), ("HOME_KIND", "county_hospital"), ("specialty", "cardiology"),
+           ("status", "approved"), ("isoformat", "2026-03-01"), ("days_seconded", "12"), ("volume", "12"),
+           ("window_days", "28"), ("baseline", "4.0"), ("threshold", "8.0"), ("rise", ", +200%"), ("s.name", "春节"),
+           ("when", "under way"), ("heads - shortfall", "1"), ("senior", "1800"), ("values[", "2000"),
+           ("BP", "10000"), ("est.", "8"), ("policy.", "20"), ("q}", "38"), ("prof_min", "35"), ("cap}", "7"),
+           ("non_prof", "4"), ("detail", "8 senior titles, cap 20% of quota 38 = 7")]
 
 
 def _sample(expression: str) -> str:

@@ -19,9 +19,9 @@ from .conftest import login
 
 pytestmark = pytest.mark.integration
 
-# one account per desk, and the roles part 1 has no pages for yet (they see only the home page)
+# one account per desk (the bureau's and the lead hospital's HR offices are two desks)
 ACCOUNTS = ["dachang.referral", "qixing.referral", "peoples.referral", "bureau.analyst", "peoples.finance",
-            "dachang.manager", "insurance.officer", "bureau.hr"]
+            "dachang.manager", "insurance.officer", "bureau.hr", "peoples.hr"]
 MENU_PAGES = [p for p in pages() if p.in_menu]
 
 

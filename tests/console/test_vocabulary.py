@@ -9,10 +9,24 @@ from platform_common.contracts import Specialty
 from services.referral.domain.codes import ChronicCondition
 from services.referral.domain.lifecycle import Action, Direction, Status
 from services.referral.domain.rules import EmergencyCategory, RejectReason, Urgency
+from services.payment.domain.claims import ClaimKind
+from services.payment.domain.policy import PURPOSES
+from services.payment.service_layer.reconciliation import CATEGORIES
+from services.staffing.domain.model import EndReason, PostingKind, PostingStatus, Qualification, TitleLevel
+from services.staffing.domain.quota import QuotaRule
+from services.staffing.domain.secondment import RequestStatus
 
 VOCABULARIES = [(Status, L.STATUSES), (Status, L.STATUS_TONES), (Direction, L.DIRECTIONS), (Action, L.ACTIONS),
                 (Urgency, L.URGENCIES), (EmergencyCategory, L.EMERGENCY_CATEGORIES), (RejectReason, L.REJECT_REASONS),
-                (Specialty, L.SPECIALTIES), (Role, L.ROLES), (OrgKind, L.ORG_KINDS), (ChronicCondition, L.CHRONIC)]
+                (Specialty, L.SPECIALTIES), (Role, L.ROLES), (OrgKind, L.ORG_KINDS), (ChronicCondition, L.CHRONIC),
+                (ClaimKind, L.CLAIM_KINDS), (Qualification, L.QUALIFICATIONS), (TitleLevel, L.TITLE_LEVELS),
+                (PostingKind, L.POSTING_KINDS), (PostingStatus, L.POSTING_STATUSES), (RequestStatus, L.REQUEST_STATUSES),
+                (RequestStatus, L.REQUEST_TONES), (QuotaRule, L.QUOTA_RULES)]
+
+
+def test_the_payment_and_staffing_word_lists_are_named_too():
+    assert set(L.PURPOSES) == set(PURPOSES) and set(L.RECON_CATEGORIES) == set(CATEGORIES)
+    assert {e.value for e in EndReason} | {"transferred"} == set(L.END_REASONS)
 
 
 @pytest.mark.parametrize("enum, names", VOCABULARIES, ids=lambda x: getattr(x, "__name__", ""))
