@@ -209,7 +209,7 @@ def grouped_bar_chart(title: str, labels: list[str], series: list[Series], unit:
     """Horizontal bars, one group per label, one bar per series (e.g. this window's demand beside the baseline)."""
     values = [v for s in series for v in s.values if v is not None]
     top = _nice_max(max(values, default=1) * 1.05)
-    left, bar = 190, 11
+    left, bar = min(300, max(120, 14 + 13 * max((len(t) for t in labels), default=8))), 11  # room for the names
     row = bar * len(series) + 10
     height = TOP + row * len(labels) + 30
     plot_w = WIDTH - left - RIGHT

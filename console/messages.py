@@ -36,6 +36,20 @@ FIELD_LABELS = {
     "done_on": "随访日期", "findings": "随访情况", "period": "统计期间", "org_id": "单位", "month": "月份",
     "date_from": "开始日期", "date_to": "结束日期", "sort": "排序", "page_size": "每页条数",
     "visits": "就诊人次", "from_org_id": "本单位", "version": "版本", "attachments": "附件",
+    # payment
+    "as_of": "截至日期", "consortium_id": "医共体", "fund_year": "基金年度", "enrolled_population": "参保人数",
+    "per_capita_fen": "人均定额", "out_of_area_reserve_fen": "异地就医预留", "delta_fen": "调整金额",
+    "expected_version": "版本", "effective_from": "生效日期", "retention_bands": "结余留用档次",
+    "overspend_tolerance_bp": "合理超支区间", "fund_share_within_tolerance_bp": "区间内医保基金分担",
+    "split_bp": "结余用途", "capitation_fen_per_resident_month": "按人头付费标准", "distribution_basis": "分配依据",
+    "score": "绩效得分权重", "performance_score": "绩效得分", "score_reason": "得分依据", "claim_no": "理赔编号",
+    "kind": "类别", "amount_fen": "金额", "file": "文件", "category": "对账类别", "limit": "每页条数",
+    "effective_month": "生效月份", "enrolled": "签约人数",
+    # staffing
+    "name": "姓名", "id_number": "身份证号", "qualification": "资格", "title_level": "职称", "home_org_id": "在编单位",
+    "start_date": "开始日期", "end_date": "结束日期", "headcount": "人数", "effective_date": "生效日期",
+    "override_reason": "突破编制规则的理由", "staff_ids": "人员", "staff_id": "人员", "block_days": "每轮天数",
+    "rounds": "轮数", "arrived_on": "到岗日期", "ended_on": "结束日期", "pool": "人员池",
 }
 
 

@@ -14,5 +14,5 @@ def routers() -> list[APIRouter]:
 
     referral = [auth, worklists, upward, downward, out_of_county, follow_ups, indicators, icd10]
     payment = [budgets, policies, uploads, claims, settlement, statement, reconciliation, ledger]
-    staffing = [registry, staff_forms, quota, secondments, rotation, tidal, allowances, visits]
+    staffing = [staff_forms, registry, quota, secondments, rotation, tidal, allowances, visits]  # /staff/new first
     return [m.router for m in (*referral, *payment, *staffing, detail)]

@@ -81,3 +81,39 @@ def desk(console):
     yield get
     for d in opened.values():
         d.close()
+
+
+def last_year() -> int:
+    """A fund year whose months can all be closed today (the grace for late claims has passed)."""
+    from zoneinfo import ZoneInfo
+    from datetime import datetime
+
+    return datetime.now(ZoneInfo("Asia/Shanghai")).year - 1
+
+
+@pytest.fixture(scope="session")
+def fund_year(console) -> int:
+    """Last year's budget of the demo consortium, created once for the console's payment tests."""
+    year = last_year()
+    with console.client("insurance.officer") as io:
+        budgets = io.get("/payment/budgets", params={"consortium_id": "wushan"}).json()
+        if not any(b["fund_year"] == year for b in budgets):
+            r = io.post("/payment/budgets", json={"consortium_id": "wushan", "fund_year": year,
+                                                  "enrolled_population": 100_000, "per_capita_fen": 900,
+                                                  "out_of_area_reserve_fen": 10_000_000})
+            assert r.status_code == 201, r.text
+    return year
+
+
+def wait_for(desk: "Desk", path: str, done: str = 'data-poll', timeout: float = 60) -> str:
+    """GET a result page until the service has finished reading the file (no more progress box)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r = desk.get(path)
+        assert r.status_code == 200, (path, r.status_code, r.text[:500])
+        if done not in r.text:
+            return r.text
+        time.sleep(0.2)
+    raise AssertionError(f"{path} still processing")

@@ -20,6 +20,7 @@ from .common import GROUP_SETTLE, consortium_name, period_label
 router = APIRouter()
 STATEMENT = Page("/settlements/{settlement_id}", "结算单", GROUP_SETTLE, (INSURANCE, FINANCE), in_menu=False)
 Guarded = Annotated[Ctx, Depends(guard(STATEMENT))]
+CHART_UNITS = 12
 
 
 def steps(s: dict) -> list[Step]:
@@ -61,11 +62,12 @@ async def statement(settlement_id: str, ctx: Guarded) -> Response:
         charts["split"] = bar_chart("结余留用的用途", [L.label(L.PURPOSES, p) for p in purposes],
                                     [s["split"][p] / 100 for p in purposes], "元")
     if units:
-        charts["units"] = grouped_bar_chart("分配到各成员单位", [u["org_name"] for u in units],
-                                            [Series(L.label(L.PURPOSES, p), [u["purposes"].get(p, 0) / 100 for u in units])
+        top = units[:CHART_UNITS]  # the largest shares; the table below lists every unit
+        charts["units"] = grouped_bar_chart("分配到各成员单位", [u["org_name"] for u in top],
+                                            [Series(L.label(L.PURPOSES, p), [u["purposes"].get(p, 0) / 100 for u in top])
                                              for p in purposes], "元")
     return ctx.render("payment/statement.html", title=f"{period_label(s['period'])}结算单", s=s, units=units,
-                      purposes=purposes, charts=charts, consortium_name=consortium_name)
+                      purposes=purposes, charts=charts, consortium_name=consortium_name, chart_units=CHART_UNITS)
 
 
 @router.get("/settlements/{settlement_id}/statement.{fmt}")

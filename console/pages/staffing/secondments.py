@@ -32,7 +32,7 @@ async def queue(ctx: Annotated[Ctx, Depends(guard(QUEUE))], status: str = "") ->
     status = status if status in STATUSES or status == "all" else ("all" if manager else "requested")
     listing = await ctx.get("/staffing/secondments", status=None if status == "all" else status, limit=100,
                             org_id=ctx.user.org_id if manager else None)
-    return ctx.render("staffing/secondments.html", title=QUEUE.title, listing=listing, status=status,
+    return ctx.render("staffing/secondments.html", title=QUEUE.title, listing=listing, chosen=status,
                       statuses=[(s, L.REQUEST_STATUSES[s]) for s in STATUSES], manager=manager)
 
 

@@ -39,7 +39,7 @@ async def _render(ctx: Ctx, status: str = "open", forms: dict[str, Form] | None 
                                                        "title_level": "intermediate", "headcount": str(r["headcount"])},
                                                       prefix=f"rec-{r['recommendation_id']}-"))
     return ctx.render("staffing/tidal.html", code, title=TIDAL.title, demand=demand, chart=chart,
-                      recommendations=recommendations, status=status, forms=forms, deciding=deciding(ctx),
+                      recommendations=recommendations, chosen=status, forms=forms, deciding=deciding(ctx),
                       statuses=[(s, L.RECOMMENDATION_STATUSES[s]) for s in STATUSES],
                       titles=list(L.TITLE_LEVELS.items()),
                       reason_text=lambda text: translate_message(text, "invalid", None, ctx.org_name))

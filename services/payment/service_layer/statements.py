@@ -90,8 +90,9 @@ def statement_xlsx(view: dict) -> bytes:
 def list_settlements(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str) -> list[dict]:
     require_consortium_reader(principal, consortium_id)
     s = t.settlements
-    rows = uow.session.execute(select(s.c.settlement_id, s.c.period, s.c.budget_fen, s.c.actual_fen,
-                                      s.c.balance_fen, s.c.performance_score, s.c.retained_fen, s.c.closed_at)
+    rows = uow.session.execute(select(s.c.settlement_id, s.c.period, s.c.first_month, s.c.last_month, s.c.budget_fen,
+                                      s.c.actual_fen, s.c.balance_fen, s.c.performance_score, s.c.retained_fen,
+                                      s.c.policy_version, s.c.closed_at)
                                .where(s.c.consortium_id == consortium_id).order_by(s.c.first_month, s.c.period))
     return [dict(r._mapping) for r in rows]
 
