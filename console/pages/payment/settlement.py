@@ -18,21 +18,22 @@ router = APIRouter()
 SETTLEMENTS = register(Page("/settlements", "期间结算", GROUP_SETTLE, (INSURANCE, FINANCE)))
 
 
-async def _preview(ctx: Ctx, form: Form, consortium_id: str, period: str | None) -> dict | None:
+async def _preview(ctx: Ctx, form: Form, consortium_id: str, period: str | None, quiet: bool) -> dict | None:
     if not period:
         return None
     try:
         return await ctx.get("/payment/performance", consortium_id=consortium_id, period=period)
     except ApiError as e:
-        form.take(e, ctx.org_name)
+        if not quiet:  # the month offered by default may simply have no budget yet: not the user's mistake
+            form.take(e, ctx.org_name)
         return None
 
 
-async def _render(ctx: Ctx, form: Form, status: int = 200, confirm: bool = False) -> Response:
+async def _render(ctx: Ctx, form: Form, status: int = 200, confirm: bool = False, quiet: bool = False) -> Response:
     consortium_id = consortium_of(ctx, form.v("consortium_id"))
     settled = await ctx.get("/payment/settlements", consortium_id=consortium_id)
     period = form.v("period") if not form.err("period") else None
-    preview = await _preview(ctx, form, consortium_id, period) if period else None
+    preview = await _preview(ctx, form, consortium_id, period, quiet) if period else None
     done = next((s for s in settled if s["period"] == period), None)
     return ctx.render("payment/settlements.html", status, title="确认结算" if confirm else SETTLEMENTS.title,
                       form=form, settled=list(reversed(settled)), preview=preview, done=done, confirm=confirm,
@@ -48,7 +49,7 @@ async def settlements(ctx: Annotated[Ctx, Depends(guard(SETTLEMENTS))], consorti
         check_period(form)
     elif managing(ctx):
         form.values["period"] = last_month(ctx)
-    return await _render(ctx, form)
+    return await _render(ctx, form, quiet=not period)
 
 
 @router.post("/settlements/close")

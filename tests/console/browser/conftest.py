@@ -29,7 +29,11 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        # Chromium takes its interface language from LANGUAGE (with Debian's chromium-l10n installed): a date
+        # input then reads 年/月/日 as a clerk's browser shows it, not mm/dd/yyyy. LANG stays a UTF-8 locale the
+        # machine has (C.UTF-8), or a file with a Chinese name could not be read for an upload.
+        env = {k: v for k, v in os.environ.items() if k != "LC_ALL"} | {"LANG": "C.UTF-8", "LANGUAGE": "zh_CN:zh"}
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS, env=env)
         yield b
         b.close()
 

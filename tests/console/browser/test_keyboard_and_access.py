@@ -63,6 +63,12 @@ def test_a_clerk_fills_and_sends_the_referral_form_with_the_keyboard_alone(open_
                           "/referrals/new-out-of-county", "/follow-ups/overdue"]),
     ("peoples.referral", ["/queue", "/referrals/new-downward"]),
     ("bureau.analyst", ["/indicators"]),
+    ("insurance.officer", ["/budgets", "/policies", "/claims/upload", "/claims/uploads", "/claims", "/settlements",
+                           "/reconciliations", "/capitation"]),
+    ("peoples.finance", ["/ledger", "/settlements"]),
+    ("bureau.hr", ["/staff", "/staff/new", "/quota", "/quota/dachang-thc", "/secondments", "/rotations", "/tidal",
+                   "/allowances"]),
+    ("dachang.manager", ["/secondments/new", "/visit-volumes"]),
 ])
 def test_every_input_is_labelled_and_pages_say_they_are_chinese(open_desk, username, paths):
     page = open_desk(username)
