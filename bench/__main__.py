@@ -2,7 +2,7 @@
 
 Starts its own stack (broker, three services, gateway) with free ports in a temporary directory, so it
 runs from a clean clone; writes bench/results.json and the table in bench/README.md.
-Options: --quick (shorter runs, 200,000 rows for benches 3–4; for trying the harness), --skip 1,2,…
+Options: --quick (shorter runs, 200,000 rows for benches 3–4 and 7; for trying the harness), --skip 1,2,…
 """
 from __future__ import annotations
 
@@ -86,11 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     results: dict = {"run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
                      "quick": args.quick, "git": _git_head()}
-    from . import b_console, b_gateway, b_payment, b_propagation, report
+    from . import b_console, b_gateway, b_payment, b_propagation, b_upload, report
 
     with tempfile.TemporaryDirectory(prefix="consortium-bench-") as tmp:
         work = Path(tmp)
-        if not {"1", "2", "6"} <= skip:
+        if not {"1", "2", "6", "7"} <= skip:
             _say("starting the stack (broker, three services, gateway, console) ...")
             stack = start_stack(work / "stack")
             try:
@@ -106,6 +106,12 @@ def main(argv: list[str] | None = None) -> int:
                 if "6" not in skip:
                     _say("bench 6: the console's worklist page with 10,000 referrals vs the same JSON query ...")
                     results["console"] = b_console.run(stack, n=100 if args.quick else 300)
+                if "7" not in skip:
+                    sizes = ((20_000, 200_000), (10_000, 30_000)) if args.quick else \
+                        ((100_000, 1_000_000), (100_000, 300_000))
+                    _say(f"bench 7: claim files uploaded through the console, CSV {sizes[0]} and XLSX {sizes[1]} rows ...")
+                    (work / "upload").mkdir()
+                    results["console_upload"] = b_upload.run(stack, work / "upload", *sizes)
                 results["memory_mb"] = {name: peak_rss_mb(p.pid) for name, p in stack.procs.items()}
             finally:
                 stack.stop()

@@ -54,6 +54,19 @@ def table(r: dict) -> str:
                         f"time | p99 {pg['p99_ms'] / ap['p99_ms']:.2f}× | p50 {pg['p50_ms']} ms, p99 {pg['p99_ms']} ms "
                         f"({pg['n']} requests) | the same query through the JSON API: p50 {ap['p50_ms']} ms, p99 "
                         f"{ap['p99_ms']} ms | page p99 < 150 ms | {_ok(c['goal_met'])} |")
+    u = r.get("console_upload")
+    if u:
+        small, large = u["csv"]
+        for kind, (a, b) in (("CSV", u["csv"]), ("XLSX", u["xlsx"])):
+            rows.append(
+                f"| 7 | {kind} claim file uploaded through the console, {b['rows']:,} rows ({b['bytes'] / 1048576:.0f} MB): "
+                f"upload, then the service reads it | memory {b['rows'] // a['rows']}× the rows: console "
+                f"{b['console_peak_mb'] - a['console_peak_mb']:+.1f} MB, payment {b['payment_peak_mb'] - a['payment_peak_mb']:+.1f} MB"
+                f" | {b['total_s']} s ({b['rows_per_s']:,} rows/s; upload {b['upload_s']} s); peak RSS console "
+                f"{b['console_peak_mb']} MB (before {b['console_before_mb']}), payment {b['payment_peak_mb']} MB (before "
+                f"{b['payment_before_mb']}) | {a['rows']:,} rows: {a['total_s']} s; peak console {a['console_peak_mb']} MB, "
+                f"payment {a['payment_peak_mb']} MB | {'memory flat with the file (< 10 MB more for 10× the rows)' if kind == 'CSV' else '—'}"
+                f" | {_ok(u['goal_met']) if kind == 'CSV' else ''} |")
     mem = r.get("memory_mb")
     if mem:
         rows.append("| 5 | peak RSS (VmHWM) | — | " + ", ".join(f"{k} {v} MB" for k, v in mem.items())

@@ -168,4 +168,15 @@ def test_the_ledger_balances_to_zero_and_each_posting_links_to_its_source(desk):
     account = re.search(r'href="(/ledger/accounts/consortium:wushan)"', page).group(1)
     postings = finance.get(account).text
     assert re.search(r'href="/(claims/uploads/|budgets/|settlements/)[^"]+">', postings)
+    assert "批量理赔支付（按单位、类别、月份汇总）" in postings and "claims paid" not in postings  # Chinese, not the API's
     assert error_beside(finance.get("/ledger", params={"as_of": "2026-13-40"}).text, "as_of") == "截至日期应为日期，如 2026-11-20"
+
+
+def test_a_statement_with_nothing_retained_has_no_split_to_draw(console, desk, fund_year):
+    """Found walking through make run: a period whose score fell below every band retains nothing."""
+    with console.client("insurance.officer") as api:
+        closed = api.post("/payment/settlements", json={"consortium_id": "wushan", "period": f"{fund_year}-11",
+                                                       "performance_score": "10", "score_reason": "考核不合格"})
+        assert closed.status_code in (200, 201), closed.text
+    page = desk("peoples.finance").get(f"/settlements/{closed.json()['settlement_id']}")
+    assert page.status_code == 200 and "结余留用的用途" not in page.text and "返还医保基金" in page.text

@@ -29,7 +29,17 @@ def account_name(ctx: Ctx, code: str) -> str:
     kind, _, rest = code.partition(":")
     if kind == "unit":
         return ctx.org_name(rest)
-    return f"{L.label(L.ACCOUNT_KINDS, kind)}（{consortium_name(rest)}）"
+    return f"{L.label(L.ACCOUNT_KINDS, kind)}（{rest}）"
+
+
+DESCRIPTIONS = {"claim": "理赔支付", "claim_upload": "批量理赔支付（按单位、类别、月份汇总）", "advance": "月度预拨",
+                "capitation": "按人头付费", "settlement": "期间结算", "distribution": "结余留用分配到成员单位"}
+
+
+def description(source_type: str, period: str | None) -> str:
+    """What a posting was for, in Chinese (the service's own description is English)."""
+    text = DESCRIPTIONS.get(source_type, L.label(L.SOURCE_TYPES, source_type))
+    return f"{text} {period}" if period and source_type != "claim_upload" else text
 
 
 def source_link(source_type: str, source_id: str) -> str | None:
@@ -78,7 +88,7 @@ async def account(account: str, ctx: Annotated[Ctx, Depends(guard(ACCOUNT))], pa
             raise HTTPException(404) from e
         raise
     return ctx.render("payment/account.html", title=f"账户明细：{account_name(ctx, account)}", p=postings, page_no=page,
-                      per_page=PER_PAGE, source_link=source_link, code=account,
+                      per_page=PER_PAGE, source_link=source_link, code=account, description=description,
                       url=lambda **kw: f"/ledger/accounts/{account}?page={kw.get('page', page)}")
 
 
