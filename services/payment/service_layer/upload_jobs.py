@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from platform_common.auth import Principal, Role
 from platform_common.errors import InvalidInput, NotFound, PayloadTooLarge, ServiceError
