@@ -1,6 +1,8 @@
 """Build one service's FastAPI app on a fresh database, migrated, with the demo organisations.
 
-No broker and no background threads: API tests look at the response and at the outbox rows.
+No broker and no background threads: API tests look at the response and at the outbox rows. Every 2xx
+answer is also checked against the response model its route declares (`tests/support/contract.py`), so
+every API test is a contract test too.
 The database is a fresh SQLite file, or, when TEST_POSTGRES_URL names a PostgreSQL server (the CI
 PostgreSQL pass), a fresh database on that server, dropped afterwards.
 """
@@ -20,6 +22,7 @@ from gateway.demo import ORGANISATIONS
 from platform_common.contracts import OrganisationRegistered
 from platform_common.migrate import upgrade
 from platform_common.org_directory import OrgDirectory
+from tests.support.contract import ContractCheck
 
 
 @contextmanager
@@ -52,6 +55,7 @@ def _service_client(bootstrap: ModuleType, settings_cls: type, db_url: str, **ov
     settings = settings_cls(database_url=db_url, **overrides)
     upgrade(bootstrap.MIGRATIONS, db_url)
     app = bootstrap.create_app(settings, background=False)
+    app.add_middleware(ContractCheck)
     runtime = app.state.runtime
     directory = OrgDirectory(runtime.metadata.tables["organisations"])
     with runtime.session_factory() as session:
