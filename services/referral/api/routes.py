@@ -13,13 +13,14 @@ from ..domain.lifecycle import Direction, Status
 from ..domain.rules import Urgency
 from ..service_layer import downward, out_of_county, queries, upward
 from . import schemas as s
+from . import schemas_referrals as out
 from .deps import Caller, Runtime
 from .views import detail, follow_up, summary
 
 router = APIRouter(tags=["referrals"])
 
 
-@router.post("/referrals/upward", status_code=201)
+@router.post("/referrals/upward", status_code=201, response_model=out.ReferralDetail)
 def submit_upward(body: s.UpwardIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
@@ -29,7 +30,7 @@ def submit_upward(body: s.UpwardIn, rt: Runtime, caller: Caller) -> dict:
         return detail(row, now, caller.org_id)
 
 
-@router.post("/referrals/downward", status_code=201)
+@router.post("/referrals/downward", status_code=201, response_model=out.ReferralDetail)
 def issue_downward(body: s.DownwardIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
@@ -40,7 +41,7 @@ def issue_downward(body: s.DownwardIn, rt: Runtime, caller: Caller) -> dict:
         return detail(row, now, caller.org_id)
 
 
-@router.post("/referrals/out-of-county", status_code=201)
+@router.post("/referrals/out-of-county", status_code=201, response_model=out.ReferralDetail)
 def record_out_of_county(body: s.OutOfCountyIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
@@ -50,7 +51,7 @@ def record_out_of_county(body: s.OutOfCountyIn, rt: Runtime, caller: Caller) -> 
         return detail(row, now, caller.org_id)
 
 
-@router.get("/referrals")
+@router.get("/referrals", response_model=out.Worklist)
 def worklist(rt: Runtime, caller: Caller, box: Annotated[Literal["all", "incoming", "outgoing"], Query(
                  description="all (default): what the unit sent and what it receives, each row with its box")] = "all",
              direction: Direction | None = None, status: Annotated[list[Status] | None, Query()] = None,
@@ -68,14 +69,14 @@ def worklist(rt: Runtime, caller: Caller, box: Annotated[Literal["all", "incomin
                           for r in rows]}
 
 
-@router.get("/referrals/overdue")
+@router.get("/referrals/overdue", response_model=out.OverdueReferrals)
 def overdue_responses(rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
         return {"items": [summary(r, now) for r in queries.overdue_responses(uow, caller, now)]}
 
 
-@router.get("/follow-ups/overdue")
+@router.get("/follow-ups/overdue", response_model=out.OverdueFollowUps)
 def overdue_follow_ups(rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
@@ -85,27 +86,27 @@ def overdue_follow_ups(rt: Runtime, caller: Caller) -> dict:
                                           "patient_id_masked": r.patient_id_masked} for f, r in pairs]}
 
 
-@router.get("/referrals/{referral_id}")
+@router.get("/referrals/{referral_id}", response_model=out.ReferralDetail)
 def get_referral(referral_id: str, rt: Runtime, caller: Caller) -> dict:
     with rt.uow() as uow:
         return detail(queries.get(uow, caller, referral_id), utcnow(), caller.org_id)
 
 
-@router.post("/referrals/{referral_id}/accept")
+@router.post("/referrals/{referral_id}/accept", response_model=out.ReferralDetail)
 def accept(referral_id: str, body: s.AcceptIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
         return detail(upward.accept(uow, caller, now, referral_id, **body.model_dump()), now, caller.org_id)
 
 
-@router.post("/referrals/{referral_id}/reject")
+@router.post("/referrals/{referral_id}/reject", response_model=out.ReferralDetail)
 def reject(referral_id: str, body: s.RejectIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
         return detail(upward.reject(uow, caller, now, referral_id, **body.model_dump()), now, caller.org_id)
 
 
-@router.post("/referrals/{referral_id}/redirect")
+@router.post("/referrals/{referral_id}/redirect", response_model=out.Redirected)
 def redirect(referral_id: str, body: s.RedirectIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
@@ -115,35 +116,35 @@ def redirect(referral_id: str, body: s.RedirectIn, rt: Runtime, caller: Caller) 
                 "specialty": row.specialty, "version": row.version}
 
 
-@router.post("/referrals/{referral_id}/cancel")
+@router.post("/referrals/{referral_id}/cancel", response_model=out.ReferralDetail)
 def cancel(referral_id: str, body: s.ReasonIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
         return detail(upward.cancel(uow, caller, now, referral_id, **body.model_dump()), now, caller.org_id)
 
 
-@router.post("/referrals/{referral_id}/arrive")
+@router.post("/referrals/{referral_id}/arrive", response_model=out.ReferralDetail)
 def arrive(referral_id: str, body: s.ArriveIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
         return detail(upward.arrive(uow, caller, now, referral_id, **body.model_dump()), now, caller.org_id)
 
 
-@router.post("/referrals/{referral_id}/complete")
+@router.post("/referrals/{referral_id}/complete", response_model=out.ReferralDetail)
 def complete(referral_id: str, body: s.CompleteIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
         return detail(upward.complete(uow, rt.settings, caller, now, referral_id, **body.model_dump()), now, caller.org_id)
 
 
-@router.post("/referrals/{referral_id}/decline")
+@router.post("/referrals/{referral_id}/decline", response_model=out.ReferralDetail)
 def decline(referral_id: str, body: s.ReasonIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
         return detail(downward.decline(uow, caller, now, referral_id, **body.model_dump()), now, caller.org_id)
 
 
-@router.post("/referrals/{referral_id}/follow-ups/{follow_up_id}")
+@router.post("/referrals/{referral_id}/follow-ups/{follow_up_id}", response_model=out.ReferralDetail)
 def record_follow_up(referral_id: str, follow_up_id: str, body: s.FollowUpRecordIn, rt: Runtime,
                      caller: Caller) -> dict:
     now = utcnow()

@@ -1,0 +1,67 @@
+"""Response models of capabilities, the diagnosis catalogue, visit volumes and indicators (pydantic v2)."""
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from platform_common.api_types import BasisPoints, MonthCode, PeriodCode, ResponseModel
+from platform_common.contracts import Specialty
+
+
+class CapabilityOut(ResponseModel):
+    """A secondment that lets a township unit receive a specialty beyond the baseline, until it ends."""
+
+    org_id: str
+    specialty: Specialty
+    secondment_id: str = Field(description="the staffing service's posting that brings the capability")
+    until: date | None
+
+
+class Capabilities(ResponseModel):
+    baseline_specialties: list[Specialty] = Field(description="what every primary unit receives")
+    items: list[CapabilityOut]
+
+
+class DiagnosisOut(ResponseModel):
+    code: str = Field(description="ICD-10, with the national clinical extension where it has one")
+    name: str
+
+
+class Diagnoses(ResponseModel):
+    items: list[DiagnosisOut]
+
+
+class VisitVolumeOut(ResponseModel):
+    org_id: str
+    month: MonthCode
+    visits: int
+    version: int
+
+
+class IndicatorsOut(ResponseModel):
+    """Referral indicators of a period, for the consortium or one unit; a rate is null without a base."""
+
+    period: PeriodCode
+    period_start: date
+    period_end: date
+    consortium_id: str
+    org_id: str | None = Field(description="null: the whole consortium")
+    county_domain_visit_rate_bp: BasisPoints | None = Field(description="县域内就诊率")
+    county_domain_target_bp: BasisPoints
+    county_domain_target_met: bool | None
+    in_county_episodes: int
+    reported_visits: int
+    upward_count: int
+    downward_count: int
+    out_of_county_count: int
+    acceptance_rate_bp: BasisPoints | None
+    answers: int
+    median_response_minutes: int | None
+    p90_response_minutes: int | None
+    chronic_patients: int
+    chronic_downward_share_bp: BasisPoints | None
+
+
+class IndicatorsPublished(IndicatorsOut):
+    event_id: str = Field(description="the ReferralIndicatorsPublished event that announced them")
