@@ -9,11 +9,13 @@
   Its JSON schema carries the `Z` pattern, so a schema check of an answer holds the form too.
 - `Fen`: money, an integer number of fen (1/100 yuan), never a float.
 - `MonthCode`, `PeriodCode`: a month `YYYY-MM`; a period `YYYY-MM`, `YYYY-Qn` or `YYYY`.
+- `open_content(why)`: the one way to leave an object open (`dict[str, Any]`), for content that genuinely
+  varies case by case (an error's details); its schema says so (`x-open-content`), and why.
 Calendar days are plain `datetime.date` (the consortium's local day, `YYYY-MM-DD`).
 """
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema
 
@@ -36,3 +38,7 @@ BasisPoints = Annotated[int, Field(description="a rate in basis points (10000 = 
 MonthCode = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
 PeriodCode = Annotated[str, Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$", examples=["2026-03", "2026-Q1", "2026"])]
 
+
+def open_content(why: str) -> Any:
+    """The field annotation of an object whose keys vary case by case: documented as open, with the reason."""
+    return Field(json_schema_extra={"x-open-content": why})

@@ -100,6 +100,8 @@ def open_spots(node: Any, definitions: dict, prefix: str, path: str = "$", seen:
     if "$ref" in node:
         name = node["$ref"].removeprefix(prefix)
         return [] if name in seen else open_spots(definitions.get(name), definitions, prefix, path, seen | {name})
+    if "x-open-content" in node:
+        return []  # declared open on purpose, with its reason (platform_common.api_types.open_content)
     if not node or (set(node) <= {"title", "description", "examples", "default"}):
         return [path]
     found: list[str] = []

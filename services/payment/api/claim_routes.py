@@ -10,13 +10,16 @@ from platform_common.errors import InvalidInput
 from ..domain.claims import ClaimInput, ClaimKind, RowError, parse_claim_no
 from ..service_layer import capitation, claims
 from ..service_layer.claim_import import get_upload
+from . import schemas_claims as out
+from . import schemas_uploads as uploads
 from .deps import JobsDep, PageDep, PrincipalDep, RespondAsync, SettingsDep, UowDep
 from .schemas import CapitationRun, ClaimCreate, EnrolmentSet
 
 router = APIRouter(tags=["claims"])
 
 
-@router.post("/claims", status_code=201)
+@router.post("/claims", status_code=201, response_model=out.ClaimOut,
+             responses={200: {"model": out.ClaimOut, "description": "recorded before: the stored claim"}})
 def record_claim(body: ClaimCreate, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
                  response: Response) -> dict:
     try:
@@ -32,7 +35,9 @@ def record_claim(body: ClaimCreate, uow: UowDep, principal: PrincipalDep, settin
     return claim
 
 
-@router.post("/claims/uploads", status_code=201)
+@router.post("/claims/uploads", status_code=201, response_model=uploads.UploadCounts | uploads.UploadInProgress,
+             responses={202: {"model": uploads.UploadInProgress, "description": "Prefer: respond-async: stored, "
+                                                                               "being read; GET it for progress"}})
 def upload_claims(principal: PrincipalDep, jobs: JobsDep, respond_async: RespondAsync, response: Response,
                   file: UploadFile = File(...)) -> dict:
     """CSV `claim_no,kind,org_id,amount_fen,service_date` (UTF-8) or an XLSX workbook whose first sheet has
@@ -44,7 +49,7 @@ def upload_claims(principal: PrincipalDep, jobs: JobsDep, respond_async: Respond
     return result
 
 
-@router.get("/claims/uploads/{upload_id}")
+@router.get("/claims/uploads/{upload_id}", response_model=uploads.UploadReport | uploads.UploadInProgress)
 def upload_report(upload_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
                   jobs: JobsDep) -> dict:
     """The report; while the file is still being read, its `status` (running) and `progress`."""
@@ -52,7 +57,7 @@ def upload_report(upload_id: str, uow: UowDep, principal: PrincipalDep, settings
                                                                       settings.upload_errors_listed)
 
 
-@router.get("/claims")
+@router.get("/claims", response_model=out.ClaimPage)
 def list_claims(uow: UowDep, principal: PrincipalDep, page: PageDep, consortium_id: str | None = None,
                 org_id: str | None = None, period: str | None = None, kind: ClaimKind | None = None,
                 late: bool | None = None, sort: str = "-service_date", claim_no: str | None = None,
@@ -63,27 +68,27 @@ def list_claims(uow: UowDep, principal: PrincipalDep, page: PageDep, consortium_
                               date_from=date_from, date_to=date_to)
 
 
-@router.get("/claims/{claim_no}")
+@router.get("/claims/{claim_no}", response_model=out.ClaimOut)
 def get_claim(claim_no: str, uow: UowDep, principal: PrincipalDep) -> dict:
     return claims.get_claim(uow, principal, claim_no)
 
 
-@router.put("/enrolments/{org_id}")
+@router.put("/enrolments/{org_id}", response_model=out.EnrolmentOut)
 def set_enrolment(org_id: str, body: EnrolmentSet, uow: UowDep, principal: PrincipalDep) -> dict:
     return capitation.set_enrolment(uow, principal, org_id, body.effective_month, body.enrolled)
 
 
-@router.get("/enrolments")
+@router.get("/enrolments", response_model=list[out.EnrolmentOut])
 def list_enrolments(consortium_id: str, uow: UowDep, principal: PrincipalDep) -> list[dict]:
     return capitation.list_enrolments(uow, principal, consortium_id)
 
 
-@router.post("/capitation/runs", status_code=201)
+@router.post("/capitation/runs", status_code=201, response_model=out.CapitationRunOut)
 def run_capitation(body: CapitationRun, uow: UowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
     return capitation.run_capitation(uow, principal, settings, body.consortium_id, body.period)
 
 
-@router.get("/capitation")
+@router.get("/capitation", response_model=list[out.CapitationPaymentOut])
 def list_capitation(uow: UowDep, principal: PrincipalDep, consortium_id: str | None = None,
                     period: str | None = None) -> list[dict]:
     return capitation.list_payments(uow, principal, consortium_id, period)

@@ -7,18 +7,21 @@ from fastapi import APIRouter, File, Form, Response, UploadFile
 
 from platform_common.errors import NotFound
 
-from ..adapters import spreadsheets
 from ..service_layer import reconciliation, settlement, statements
 from ..service_layer.performance import indicators_for
 from ..service_layer.access import require_consortium_reader
 from ..service_layer.upload_rows import load_upload
+from . import schemas_reconciliation as recon
+from . import schemas_uploads as uploads
+from . import schemas_settlement as out
+from .downloads import CsvResponse, XlsxResponse, download
 from .deps import JobsDep, PageDep, PrincipalDep, RespondAsync, SettingsDep, UowDep
 from .schemas import SettlementCreate
 
 router = APIRouter(tags=["settlement"])
 
 
-@router.get("/indicators")
+@router.get("/indicators", response_model=out.ReceivedIndicatorsOut)
 def get_indicators(consortium_id: str, period: str, uow: UowDep, principal: PrincipalDep) -> dict:
     require_consortium_reader(principal, consortium_id)
     row = indicators_for(uow, consortium_id, period)
@@ -26,13 +29,14 @@ def get_indicators(consortium_id: str, period: str, uow: UowDep, principal: Prin
             "received_at": row["occurred_at"] if row else None}
 
 
-@router.get("/performance")
+@router.get("/performance", response_model=out.PerformancePreview)
 def preview_performance(consortium_id: str, period: str, uow: UowDep, principal: PrincipalDep,
                         settings: SettingsDep) -> dict:
     return settlement.preview(uow, principal, settings, consortium_id, period)
 
 
-@router.post("/settlements", status_code=201)
+@router.post("/settlements", status_code=201, response_model=out.SettlementOut,
+             responses={200: {"model": out.SettlementOut, "description": "closed before with the same inputs"}})
 def close_settlement(body: SettlementCreate, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
                      response: Response) -> dict:
     settlement_id, created = settlement.close_period(
@@ -43,50 +47,56 @@ def close_settlement(body: SettlementCreate, uow: UowDep, principal: PrincipalDe
     return statements.statement(uow, principal, settlement_id)
 
 
-@router.get("/settlements")
+@router.get("/settlements", response_model=list[out.SettlementSummary])
 def list_settlements(consortium_id: str, uow: UowDep, principal: PrincipalDep) -> list[dict]:
     return statements.list_settlements(uow, principal, consortium_id)
 
 
-@router.get("/settlements/{settlement_id}")
+@router.get("/settlements/{settlement_id}", response_model=out.SettlementOut)
 def get_statement(settlement_id: str, uow: UowDep, principal: PrincipalDep) -> dict:
     return statements.statement(uow, principal, settlement_id)
 
 
-@router.get("/settlements/{settlement_id}/statement.csv")
+@router.get("/settlements/{settlement_id}/statement.csv", response_class=CsvResponse, responses=download(
+    "text/csv", "the statement as CSV (UTF-8): item, value, yuan; then the distributions",
+    "settlement-<consortium>-<period>.csv"))
 def download_statement(settlement_id: str, uow: UowDep, principal: PrincipalDep) -> Response:
     view = statements.statement(uow, principal, settlement_id)
     name = f"settlement-{view['consortium_id']}-{view['period']}.csv"
-    return Response(statements.statement_csv(view), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return CsvResponse(statements.statement_csv(view),
+                       headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/settlements/{settlement_id}/statement.xlsx")
+@router.get("/settlements/{settlement_id}/statement.xlsx", response_class=XlsxResponse, responses=download(
+    XlsxResponse.media_type, "the statement as an XLSX workbook", "settlement-<consortium>-<period>.xlsx"))
 def download_statement_xlsx(settlement_id: str, uow: UowDep, principal: PrincipalDep) -> Response:
     view = statements.statement(uow, principal, settlement_id)
     name = f"settlement-{view['consortium_id']}-{view['period']}.xlsx"
-    return Response(statements.statement_xlsx(view), media_type=spreadsheets.MEDIA_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return XlsxResponse(statements.statement_xlsx(view),
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/distributions")
+@router.get("/distributions", response_model=list[out.DistributionOut])
 def list_distributions(uow: UowDep, principal: PrincipalDep, consortium_id: str | None = None,
                        org_id: str | None = None, period: str | None = None) -> list[dict]:
     return statements.list_distributions(uow, principal, consortium_id, org_id, period)
 
 
-@router.get("/ledger/balances")
+@router.get("/ledger/balances", response_model=out.Balances)
 def ledger_balances(consortium_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
                     as_of: date | None = None) -> dict:
     return statements.balances(uow, principal, consortium_id, as_of, settings.tz())
 
 
-@router.get("/ledger/accounts/{account}/postings")
+@router.get("/ledger/accounts/{account}/postings", response_model=out.LedgerPostingPage)
 def ledger_postings(account: str, uow: UowDep, principal: PrincipalDep, page: PageDep) -> dict:
     return statements.postings(uow, principal, account, page.limit, page.offset)
 
 
-@router.post("/reconciliations", status_code=201)
+@router.post("/reconciliations", status_code=201,
+             response_model=recon.ReconciliationOut | uploads.ReconciliationInProgress,
+             responses={202: {"model": uploads.ReconciliationInProgress,
+                              "description": "Prefer: respond-async: stored, being read; GET it for progress"}})
 def reconcile(principal: PrincipalDep, jobs: JobsDep, respond_async: RespondAsync, response: Response,
               consortium_id: str = Form(...), period: str = Form(...), file: UploadFile = File(...)) -> dict:
     """The office's file: CSV with `claim_no` and `amount_fen` columns, or an XLSX workbook whose first sheet
@@ -99,7 +109,7 @@ def reconcile(principal: PrincipalDep, jobs: JobsDep, respond_async: RespondAsyn
     return result
 
 
-@router.get("/reconciliations/{recon_id}")
+@router.get("/reconciliations/{recon_id}", response_model=recon.ReconciliationOut | uploads.ReconciliationInProgress)
 def get_reconciliation(recon_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
                        jobs: JobsDep) -> dict:
     """The report; while the file is being read its `status` (running) and `progress`; `failed` and why."""
@@ -118,7 +128,7 @@ def get_reconciliation(recon_id: str, uow: UowDep, principal: PrincipalDep, sett
                 "progress": {"phase": row["status"], "fraction": None, "rows": 0}}
 
 
-@router.get("/reconciliations/{recon_id}/items")
+@router.get("/reconciliations/{recon_id}/items", response_model=recon.ReconItemPage)
 def reconciliation_items(recon_id: str, category: str, uow: UowDep, principal: PrincipalDep,
                          page: PageDep) -> dict:
     return reconciliation.items(uow, principal, recon_id, category, page.limit, page.offset)

@@ -7,7 +7,6 @@ import io
 from typing import Callable, Iterator
 
 from fastapi import APIRouter
-from fastapi.responses import StreamingResponse
 from sqlalchemy import func, select
 
 from platform_common.auth import Role
@@ -18,7 +17,9 @@ from ..service_layer import reconciliation
 from ..service_layer.access import CLAIM_WRITERS
 from ..service_layer.upload_rows import listed_errors, load_upload
 from .deps import PageDep, PrincipalDep, RuntimeDep, UowDep
-from .schemas_uploads import UploadErrorsPage, UploadPage, ReconciliationPage
+from .downloads import CsvStream, download
+from .schemas_reconciliation import ReconciliationPage
+from .schemas_uploads import UploadErrorsPage, UploadPage
 
 router = APIRouter(tags=["uploads"])
 ERROR_COLUMNS = ("line", "claim_no", "field", "reason")
@@ -40,9 +41,9 @@ def _csv_stream(header: tuple[str, ...], rows: Callable[[], Iterator[list]]) -> 
     yield out.getvalue().encode()
 
 
-def _download(name: str, header: tuple[str, ...], rows: Callable[[], Iterator[list]]) -> StreamingResponse:
-    return StreamingResponse(_csv_stream(header, rows), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+def _download(name: str, header: tuple[str, ...], rows: Callable[[], Iterator[list]]) -> CsvStream:
+    return CsvStream(_csv_stream(header, rows), media_type="text/csv; charset=utf-8",
+                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _error_rows(runtime: RuntimeDep, upload_id: str) -> Callable[[], Iterator[list]]:
@@ -84,8 +85,9 @@ def upload_errors(upload_id: str, uow: UowDep, principal: PrincipalDep, page: Pa
             "items": listed_errors(uow, upload_id, page.limit, page.offset)}
 
 
-@router.get("/claims/uploads/{upload_id}/errors.csv", response_class=StreamingResponse)
-def upload_errors_csv(upload_id: str, uow: UowDep, principal: PrincipalDep, runtime: RuntimeDep) -> StreamingResponse:
+@router.get("/claims/uploads/{upload_id}/errors.csv", response_class=CsvStream, responses=download(
+    "text/csv", "every rejected row: line, claim_no, field, reason", "claims-upload-<id>-errors.csv"))
+def upload_errors_csv(upload_id: str, uow: UowDep, principal: PrincipalDep, runtime: RuntimeDep) -> CsvStream:
     """Every rejected row of a claims upload as CSV: line, claim_no, field, reason."""
     require_role(principal, *CLAIM_WRITERS)
     load_upload(uow, principal, upload_id, "claims")
@@ -99,9 +101,10 @@ def list_reconciliations(consortium_id: str, uow: UowDep, principal: PrincipalDe
     return reconciliation.list_reconciliations(uow, principal, consortium_id, page.limit, page.offset)
 
 
-@router.get("/reconciliations/{recon_id}/errors.csv", response_class=StreamingResponse)
+@router.get("/reconciliations/{recon_id}/errors.csv", response_class=CsvStream, responses=download(
+    "text/csv", "every row of the file that could not be compared", "reconciliation-<consortium>-<period>-errors.csv"))
 def reconciliation_errors_csv(recon_id: str, uow: UowDep, principal: PrincipalDep,
-                              runtime: RuntimeDep) -> StreamingResponse:
+                              runtime: RuntimeDep) -> CsvStream:
     """Every row of the office's file that could not be compared, as CSV."""
     recon = reconciliation.report(uow, principal, recon_id, 0, 0)
     uow.rollback()  # the rows are read in slices of their own
@@ -109,9 +112,10 @@ def reconciliation_errors_csv(recon_id: str, uow: UowDep, principal: PrincipalDe
                      _error_rows(runtime, recon_id))
 
 
-@router.get("/reconciliations/{recon_id}/report.csv", response_class=StreamingResponse)
+@router.get("/reconciliations/{recon_id}/report.csv", response_class=CsvStream, responses=download(
+    "text/csv", "every item of the report, category by category", "reconciliation-<consortium>-<period>.csv"))
 def reconciliation_report_csv(recon_id: str, uow: UowDep, principal: PrincipalDep,
-                              runtime: RuntimeDep) -> StreamingResponse:
+                              runtime: RuntimeDep) -> CsvStream:
     """Every item of the report, category by category (matched, amount_mismatch, missing_on_platform,
     missing_in_file), as CSV."""
     recon = reconciliation.report(uow, principal, recon_id, 0, 0)

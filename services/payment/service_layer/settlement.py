@@ -160,10 +160,14 @@ def preview(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSetti
     try:
         breakdown = assess(uow, consortium_id, period, figures["budget_fen"], figures["actual_fen"], policy)
     except InvalidInput as e:
-        return result | {"performance_score": None, "components": None, "missing": e.message}
+        # the same fields either way, null where the score cannot be computed yet
+        return result | {"performance_score": None, "components": None, "missing": e.message,
+                         "retention_ratio_bp": None, "retained_fen": None, "fund_share_fen": None,
+                         "consortium_share_fen": None}
     outcome = settle(figures["budget_fen"], figures["actual_fen"], breakdown.score, policy)
     return result | {"performance_score": str(breakdown.score),
                      "components": {k: None if v is None else str(v) for k, v in breakdown.components.items()},
+                     "missing": None,
                      "retention_ratio_bp": outcome.retention_ratio_bp, "retained_fen": outcome.retained_fen,
                      "fund_share_fen": outcome.fund_share_fen, "consortium_share_fen": outcome.consortium_share_fen}
 

@@ -193,8 +193,8 @@ class UploadJobs:
     @staticmethod
     def running_view(job: Job) -> dict:
         key = "upload_id" if job.purpose == "claims" else "recon_id"
-        return {key: job.upload_id, "status": "running", "filename": job.filename, "file_format": job.file_format,
-                "size_bytes": job.size, "progress": job.progress.view()}
+        return {key: job.upload_id, "status": "running", "failure": None, "filename": job.filename,
+                "file_format": job.file_format, "size_bytes": job.size, "progress": job.progress.view()}
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
