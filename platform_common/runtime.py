@@ -19,6 +19,7 @@ from sqlalchemy import MetaData, func, select, text
 from .consumer import Handler, IdempotentConsumer
 from .contracts import REGISTRY_TOPIC, EventPayload
 from .db import make_engine, make_session_factory
+from .health import ServiceHealth
 from .kafka_io import broker_reachable
 from .logs import configure_logging
 from .relay import OutboxRelay
@@ -164,10 +165,13 @@ def create_service_app(runtime: ServiceRuntime, title: str, routers: list[APIRou
                        max_upload_bytes=runtime.settings.max_upload_bytes)
     install_error_handlers(app)
 
-    @app.get("/health", tags=["ops"])
+    @app.get("/health", tags=["ops"], response_model=ServiceHealth,
+             responses={503: {"model": ServiceHealth, "description": "the database is unreachable"}})
     def health() -> JSONResponse:
         status, body = runtime.health()
-        return JSONResponse(body, status_code=status)
+        # through the model, keeping out what this answer does not know (exclude_unset), with its status code
+        answer = ServiceHealth.model_validate(body).model_dump(mode="json", exclude_unset=True)
+        return JSONResponse(answer, status_code=status)
 
     for router in routers:
         app.include_router(router)

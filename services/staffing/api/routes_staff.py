@@ -14,7 +14,7 @@ from ..domain.quota import QuotaRule
 from ..service_layer import quota as quota_uc
 from ..service_layer import staff as staff_uc
 from ..service_layer.access import can_read_all
-from . import schemas
+from . import schemas, schemas_quota
 from .deps import Caller, Limit, Offset, Runtime, current_posting, posting_out, staff_out
 
 router = APIRouter(tags=["staff"])
@@ -99,17 +99,17 @@ def transfer_staff(staff_id: str, body: schemas.TransferIn, runtime: Runtime, ca
 
 
 def _ratio(count: int, limit: int | None, kind: str, quota: int | None, limit_bp: int,
-           ok: bool) -> schemas.RatioOut:
-    return schemas.RatioOut(count=count, limit=limit, kind=kind, ratio_bp=(count * 10000 // quota) if quota else None,
+           ok: bool) -> schemas_quota.RatioOut:
+    return schemas_quota.RatioOut(count=count, limit=limit, kind=kind, ratio_bp=(count * 10000 // quota) if quota else None,
                             limit_bp=limit_bp, ok=ok)
 
 
-def _report_out(uq: quota_uc.UnitQuota) -> schemas.QuotaReportOut:
+def _report_out(uq: quota_uc.UnitQuota) -> schemas_quota.QuotaReportOut:
     # `ok` is the verdict of the rule itself, so it never disagrees with `violations`: the professional share is
     # broken by too many non-professional posts, not by a unit that has not filled its quota yet
     r, p, est = uq.report, uq.policy, uq.report.establishment
     broken = {v.rule for v in r.violations}
-    return schemas.QuotaReportOut(
+    return schemas_quota.QuotaReportOut(
         org_id=uq.org.org_id, name=uq.org.name, kind=uq.org.kind.value, as_of=uq.as_of,
         service_population=uq.org.service_population, quota=r.quota, filled=est.filled, vacant=r.vacant,
         professional=_ratio(est.professional, r.professional_min, "min", r.quota, p.professional_min_bp,
@@ -121,14 +121,14 @@ def _report_out(uq: quota_uc.UnitQuota) -> schemas.QuotaReportOut:
         unit_policy_from=uq.unit_policy_from, county_policy_from=uq.county_policy_from)
 
 
-@router.get("/units/{org_id}/quota", response_model=schemas.QuotaReportOut)
+@router.get("/units/{org_id}/quota", response_model=schemas_quota.QuotaReportOut)
 def unit_quota(org_id: str, runtime: Runtime, caller: Caller, as_of: date | None = None):
     day = as_of or runtime.settings.today()  # the consortium's today, not the host's
     with runtime.uow() as uow:
         return _report_out(quota_uc.quota_report(uow, runtime.settings, caller, org_id, day))
 
 
-@router.get("/quota-report", response_model=list[schemas.QuotaReportOut])
+@router.get("/quota-report", response_model=list[schemas_quota.QuotaReportOut])
 def consortium_quota(runtime: Runtime, caller: Caller, as_of: date | None = None):
     if not can_read_all(caller, runtime.settings):
         raise Forbidden("the consortium quota report is read by HR offices and the health bureau")
@@ -138,20 +138,20 @@ def consortium_quota(runtime: Runtime, caller: Caller, as_of: date | None = None
         return [_report_out(quota_uc.quota_report(uow, runtime.settings, caller, o.org_id, day)) for o in units]
 
 
-@router.get("/units/{org_id}/quota-policies", response_model=list[schemas.QuotaPolicyOut])
+@router.get("/units/{org_id}/quota-policies", response_model=list[schemas_quota.QuotaPolicyOut])
 def quota_policies(org_id: str, runtime: Runtime, caller: Caller):
     with runtime.uow() as uow:
         quota_uc.require_unit_reader(caller, runtime.settings, org_id)
-        return [schemas.QuotaPolicyOut.model_validate(r, from_attributes=True) for r in uow.repo.quota_policies(org_id)]
+        return [schemas_quota.QuotaPolicyOut.model_validate(r, from_attributes=True) for r in uow.repo.quota_policies(org_id)]
 
 
-@router.post("/units/{org_id}/quota-policies", status_code=201, response_model=schemas.QuotaPolicyOut)
-def set_quota_policy(org_id: str, body: schemas.QuotaPolicyIn, runtime: Runtime, caller: Caller):
+@router.post("/units/{org_id}/quota-policies", status_code=201, response_model=schemas_quota.QuotaPolicyOut)
+def set_quota_policy(org_id: str, body: schemas_quota.QuotaPolicyIn, runtime: Runtime, caller: Caller):
     with runtime.uow() as uow:
         row = quota_uc.set_policy(uow, runtime.settings, caller, org_id, body.model_dump(), body.effective_from,
                                   body.reason, runtime.settings.today())
         uow.commit()
-        return schemas.QuotaPolicyOut.model_validate(row, from_attributes=True)
+        return schemas_quota.QuotaPolicyOut.model_validate(row, from_attributes=True)
 
 
 @router.get("/units/{org_id}/postings", response_model=schemas.PostingPage)
@@ -163,11 +163,11 @@ def unit_postings(org_id: str, runtime: Runtime, caller: Caller, kind: PostingKi
         return schemas.PostingPage(total=total, limit=limit, offset=offset, items=[posting_out(p) for p in rows])
 
 
-@router.get("/units/{org_id}/quota-overrides", response_model=list[schemas.QuotaOverrideOut])
+@router.get("/units/{org_id}/quota-overrides", response_model=list[schemas_quota.QuotaOverrideOut])
 def quota_overrides(org_id: str, runtime: Runtime, caller: Caller):
     """The health bureau's overrides of the unit's quota rules, newest first: who was let in, which rule, why."""
     with runtime.uow() as uow:
         quota_uc.require_unit_reader(caller, runtime.settings, org_id)
-        return [schemas.QuotaOverrideOut(org_id=o.org_id, staff_id=o.staff_id, name=name, rule=o.rule, detail=o.detail,
+        return [schemas_quota.QuotaOverrideOut(org_id=o.org_id, staff_id=o.staff_id, name=name, rule=o.rule, detail=o.detail,
                                          reason=o.reason, decided_by=o.decided_by, created_at=o.created_at)
                 for o, name in uow.repo.quota_overrides(org_id)]

@@ -1,15 +1,16 @@
 """Request and response models of the staffing API (pydantic v2)."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from platform_common.api_types import ResponseModel, UtcInstant
 from platform_common.contracts import Specialty
 
-from ..domain.model import Qualification, TitleLevel
+from ..domain.model import EndReason, PostingKind, PostingStatus, Qualification, TitleLevel
+from ..domain.secondment import RequestStatus
 
 ID_NUMBER = r"^\d{17}[\dXx]$"  # 居民身份证号码
 Text = Field(min_length=1, max_length=500)
@@ -49,40 +50,40 @@ class TitleChangeIn(In):
     override_reason: str | None = Field(default=None, min_length=1, max_length=500)
 
 
-class TitleChangeOut(BaseModel):
-    from_title: str
-    to_title: str
-    from_qualification: str
-    to_qualification: str
+class TitleChangeOut(ResponseModel):
+    from_title: TitleLevel
+    to_title: TitleLevel
+    from_qualification: Qualification
+    to_qualification: Qualification
     effective_date: date
     reason: str
     override_reason: str | None
     decided_by: str
 
 
-class PostingOut(BaseModel):
+class PostingOut(ResponseModel):
     posting_id: str
     staff_id: str
-    kind: str
+    kind: PostingKind
     from_org_id: str | None
     org_id: str
     start_date: date
     end_date: date | None
-    status: str
+    status: PostingStatus
     arrived_on: date | None
     ended_on: date | None
-    end_reason: str | None
+    end_reason: EndReason | None
     request_id: str | None
     plan_id: str | None
 
 
-class StaffOut(BaseModel):
+class StaffOut(ResponseModel):
     staff_id: str
     name: str
     id_number: str = Field(description="masked")
-    qualification: str
-    title_level: str
-    specialty: str
+    qualification: Qualification
+    title_level: TitleLevel
+    specialty: Specialty
     pool: str
     home_org_id: str
     current_posting: PostingOut | None = None
@@ -90,7 +91,7 @@ class StaffOut(BaseModel):
     title_changes: list[TitleChangeOut] | None = None
 
 
-class Page(BaseModel):
+class Page(ResponseModel):
     total: int
     limit: int
     offset: int
@@ -104,54 +105,6 @@ class PostingPage(Page):
     items: list[PostingOut]
 
 
-class QuotaPolicyIn(In):
-    effective_from: date
-    per_mille: Decimal | None = Field(default=None, gt=0, le=100, description="posts per 1000 population")
-    quota: int | None = Field(default=None, ge=0, le=100000, description="absolute quota, wins over per_mille")
-    professional_min_bp: int | None = Field(default=None, ge=0, le=10000)
-    senior_cap_bp: int | None = Field(default=None, ge=0, le=10000)
-    intermediate_cap_bp: int | None = Field(default=None, ge=0, le=10000)
-    reason: str = Text
-
-
-class QuotaPolicyOut(BaseModel):
-    org_id: str
-    effective_from: date
-    per_mille: str | None
-    quota: int | None
-    professional_min_bp: int | None
-    senior_cap_bp: int | None
-    intermediate_cap_bp: int | None
-    reason: str
-    created_by: str
-
-
-class RatioOut(BaseModel):
-    count: int
-    limit: int | None
-    kind: Literal["min", "max"]
-    ratio_bp: int | None = Field(description="count against the quota")
-    limit_bp: int
-    ok: bool
-
-
-class QuotaReportOut(BaseModel):
-    org_id: str
-    name: str
-    kind: str
-    as_of: date
-    service_population: int | None
-    quota: int | None
-    filled: int
-    vacant: int | None
-    professional: RatioOut
-    senior: RatioOut
-    intermediate: RatioOut
-    violations: list[dict]
-    unit_policy_from: date | None = Field(default=None, description="the unit's own policy row applied, if any")
-    county_policy_from: date | None = Field(default=None, description="the county version applied; null: settings")
-
-
 class SecondmentIn(In):
     org_id: str = Field(min_length=1, max_length=64)
     specialty: Specialty
@@ -162,18 +115,18 @@ class SecondmentIn(In):
     reason: str = Text
 
 
-class SecondmentOut(BaseModel):
+class SecondmentOut(ResponseModel):
     request_id: str
     org_id: str
-    specialty: str
-    title_level: str
+    specialty: Specialty
+    title_level: TitleLevel
     headcount: int
     dispatched: int
     start_date: date
     end_date: date
     reason: str
-    status: str
-    source: str
+    status: RequestStatus
+    source: Literal["request", "tidal"]
     recommendation_id: str | None
     requested_by: str
     decided_by: str | None
@@ -210,11 +163,11 @@ class EndIn(In):
     ended_on: date
 
 
-class CandidateOut(BaseModel):
+class CandidateOut(ResponseModel):
     staff_id: str
     name: str
-    title_level: str
-    qualification: str
+    title_level: TitleLevel
+    qualification: Qualification
     home_org_id: str
     days_seconded_this_year: int
     score: int
@@ -231,10 +184,10 @@ class RotationIn(In):
     rounds: int = Field(default=1, ge=1, le=12)
 
 
-class RotationOut(BaseModel):
+class RotationOut(ResponseModel):
     plan_id: str
     name: str
-    kind: str
+    kind: Literal["rotation_down", "rotation_up"]
     org_id: str
     start_date: date
     block_days: int
@@ -242,28 +195,17 @@ class RotationOut(BaseModel):
     postings: list[PostingOut]
 
 
-class RotationSummaryOut(BaseModel):
+class RotationSummaryOut(ResponseModel):
     plan_id: str
     name: str
-    kind: str
+    kind: Literal["rotation_down", "rotation_up"]
     org_id: str
     start_date: date
     block_days: int
     staff_ids: list[str]
     created_by: str
-    created_at: datetime
+    created_at: UtcInstant
 
 
 class RotationPage(Page):
     items: list[RotationSummaryOut]
-
-
-class QuotaOverrideOut(BaseModel):
-    org_id: str
-    staff_id: str
-    name: str | None
-    rule: str
-    detail: str
-    reason: str
-    decided_by: str
-    created_at: datetime

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from platform_common.api_types import ResponseModel
 
 from .schemas import In, Text
 
@@ -23,7 +25,7 @@ class CountyPolicyIn(In):
     reason: str = Text
 
 
-class CountyPolicyValues(BaseModel):
+class CountyPolicyValues(ResponseModel):
     per_mille: str
     professional_min_bp: int
     senior_cap_bp: int
@@ -42,6 +44,6 @@ class CountyPolicyWritten(CountyPolicyOut):
     units_in_breach: list[str] = Field(description="units this version newly leaves breaking a rule (announced)")
 
 
-class CountyPolicyList(BaseModel):
+class CountyPolicyList(ResponseModel):
     settings: CountyPolicyValues = Field(description="the documented defaults, in force before the first version")
     versions: list[CountyPolicyOut]

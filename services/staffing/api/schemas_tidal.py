@@ -1,10 +1,12 @@
 """Request and response models of tidal dispatch and the allowance report (pydantic v2)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from platform_common.api_types import Fen, ResponseModel, UtcInstant
 from platform_common.contracts import Specialty
 
 from ..domain.model import TitleLevel
@@ -20,36 +22,36 @@ class SeasonIn(In):
     headcount: int = Field(default=1, ge=1, le=10)
 
 
-class SeasonOut(BaseModel):
+class SeasonOut(ResponseModel):
     season_id: str
     org_id: str
     name: str
     start_date: date
     end_date: date
-    specialties: list[str]
+    specialties: list[Specialty]
     headcount: int
 
 
-class DemandOut(BaseModel):
+class DemandOut(ResponseModel):
     township_id: str
-    specialty: str
+    specialty: Specialty
     window_volume: int
     baseline_volume: int
     window_days: int
     baseline_windows: int
 
 
-class RecommendationOut(BaseModel):
+class RecommendationOut(ResponseModel):
     recommendation_id: str
     township_id: str
-    specialty: str
+    specialty: Specialty
     headcount: int
     score: int
     reasons: list[str]
     season_id: str | None
     window_volume: int
-    status: str
-    generated_at: datetime
+    status: Literal["open", "accepted", "dismissed", "superseded"]
+    generated_at: UtcInstant
     request_id: str | None
 
 
@@ -60,20 +62,20 @@ class AcceptIn(In):
     headcount: int | None = Field(default=None, ge=1, le=20)
 
 
-class AllowanceLineOut(BaseModel):
+class AllowanceLineOut(ResponseModel):
     staff_id: str
     name: str
-    kind: str
+    kind: Literal["secondment", "gp"]
     org_id: str
-    title_level: str
+    title_level: TitleLevel
     days: int
-    amount_fen: int
+    amount_fen: Fen
     posting_id: str
 
 
-class AllowanceReportOut(BaseModel):
+class AllowanceReportOut(ResponseModel):
     month: str
-    total_fen: int
-    secondment_total_fen: int
-    gp_total_fen: int
+    total_fen: Fen
+    secondment_total_fen: Fen
+    gp_total_fen: Fen
     lines: list[AllowanceLineOut]

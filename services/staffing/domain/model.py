@@ -56,6 +56,7 @@ class PostingStatus(StrEnum):
 class EndReason(StrEnum):
     COMPLETED = "completed"
     EARLY_END = "early_end"
+    TRANSFERRED = "transferred"  # an establishment posting closed by a transfer to another unit
 
 
 @dataclass(frozen=True)

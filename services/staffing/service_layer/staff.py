@@ -12,7 +12,7 @@ from platform_common.auth import Principal
 from platform_common.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 
 from ..adapters.tables import Posting, Staff, TitleChange
-from ..domain.model import Qualification, PostingKind, PostingStatus, mask_id_number
+from ..domain.model import EndReason, Qualification, PostingKind, PostingStatus, mask_id_number
 from ..settings import StaffingSettings
 from .access import can_read_all, require_bureau_hr
 from .quota import check_admission, staffed_unit
@@ -106,7 +106,7 @@ def transfer(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pri
     if current:
         current.end_date = current.ended_on = effective - timedelta(days=1)
         current.status = PostingStatus.ENDED.value
-        current.end_reason = "transferred"
+        current.end_reason = EndReason.TRANSFERRED.value
     uow.repo.add(_establishment_posting(staff, org.org_id, from_org, effective, principal))
     staff.home_org_id = org.org_id
     staff.posting_changes += 1
