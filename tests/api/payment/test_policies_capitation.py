@@ -53,6 +53,9 @@ def test_monthly_capitation_pays_primary_units_for_their_contracted_residents(cl
     r = client.put("/enrolments/county-peoples-hospital", headers=FINANCE,
                    json={"effective_month": "2026-01", "enrolled": 1})
     assert r.status_code == 422 and r.json()["error"]["field"] == "org_id"
+    listed = client.get("/enrolments", headers=FINANCE, params={"consortium_id": "wushan"}).json()
+    assert [(e["org_id"], e["effective_month"], e["enrolled"]) for e in listed] == [
+        ("dachang-thc", "2026-01", 12_000), ("dachang-thc", "2026-03", 12_500), ("luoping-thc", "2026-01", 8_000)]
     run = client.post("/capitation/runs", headers=INSURANCE, json={"consortium_id": "wushan", "period": "2026-02"})
     assert run.status_code == 201, run.text
     assert [(p["org_id"], p["enrolled"], p["amount_fen"]) for p in run.json()["paid"]] == [

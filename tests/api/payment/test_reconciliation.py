@@ -31,6 +31,7 @@ def test_the_report_lists_matches_missing_claims_and_mismatches_with_totals(clie
     assert report["items"]["amount_mismatch"][0] | {"line": 0} == {
         "claim_no": "R-2", "file_amount_fen": 2_500, "platform_amount_fen": 2_000, "line": 0,
         "org_id": "dachang-thc", "period": "2026-03", "late": False}
+    assert client.get(f"/reconciliations/{report['recon_id']}", headers=FINANCE).json() == report  # opened again
     page = client.get(f"/reconciliations/{report['recon_id']}/items", headers=FINANCE,
                       params={"category": "missing_on_platform"}).json()
     assert (page["total"], page["items"][0]["claim_no"]) == (1, "R-4")
