@@ -95,8 +95,9 @@ def test_transfer_moves_the_establishment_under_the_receiving_units_rules(client
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["home_org_id"] == "luoping-thc"
-    history = [(p["org_id"], p["status"], p["end_date"]) for p in body["postings"]]
-    assert history == [("county-peoples-hospital", "ended", "2025-02-28"), ("luoping-thc", "active", None)]
+    history = [(p["org_id"], p["status"], p["end_date"], p["end_reason"]) for p in body["postings"]]
+    assert history == [("county-peoples-hospital", "ended", "2025-02-28", "transferred"),
+                       ("luoping-thc", "active", None, None)]
     assert client.get("/units/luoping-thc/quota", headers=BUREAU).json()["filled"] == 1
 
 
