@@ -15,11 +15,10 @@ Calendar days are plain `datetime.date` (the consortium's local day, `YYYY-MM-DD
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema
-
-from .clock import as_utc
 
 INSTANT_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 
@@ -28,8 +27,14 @@ class ResponseModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _in_utc(moment: datetime) -> datetime:
+    # the usual case (the database and utcnow() give UTC) returns at once: answers hold hundreds of instants
+    return moment if moment.utcoffset() == _ZERO else moment.astimezone(timezone.utc)
+
+
+_ZERO = timedelta(0)
 UtcInstant = Annotated[
-    AwareDatetime, AfterValidator(as_utc),
+    AwareDatetime, AfterValidator(_in_utc),
     WithJsonSchema({"type": "string", "format": "date-time", "pattern": INSTANT_PATTERN,
                     "description": "an instant, ISO-8601 in UTC with Z", "examples": ["2026-11-27T03:04:05.123456Z"]}),
 ]

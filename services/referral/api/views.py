@@ -1,4 +1,5 @@
-"""Response shapes: the national ID only ever masked, the patient_key never."""
+"""Response shapes: the national ID only ever masked, the patient_key never. Days and instants stay `date` and
+`datetime`: the routes' response models (schemas_referrals.py) check them and write them in the one form."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,7 +8,6 @@ from typing import Any
 from ..adapters.tables import FollowUpRow, ReferralRow
 from ..domain.lifecycle import AWAITING_RESPONSE, Direction, Party, Status, allowed_actions
 from ..domain.rules import is_overdue
-from ..service_layer.common import iso
 
 
 def summary(row: ReferralRow, now: datetime) -> dict[str, Any]:
@@ -17,16 +17,16 @@ def summary(row: ReferralRow, now: datetime) -> dict[str, Any]:
         "from_org_id": row.from_org_id, "to_org_id": row.to_org_id, "specialty": row.specialty,
         "icd10": row.icd10, "diagnosis": row.diagnosis, "chronic_condition": row.chronic_condition,
         "patient": {"name": row.patient_name, "sex": row.patient_sex,
-                    "date_of_birth": iso(row.patient_birth_date), "national_id_masked": row.patient_id_masked},
-        "created_at": iso(row.created_at), "response_deadline": iso(row.response_deadline),
+                    "date_of_birth": row.patient_birth_date, "national_id_masked": row.patient_id_masked},
+        "created_at": row.created_at, "response_deadline": row.response_deadline,
         "response_overdue": row.status in AWAITING_RESPONSE and is_overdue(row.response_deadline, now),
-        "appointment_at": iso(row.appointment_at), "destination": row.destination,
+        "appointment_at": row.appointment_at, "destination": row.destination,
     }
 
 
 def follow_up(f: FollowUpRow) -> dict[str, Any]:
-    return {"follow_up_id": f.follow_up_id, "due_date": iso(f.due_date), "focus": f.focus,
-            "done_on": iso(f.done_on), "on_time": f.on_time, "findings": f.findings, "recorded_by": f.recorded_by}
+    return {"follow_up_id": f.follow_up_id, "due_date": f.due_date, "focus": f.focus,
+            "done_on": f.done_on, "on_time": f.on_time, "findings": f.findings, "recorded_by": f.recorded_by}
 
 
 def detail(row: ReferralRow, now: datetime, viewer_org_id: str | None = None) -> dict[str, Any]:
@@ -36,18 +36,18 @@ def detail(row: ReferralRow, now: datetime, viewer_org_id: str | None = None) ->
     return summary(row, now) | {
         "allowed_actions": allowed_actions(Direction(row.direction), Status(row.status), party),
         "reason": row.reason, "attachments": row.attachments or [],
-        "responded_at": iso(row.responded_at), "bed_no": row.bed_no,
+        "responded_at": row.responded_at, "bed_no": row.bed_no,
         "priority": {"reception": row.priority_reception, "examination": row.priority_examination,
                      "admission": row.priority_admission},
         "decision": {"code": row.decision_code, "text": row.decision_text},
-        "arrived_at": iso(row.arrived_at), "completed_at": iso(row.completed_at),
-        "service_date": iso(row.service_date), "final_icd10": row.final_icd10,
+        "arrived_at": row.arrived_at, "completed_at": row.completed_at,
+        "service_date": row.service_date, "final_icd10": row.final_icd10,
         "discharge_summary": row.discharge_summary, "fund_amount_fen": row.fund_amount_fen,
         "recommend_downward": row.recommend_downward, "plan": row.plan,
         "source_referral_id": row.source_referral_id,
         "capability_override_reason": row.capability_override_reason,
         "follow_ups": [follow_up(f) for f in row.follow_ups],
         "history": [{"action": t.action, "from_status": t.from_status, "to_status": t.to_status,
-                     "actor": t.actor, "actor_org_id": t.actor_org_id, "at": iso(t.at), "reason": t.reason,
+                     "actor": t.actor, "actor_org_id": t.actor_org_id, "at": t.at, "reason": t.reason,
                      "response_minutes": t.response_minutes} for t in row.transitions],
     }
