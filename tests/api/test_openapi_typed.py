@@ -7,7 +7,13 @@ import importlib
 
 import pytest
 
+from fastapi.testclient import TestClient
+
 from devstack.components import SERVICES
+from gateway.api import MIGRATIONS as GATEWAY_MIGRATIONS
+from gateway.api import create_app as create_gateway
+from gateway.settings import GatewaySettings
+from platform_common.migrate import upgrade
 from tests.support.contract import open_spots
 
 JSON = "application/json"
@@ -47,6 +53,20 @@ def test_no_operation_has_an_untyped_success_answer(service: str, tmp_path) -> N
     doc = openapi_of(service, tmp_path)
     operations = sum(1 for item in doc["paths"].values() for _ in item)
     assert operations >= 19 and untyped_answers(doc) == []
+
+
+def test_the_gateways_merged_document_types_every_service_answer(tmp_path) -> None:  # noqa: ANN001
+    """The same holds where clients read the contract: the gateway's one document, every service's operations."""
+    url = f"sqlite:///{tmp_path / 'gw.db'}"
+    upgrade(GATEWAY_MIGRATIONS, url)
+    nowhere = "http://127.0.0.1:9"
+    settings = GatewaySettings(database_url=url, referral_url=nowhere, payment_url=nowhere, staffing_url=nowhere)
+    with TestClient(create_gateway(settings, background=False)) as gateway:
+        doc = gateway.get("/openapi.json").json()
+    services = tuple(f"/{c.name}/" for c in SERVICES)
+    found = untyped_answers(doc)
+    assert sum(1 for path, item in doc["paths"].items() if path.startswith(services) for _ in item) >= 80
+    assert [u for u in found if u.split(" ")[1].startswith(services)] == []
 
 
 def test_the_statement_downloads_are_documented_as_csv_and_xlsx_not_json(tmp_path) -> None:  # noqa: ANN001
