@@ -54,9 +54,14 @@ class PostingStatus(StrEnum):
 
 
 class EndReason(StrEnum):
-    COMPLETED = "completed"
-    EARLY_END = "early_end"
+    COMPLETED = "completed"      # a temporary posting, on or after its planned end
+    EARLY_END = "early_end"      # a temporary posting, before it
     TRANSFERRED = "transferred"  # an establishment posting closed by a transfer to another unit
+
+    @property
+    def temporary(self) -> bool:
+        """How a temporary posting ends (what SecondmentEnded announces); a transfer ends an establishment."""
+        return self is not EndReason.TRANSFERRED
 
 
 @dataclass(frozen=True)
