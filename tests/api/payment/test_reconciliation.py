@@ -32,6 +32,11 @@ def test_the_report_lists_matches_missing_claims_and_mismatches_with_totals(clie
         "claim_no": "R-2", "file_amount_fen": 2_500, "platform_amount_fen": 2_000, "line": 0,
         "org_id": "dachang-thc", "period": "2026-03", "late": False}
     assert client.get(f"/reconciliations/{report['recon_id']}", headers=FINANCE).json() == report  # opened again
+    rejected = client.get(f"/reconciliations/{report['recon_id']}/errors.csv", headers=FINANCE)
+    assert rejected.headers["content-type"] == "text/csv; charset=utf-8"
+    assert rejected.text.lstrip("\ufeff").splitlines()[0] == "line,claim_no,field,reason"
+    assert [row.split(",")[:3] for row in rejected.text.splitlines()[1:]] == [["5", "R-4", "claim_no"],
+                                                                              ["6", "R-5", "amount_fen"]]
     page = client.get(f"/reconciliations/{report['recon_id']}/items", headers=FINANCE,
                       params={"category": "missing_on_platform"}).json()
     assert (page["total"], page["items"][0]["claim_no"]) == (1, "R-4")
