@@ -7,11 +7,11 @@ stable within the platform, for counting patients.
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from .base import BasisPoints, Count, Day, EventPayload, Flag, Id, Instant, NonNegativeFen
+from .base import BasisPoints, Count, Day, EventPayload, Flag, Id, Instant, Month, NonNegativeFen
 from .vocabulary import REFERRAL_TOPIC, ChronicCondition, Direction, EmergencyCategory, RejectReason, Specialty, \
     Urgency
 
@@ -162,6 +162,28 @@ class ReferralResponseOverdue(Upward):
     deadline: Instant = Field(description="the deadline that passed")
 
 
+class SpecialtyOutflow(BaseModel):
+    """One row of the weak-specialty list: a specialty's referrals out of the county (转外) in one month."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    month: Month = Field(description="the local month")
+    specialty: Specialty = Field(description="the department the patients were referred to")
+    out_of_county_count: Count = Field(description="out-of-county referrals of the specialty served in the month")
+    referrals_out_count: Count = Field(description="all referrals out in the month, every specialty: upward made + "
+                                                   "out-of-county served (for one unit: those it sent)")
+    out_of_county_rate_bp: BasisPoints = Field(description="转外率: out_of_county_count ÷ referrals_out_count")
+    specialty_referrals_out_count: Count = Field(description="the specialty's own referrals out (upward + out of "
+                                                             "county)")
+    within_specialty_bp: BasisPoints = Field(description="out_of_county_count ÷ specialty_referrals_out_count: the "
+                                                         "share of the specialty's referrals that left the county")
+
+
+def _no_breakdown(data: dict[str, Any]) -> dict[str, Any]:
+    """`out_of_county_by_specialty` is null: published before the breakdown existed"""
+    return data | {"out_of_county_by_specialty": data.get("out_of_county_by_specialty")}
+
+
 class ReferralIndicatorsPublished(EventPayload):
     """A period's referral indicators, for the consortium (org_id null) or one unit: each closed month
     automatically once the grace for late visit volumes has passed, and again on demand. A figure with no data
@@ -183,6 +205,14 @@ class ReferralIndicatorsPublished(EventPayload):
     p90_response_minutes: Count | None = Field(description="90th percentile response time")
     chronic_downward_share_bp: BasisPoints | None = Field(description="share of 两慢病 patients referred down, "
                                                                       "basis points")
+    out_of_county_by_specialty: list[SpecialtyOutflow] | None = Field(
+        description="the weak-specialty list: each month of the period, each specialty with referrals out of the "
+                    "county, highest 转外率 first (`month`, `specialty`, `out_of_county_count`, "
+                    "`referrals_out_count`, `out_of_county_rate_bp`, `specialty_referrals_out_count`, "
+                    "`within_specialty_bp`); null only in version-1 events, published before it existed")
+
+    schema_version = 2
+    upgrades = {1: _no_breakdown}
 
 
 CONTRACTS = (

@@ -39,6 +39,19 @@ class VisitVolumeOut(ResponseModel):
     version: int
 
 
+class SpecialtyOutflowOut(ResponseModel):
+    """A specialty's referrals out of the county (转外) in one month, against all referrals out that month."""
+
+    month: MonthCode
+    specialty: Specialty
+    out_of_county_count: int
+    referrals_out_count: int = Field(description="all referrals out in the month: upward made + out-of-county "
+                                                 "served (for one unit: those it sent)")
+    out_of_county_rate_bp: BasisPoints = Field(description="转外率: out_of_county_count ÷ referrals_out_count")
+    specialty_referrals_out_count: int = Field(description="the specialty's own referrals out")
+    within_specialty_bp: BasisPoints = Field(description="out_of_county_count ÷ specialty_referrals_out_count")
+
+
 class IndicatorsOut(ResponseModel):
     """Referral indicators of a period, for the consortium or one unit; a rate is null without a base."""
 
@@ -61,6 +74,8 @@ class IndicatorsOut(ResponseModel):
     p90_response_minutes: int | None
     chronic_patients: int
     chronic_downward_share_bp: BasisPoints | None
+    out_of_county_by_specialty: list[SpecialtyOutflowOut] = Field(
+        description="the weak-specialty list, month by month, highest 转外率 first")
 
 
 class IndicatorsPublished(IndicatorsOut):

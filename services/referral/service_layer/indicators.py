@@ -5,7 +5,8 @@ consortium); a member unit's referral clerk or manager (its own unit only). Nobo
 """
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from dataclasses import asdict
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from platform_common.auth import Principal, Role
@@ -17,6 +18,7 @@ from platform_common.web import require_role
 from ..adapters.indicator_queries import IndicatorQueries
 from ..adapters.tables import VisitVolumeRow
 from ..domain.indicators import county_domain_visit_rate_bp, parse_period, rate_bp
+from ..domain.out_of_county import outflow_by_specialty
 from ..settings import ReferralSettings
 from .common import MEMBER_KINDS, local_date
 from .unit_of_work import ReferralUnitOfWork
@@ -61,9 +63,7 @@ def figures(uow: ReferralUnitOfWork, settings: ReferralSettings, consortium: str
     """The figures themselves, with no access check: callers decide who may see them (a person through
     `compute`, or the monthly automatic publication, which acts for nobody)."""
     p = parse_period(period)
-    tz = settings.tz()
-    start = datetime.combine(p.start, time(), tz).astimezone(timezone.utc)
-    end = datetime.combine(p.end + timedelta(days=1), time(), tz).astimezone(timezone.utc)
+    start, end = _utc_bounds(p.start, p.end, settings)
     q = IndicatorQueries(uow.session, consortium, org, start, end, p.start, p.end, p.months())
     c = q.counts()
     rate = county_domain_visit_rate_bp(c)
@@ -80,13 +80,34 @@ def figures(uow: ReferralUnitOfWork, settings: ReferralSettings, consortium: str
         "p90_response_minutes": q.response_percentile(90),
         "chronic_patients": c.chronic_patients,
         "chronic_downward_share_bp": rate_bp(c.chronic_patients_down, c.chronic_patients),
+        "out_of_county_by_specialty": _outflow(uow, settings, consortium, org, p.months()),
     }
+
+
+def _utc_bounds(first: date, last: date, settings: ReferralSettings) -> tuple[datetime, datetime]:
+    """[start, end) in UTC of the local days first..last."""
+    tz = settings.tz()
+    return (datetime.combine(first, time(), tz).astimezone(timezone.utc),
+            datetime.combine(last + timedelta(days=1), time(), tz).astimezone(timezone.utc))
+
+
+def _outflow(uow: ReferralUnitOfWork, settings: ReferralSettings, consortium: str, org: str | None,
+             months: list[str]) -> list[dict[str, Any]]:
+    """转外 by specialty, month by month (a quarter or a year lists each of its months)."""
+    rows = []
+    for month in months:
+        m = parse_period(month)
+        start, end = _utc_bounds(m.start, m.end, settings)
+        rows += outflow_by_specialty(
+            month, uow.outflow.upward_by_specialty(consortium, org, start, end),
+            uow.outflow.out_of_county_by_specialty(consortium, org, m.start, m.end))
+    return [asdict(r) for r in rows]
 
 
 PUBLISHED_FIELDS = (
     "period", "period_start", "period_end", "consortium_id", "org_id", "county_domain_visit_rate_bp",
     "upward_count", "downward_count", "out_of_county_count", "acceptance_rate_bp", "median_response_minutes",
-    "p90_response_minutes", "chronic_downward_share_bp",
+    "p90_response_minutes", "chronic_downward_share_bp", "out_of_county_by_specialty",
 )
 
 

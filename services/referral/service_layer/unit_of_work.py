@@ -7,6 +7,7 @@ from platform_common.org_directory import OrgDirectory
 from platform_common.unit_of_work import SqlUnitOfWork
 
 from ..adapters import tables
+from ..adapters.queries_out_of_county import OutflowQueries
 from ..adapters.repository import (CapabilityRepository, PublicationRepository, ReferralRepository,
                                    VisitVolumeRepository)
 
@@ -19,4 +20,5 @@ class ReferralUnitOfWork(SqlUnitOfWork):
         self.capabilities = CapabilityRepository(session)
         self.visit_volumes = VisitVolumeRepository(session)
         self.publications = PublicationRepository(session)
+        self.outflow = OutflowQueries(session)
         self.orgs = _directory

@@ -44,12 +44,12 @@ def claim(client, claim_no, amount, org="dachang-thc", kind="member_outpatient",
 __all__ = ["INSURANCE", "FINANCE", "DACHANG", "LUOPING", "CLERK", "Role", "auth_header"]
 
 
-def deliver(client, event_type: str, payload: dict, occurred_at=None, event_id=None):
+def deliver(client, event_type: str, payload: dict, occurred_at=None, event_id=None, version=None):
     """Hand one referral event to the service's real consumer (inbox included), without a broker."""
     from tests.support import events
 
     return events.deliver(client, "payment-referral", events.envelope(
-        event_type, payload, occurred_at=occurred_at, event_id=event_id))[0]
+        event_type, payload, occurred_at=occurred_at, event_id=event_id, version=version))[0]
 
 
 def upload(client, text: str, headers=None, name="claims.csv"):

@@ -60,7 +60,7 @@ def indicators(**figures):
     return {"consortium_id": "wushan", "org_id": None, "period": "2026-06", "period_start": "2026-06-01",
             "period_end": "2026-06-30", "county_domain_visit_rate_bp": 9100, "upward_count": 40, "downward_count": 12,
             "out_of_county_count": 2, "acceptance_rate_bp": 9000, "median_response_minutes": 35,
-            "p90_response_minutes": 200, "chronic_downward_share_bp": 3000} | figures
+            "p90_response_minutes": 200, "chronic_downward_share_bp": 3000, "out_of_county_by_specialty": []} | figures
 
 
 def test_a_completed_referral_whose_amount_field_was_renamed_is_refused_not_booked_as_zero(client):
@@ -89,3 +89,15 @@ def test_indicators_out_of_range_are_refused_and_unknown_fields_ignored(client):
     with pytest.raises(ContractViolation):
         deliver(client, "ReferralIndicatorsPublished", indicators(acceptance_rate_bp=10_001))
     assert deliver(client, "ReferralIndicatorsPublished", indicators(a_field_added_later=1)) is True
+
+
+def test_indicators_published_before_the_specialty_breakdown_still_count(client):
+    """Version 1 had no out-of-county breakdown by specialty; stored v1 events are upgraded, not dead-lettered."""
+    v1 = {k: v for k, v in indicators(period="2026-05", period_start="2026-05-01", period_end="2026-05-31",
+                                      county_domain_visit_rate_bp=8800).items()
+          if k != "out_of_county_by_specialty"}
+    with pytest.raises(ContractViolation):
+        deliver(client, "ReferralIndicatorsPublished", v1)  # as version 2 the breakdown is required
+    assert deliver(client, "ReferralIndicatorsPublished", v1, version=1) is True
+    got = client.get("/indicators", headers=FINANCE, params={"consortium_id": "wushan", "period": "2026-05"}).json()
+    assert got["indicators"]["county_domain_visit_rate_bp"] == 8800

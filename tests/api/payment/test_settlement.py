@@ -96,7 +96,7 @@ def test_score_from_referral_indicators_when_no_assessed_score_is_given(client):
         "consortium_id": "wushan", "period": "2026-06", "period_start": "2026-06-01", "period_end": "2026-06-30",
         "county_domain_visit_rate_bp": 8500, "acceptance_rate_bp": 8000, "chronic_downward_share_bp": 2400,
         "upward_count": 10, "downward_count": 4, "out_of_county_count": 1, "median_response_minutes": 30,
-        "p90_response_minutes": 90, "org_id": None})
+        "p90_response_minutes": 90, "org_id": None, "out_of_county_by_specialty": []})
     preview = client.get("/performance", headers=FINANCE, params={"consortium_id": "wushan", "period": "2026-06"})
     assert preview.json()["performance_score"] == "93.78"
     s = settle(client, "2026-06").json()

@@ -156,3 +156,38 @@ def test_publishing_is_repeatable_and_restricted(october):
                         headers=h("bureau.analyst")).json()
     assert unit["org_id"] == "dachang-thc"
     assert outbox_events(october, "ReferralIndicatorsPublished")[-1]["org_id"] == "dachang-thc"
+
+
+def _out_of_county(rt, s, now, seq, specialty, served):
+    with rt.uow() as uow:
+        out_of_county.record(uow, s, TOWN, now, patient=patient(seq), icd10="I21.4", diagnosis="d", reason="r",
+                             destination="重庆医科大学附属第一医院", specialty=specialty, urgency="routine",
+                             emergency_category=None, service_date=served, fund_amount_fen=100, attachments=[])
+
+
+def test_out_of_county_by_specialty_month_by_month(october):
+    """October: 4 upward (cardiology) + 1 respiratory out of county already; two cardiology patients leave the
+    county too → 7 referrals out: cardiology 2/7 = 2857 bp (2 of its 6 = 3333 within), respiratory 1/7 = 1429 bp
+    (its only one = 10000 within). An upward referral made at 01:00 on 1 November Beijing time is November's."""
+    rt, s = october.runtime, october.runtime.settings
+    _out_of_county(rt, s, t(20), "191", "cardiology", date(2026, 10, 20))
+    _out_of_county(rt, s, t(21), "213", "cardiology", date(2026, 10, 21))
+    with rt.uow() as uow:
+        _submit(uow, s, datetime(2026, 10, 31, 17, tzinfo=timezone.utc), seq="235")
+    _out_of_county(rt, s, datetime(2026, 11, 2, tzinfo=timezone.utc), "257", "neurology", date(2026, 11, 2))
+    r = october.get("/indicators", params={"period": "2026-Q4"}, headers=h("bureau.analyst")).json()
+    rows = [(x["month"], x["specialty"], x["out_of_county_count"], x["referrals_out_count"],
+             x["out_of_county_rate_bp"], x["specialty_referrals_out_count"], x["within_specialty_bp"])
+            for x in r["out_of_county_by_specialty"]]
+    assert rows == [("2026-10", "cardiology", 2, 7, 2857, 6, 3333), ("2026-10", "respiratory", 1, 7, 1429, 1, 10000),
+                    ("2026-11", "neurology", 1, 2, 5000, 1, 10000)]
+    # a county hospital sent nobody out; the township sent them all
+    own = october.get("/indicators", params={"period": "2026-10"}, headers=h("peoples.referral")).json()
+    assert own["out_of_county_by_specialty"] == []
+    town = october.get("/indicators", params={"period": "2026-10"}, headers=h("dachang.referral")).json()
+    assert [x["out_of_county_rate_bp"] for x in town["out_of_county_by_specialty"]] == [2857, 1429]
+    october.post("/indicators/publish", json={"period": "2026-11"}, headers=h("bureau.analyst"))
+    (event,) = outbox_events(october, "ReferralIndicatorsPublished")
+    assert event["version"] == 2 and event["payload"]["out_of_county_by_specialty"] == [
+        {"month": "2026-11", "specialty": "neurology", "out_of_county_count": 1, "referrals_out_count": 2,
+         "out_of_county_rate_bp": 5000, "specialty_referrals_out_count": 1, "within_specialty_bp": 10000}]
