@@ -10,15 +10,14 @@ from platform_common.org_directory import REGISTRY_TOPIC, OrgDirectory
 from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app
 
 from .adapters import handlers, tables
-from .api import routes_county_policy, routes_secondments, routes_staff, routes_tidal
+from .api import routes
 from .service_layer.unit_of_work import StaffingUnitOfWork
 from .settings import StaffingSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 TOPIC = STAFFING_TOPIC
 TITLE = "Staffing service (县管乡用)"
-# also what the gateway documents under /staffing
-ROUTERS = [routes_staff.router, routes_county_policy.router, routes_secondments.router, routes_tidal.router]
+ROUTERS = [routes.router]  # also what the gateway documents under /staffing
 
 
 def build_runtime(settings: StaffingSettings | None = None, background: bool = True) -> ServiceRuntime:

@@ -1,7 +1,6 @@
 """Tidal dispatch (demand, seasonal calendar, recommendations) and the monthly allowance report."""
 from __future__ import annotations
 
-
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,7 +10,8 @@ from platform_common.events import utcnow
 from ..service_layer import allowances as allowances_uc
 from ..service_layer import tidal as tidal_uc
 from . import schemas, schemas_tidal
-from .deps import Caller, Limit, Offset, Runtime, request_out
+from .deps import Caller, Limit, Offset, Runtime
+from .views import allowance_report_out, request_out
 
 router = APIRouter(tags=["tidal dispatch", "allowances"])
 # Year 0000 or 9999-12 would make no date (or no month after it): keep to years the platform can mean.
@@ -32,7 +32,6 @@ def tidal_demand(runtime: Runtime, caller: Caller):
 def generate_recommendations(runtime: Runtime, caller: Caller):
     with runtime.uow() as uow:
         rows = tidal_uc.generate(uow, runtime.settings, caller, utcnow())
-        uow.commit()
         return [schemas_tidal.RecommendationOut.model_validate(r, from_attributes=True) for r in rows]
 
 
@@ -48,17 +47,15 @@ def list_recommendations(runtime: Runtime, caller: Caller, status: str | None = 
 def accept_recommendation(rec_id: str, body: schemas_tidal.AcceptIn, runtime: Runtime, caller: Caller):
     today = runtime.settings.today()
     with runtime.uow() as uow:
-        req = tidal_uc.accept(uow, runtime.settings, caller, rec_id, start=body.start_date, end=body.end_date,
-                              title_level=body.title_level.value, headcount=body.headcount, today=today)
-        uow.commit()
-        return request_out(req, [])
+        return request_out(tidal_uc.accept(uow, runtime.settings, caller, rec_id, start=body.start_date,
+                                           end=body.end_date, title_level=body.title_level.value,
+                                           headcount=body.headcount, today=today))
 
 
 @router.post("/tidal/recommendations/{rec_id}/dismiss", response_model=schemas_tidal.RecommendationOut)
 def dismiss_recommendation(rec_id: str, runtime: Runtime, caller: Caller):
     with runtime.uow() as uow:
         rec = tidal_uc.dismiss(uow, runtime.settings, caller, rec_id)
-        uow.commit()
         return schemas_tidal.RecommendationOut.model_validate(rec, from_attributes=True)
 
 
@@ -68,7 +65,6 @@ def add_season(body: schemas_tidal.SeasonIn, runtime: Runtime, caller: Caller):
         season = tidal_uc.add_season(uow, caller, org_id=body.org_id, name=body.name, start=body.start_date,
                                      end=body.end_date, specialties=[s.value for s in body.specialties],
                                      headcount=body.headcount)
-        uow.commit()
         return schemas_tidal.SeasonOut.model_validate(season, from_attributes=True)
 
 
@@ -83,18 +79,12 @@ def list_seasons(runtime: Runtime, caller: Caller, org_id: str | None = None):
 def delete_season(season_id: str, runtime: Runtime, caller: Caller) -> None:
     with runtime.uow() as uow:
         tidal_uc.delete_season(uow, caller, season_id)
-        uow.commit()
 
 
 @router.get("/allowances", response_model=schemas_tidal.AllowanceReportOut)
 def allowance_report(month: Month, runtime: Runtime, caller: Caller):
     year, mon = (int(x) for x in month.split("-"))
     with runtime.uow() as uow:
-        _span, lines = allowances_uc.monthly(uow, runtime.settings, caller, year, mon)
-        out = [schemas_tidal.AllowanceLineOut.model_validate(line, from_attributes=True) for line in lines]
-        return schemas_tidal.AllowanceReportOut(
-        month=month, total_fen=sum(x.amount_fen for x in out),
-        secondment_total_fen=sum(x.amount_fen for x in out if x.kind == "secondment"),
-        gp_total_fen=sum(x.amount_fen for x in out if x.kind == "gp"), lines=out)
+        return allowance_report_out(month, allowances_uc.monthly(uow, runtime.settings, caller, year, mon))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Iterable, Protocol, TypeVar
 
 
 class Qualification(StrEnum):
@@ -46,6 +47,11 @@ class PostingKind(StrEnum):
         return self is not PostingKind.ESTABLISHMENT
 
 
+# Movement down (下沉) to a primary unit: what earns the secondment allowance and covers a township's demand
+# (上挂 is training at the county).
+DOWNWARD_KINDS = (PostingKind.SECONDMENT, PostingKind.ROTATION_DOWN)
+
+
 class PostingStatus(StrEnum):
     ACTIVE = "active"  # an establishment posting in force
     DISPATCHED = "dispatched"
@@ -62,6 +68,29 @@ class EndReason(StrEnum):
     def temporary(self) -> bool:
         """How a temporary posting ends (what SecondmentEnded announces); a transfer ends an establishment."""
         return self is not EndReason.TRANSFERRED
+
+
+class PostingSpan(Protocol):
+    """What `current_posting` reads of a posting (the stored row has these columns)."""
+
+    kind: str
+    status: str
+    start_date: date
+    end_date: date | None
+    ended_on: date | None
+
+
+P = TypeVar("P", bound=PostingSpan)
+
+
+def current_posting(postings: Iterable[P], day: date) -> P | None:
+    """Where the person is on `day`: a temporary posting in force, else their establishment (在编)."""
+    postings = list(postings)
+    for p in postings:
+        if p.kind != PostingKind.ESTABLISHMENT and p.start_date <= day <= (p.ended_on or p.end_date or date.max):
+            return p
+    return next((p for p in postings if p.kind == PostingKind.ESTABLISHMENT and p.status != PostingStatus.ENDED),
+                None)
 
 
 @dataclass(frozen=True)

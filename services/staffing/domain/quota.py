@@ -8,9 +8,12 @@ centres), intermediate ≤ floor(quota × 42%). Caps and minimums are taken agai
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
+
+from platform_common.errors import InvalidInput
 
 BP = 10000
 
@@ -30,6 +33,49 @@ class QuotaPolicy:
     professional_min_bp: int
     senior_cap_bp: int
     intermediate_cap_bp: int
+
+
+@dataclass(frozen=True)
+class CountyPolicy:
+    """The county-wide defaults in force on a day: a county version, or else the settings' documented ones."""
+
+    per_mille: Decimal             # township quota: posts per 1000 service population
+    professional_min_bp: int
+    senior_cap_bp: int
+    township_senior_cap_bp: int
+    intermediate_cap_bp: int
+    effective_from: date | None = None  # None: the settings' defaults
+
+
+@dataclass(frozen=True)
+class CountyPolicyChange:
+    """The values a new county version sets; None keeps the value in force the day before it."""
+
+    per_mille: Decimal | None = None
+    professional_min_bp: int | None = None
+    senior_cap_bp: int | None = None
+    township_senior_cap_bp: int | None = None
+    intermediate_cap_bp: int | None = None
+
+
+def county_version(inherited: CountyPolicy, change: CountyPolicyChange, effective_from: date) -> CountyPolicy:
+    """A complete version from `effective_from`: the change over the values it inherits, checked whole."""
+    given = {f.name: getattr(change, f.name) for f in fields(change) if getattr(change, f.name) is not None}
+    version = replace(inherited, **given, effective_from=effective_from)
+    check_county_policy(version)
+    return version
+
+
+def check_county_policy(p: CountyPolicy) -> None:
+    """Rules between fields (each field's own range is checked by the request schema)."""
+    if p.township_senior_cap_bp < p.senior_cap_bp:
+        raise InvalidInput(f"township_senior_cap_bp ({p.township_senior_cap_bp}) must be at least "
+                           f"senior_cap_bp ({p.senior_cap_bp}): township centres may have more seniors, not fewer",
+                           field="township_senior_cap_bp")
+    senior = max(p.senior_cap_bp, p.township_senior_cap_bp)
+    if senior + p.intermediate_cap_bp > BP:
+        raise InvalidInput(f"senior ({senior}) and intermediate ({p.intermediate_cap_bp}) caps together "
+                           f"exceed {BP} basis points of the quota", field="intermediate_cap_bp")
 
 
 def township_quota(service_population: int, per_mille: Decimal) -> int:

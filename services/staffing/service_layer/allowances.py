@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from platform_common.auth import OrgKind, Principal
-from platform_common.errors import Forbidden
 
 from ..domain.allowances import gp_allowance_fen, secondment_allowance_fen
-from ..domain.model import Period, PostingKind, month_period
+from ..domain.model import DOWNWARD_KINDS, Period, month_period
 from ..settings import StaffingSettings
-from .access import can_read_all
+from .access import require_reader_of_all
 from .unit_of_work import StaffingUnitOfWork
 
 
@@ -26,24 +25,32 @@ class AllowanceLine:
     posting_id: str
 
 
+@dataclass(frozen=True)
+class AllowanceReport:
+    """A month's allowances: every line, and the totals finance pays (all integer fen)."""
+
+    span: Period
+    lines: list[AllowanceLine]
+
+    def total_fen(self, kind: str | None = None) -> int:
+        return sum(line.amount_fen for line in self.lines if kind is None or line.kind == kind)
+
+
 def monthly(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, year: int,
-            month: int) -> tuple[Period, list[AllowanceLine]]:
-    if not can_read_all(principal, settings):
-        raise Forbidden("allowance reports are read by HR offices and the health bureau")
+            month: int) -> AllowanceReport:
+    require_reader_of_all(principal, settings, "allowance reports are")
     span = month_period(year, month)
     lines: list[AllowanceLine] = []
-    # Only movement down (下沉) earns the secondment allowance; 上挂 is training at the county.
-    down = [PostingKind.SECONDMENT.value, PostingKind.ROTATION_DOWN.value]
-    for posting, staff in uow.repo.temporary_postings_in(span.start, span.end, down):
+    for posting, staff in uow.postings.temporary_in(span.start, span.end, list(DOWNWARD_KINDS)):
         served = Period(posting.start_date, posting.ended_on or posting.end_date)
         days, fen = secondment_allowance_fen(settings.secondment_allowance_fen_per_day, served, span)
         lines.append(AllowanceLine(staff.staff_id, staff.name, "secondment", posting.org_id, staff.title_level,
                                    days, fen, posting.posting_id))
     primary = [o.org_id for o in uow.orgs.all(uow.session) if o.kind is OrgKind.TOWNSHIP_CENTRE]
-    for posting, staff in uow.repo.gp_establishments_in(span.start, span.end, primary):
+    for posting, staff in uow.postings.gp_establishments_in(span.start, span.end, primary):
         rate = getattr(settings, f"gp_allowance_fen_{staff.title_level}")
         days, fen = gp_allowance_fen(rate, Period(posting.start_date, posting.ended_on or posting.end_date), span)
         lines.append(AllowanceLine(staff.staff_id, staff.name, "gp", posting.org_id, staff.title_level, days, fen,
                                    posting.posting_id))
-    return span, [line for line in lines if line.days > 0]
+    return AllowanceReport(span, [line for line in lines if line.days > 0])
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from platform_common.auth import Principal, Role
+from platform_common.auth import Principal
 from platform_common.contracts import STAFFING_TOPIC, StaffingEvent
-from platform_common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from platform_common.errors import Conflict, InvalidInput, NotFound
 from platform_common.events import utcnow
 
 from ..adapters.tables import Posting, Staff
 from ..domain.model import EndReason, PostingKind, PostingStatus
 from ..domain.secondment import check_posting_move
 from ..settings import StaffingSettings
-from .access import can_read_all, require_approver
+from .access import require_approver, require_arrival_recorder, require_posting_reader, require_unit_reader
 from .unit_of_work import StaffingUnitOfWork
 
 
@@ -31,7 +31,7 @@ def place(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princi
     check_length(settings, start, end)
     if to_org_id == staff.home_org_id:
         raise InvalidInput(f"staff {staff.staff_id} is established at {to_org_id} already", field="staff_id")
-    clash = uow.repo.overlapping_postings(staff.staff_id, start, end)
+    clash = uow.postings.overlapping(staff.staff_id, start, end)
     if clash:
         c = clash[0]
         raise Conflict(
@@ -43,7 +43,7 @@ def place(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princi
                       from_org_id=staff.home_org_id, org_id=to_org_id, start_date=start, end_date=end,
                       status=PostingStatus.DISPATCHED.value, request_id=request_id, plan_id=plan_id,
                       created_by=principal.username, created_at=utcnow())
-    uow.repo.add(posting)
+    uow.postings.add(posting)
     staff.posting_changes += 1  # the optimistic lock: see the module docstring
     uow.record(STAFFING_TOPIC, StaffingEvent.STAFF_DISPATCHED, "posting", posting.posting_id, {
         "posting_id": posting.posting_id, "staff_id": staff.staff_id, "from_org_id": staff.home_org_id,
@@ -68,7 +68,7 @@ def check_cover(uow: StaffingUnitOfWork, settings: StaffingSettings, staff: Staf
     of the last two cardiologists of a hospital then write each other's row, and the second to commit
     fails (409) instead of leaving the hospital with none (PostgreSQL read committed; SQLite
     serialises writers anyway)."""
-    staying = uow.repo.cover_staff(staff.home_org_id, staff.specialty, start, end, excluding=staff.staff_id)
+    staying = uow.staff.cover(staff.home_org_id, staff.specialty, start, end, excluding=staff.staff_id)
     cover = len(staying)
     for other in staying:
         other.posting_changes += 1
@@ -80,28 +80,32 @@ def check_cover(uow: StaffingUnitOfWork, settings: StaffingSettings, staff: Staf
 
 
 def _load(uow: StaffingUnitOfWork, posting_id: str) -> tuple[Posting, Staff]:
-    posting = uow.repo.posting(posting_id)
+    posting = uow.postings.get(posting_id)
     if posting is None or posting.kind == PostingKind.ESTABLISHMENT.value:
         raise NotFound(f"no secondment or rotation posting {posting_id}")
-    return posting, uow.repo.staff(posting.staff_id)
+    return posting, uow.staff.get(posting.staff_id)
 
 
 def get(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, posting_id: str) -> Posting:
-    posting = uow.repo.posting(posting_id)
+    posting = uow.postings.get(posting_id)
     if posting is None:
         raise NotFound(f"no posting {posting_id}")
-    if not (can_read_all(principal, settings) or (
-            principal.role is Role.UNIT_MANAGER and principal.org_id in (posting.org_id, posting.from_org_id))):
-        raise Forbidden("you may read only postings to or from your own unit")
+    require_posting_reader(principal, settings, posting)
     return posting
+
+
+def at_unit(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, org_id: str,
+            kind: PostingKind | None, status: PostingStatus | None, limit: int,
+            offset: int) -> tuple[list[Posting], int]:
+    """Postings to or from the unit, latest start first."""
+    require_unit_reader(principal, settings, org_id)
+    return uow.postings.at_unit(org_id, limit, offset, kind, status)
 
 
 def arrive(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, posting_id: str,
            on: date) -> Posting:
     posting, staff = _load(uow, posting_id)
-    receiving_manager = principal.role is Role.UNIT_MANAGER and principal.org_id == posting.org_id
-    if not receiving_manager:
-        require_approver(principal, settings)
+    require_arrival_recorder(principal, settings, posting)
     check_posting_move("arrive", posting.status)
     if not posting.start_date <= on <= posting.end_date:
         raise InvalidInput(f"arrival must fall within the posting, {posting.start_date.isoformat()} to "
@@ -111,6 +115,7 @@ def arrive(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princ
         "posting_id": posting.posting_id, "staff_id": staff.staff_id, "to_org_id": posting.org_id,
         "specialty": staff.specialty, "arrived_on": on.isoformat(),
     }, org_id=posting.org_id)
+    uow.commit()
     return posting
 
 
@@ -123,7 +128,7 @@ def extend(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princ
         raise InvalidInput(f"an extension must end after the current end {posting.end_date.isoformat()}",
                            field="end_date")
     check_length(settings, posting.start_date, new_end)
-    clash = uow.repo.overlapping_postings(staff.staff_id, posting.start_date, new_end, exclude=posting.posting_id)
+    clash = uow.postings.overlapping(staff.staff_id, posting.start_date, new_end, exclude=posting.posting_id)
     if clash:
         raise Conflict(f"staff {staff.staff_id} is posted to {clash[0].org_id} from "
                        f"{clash[0].start_date.isoformat()}; the extension would overlap it",
@@ -136,6 +141,7 @@ def extend(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princ
         "posting_id": posting.posting_id, "staff_id": staff.staff_id, "to_org_id": posting.org_id,
         "specialty": staff.specialty, "end_date": new_end.isoformat(),
     }, org_id=posting.org_id)
+    uow.commit()
     return posting
 
 
@@ -156,4 +162,5 @@ def end(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principa
         "posting_id": posting.posting_id, "staff_id": staff.staff_id, "to_org_id": posting.org_id,
         "specialty": staff.specialty, "ended_on": posting.ended_on.isoformat(), "reason": reason.value,
     }, org_id=posting.org_id)
+    uow.commit()
     return posting

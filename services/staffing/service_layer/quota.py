@@ -11,10 +11,12 @@ from platform_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from platform_common.events import utcnow
 from platform_common.org_directory import Organisation
 
+from ..adapters.repository_quota import QuotaOverrideSeen
 from ..adapters.tables import QuotaOverride, QuotaPolicyRow
-from ..domain.quota import QuotaPolicy, QuotaReport, Violation, new_violations, report, township_quota
+from ..domain.quota import (CountyPolicy, QuotaPolicy, QuotaReport, Violation, new_violations, report,
+                            township_quota)
 from ..settings import StaffingSettings
-from .access import is_bureau_hr, require_bureau_hr, require_unit_reader
+from .access import is_bureau_hr, require_bureau_hr, require_reader_of_all, require_unit_reader
 from .unit_of_work import StaffingUnitOfWork
 
 STAFFED_KINDS = (OrgKind.COUNTY_HOSPITAL, OrgKind.TOWNSHIP_CENTRE)
@@ -30,35 +32,14 @@ def staffed_unit(uow: StaffingUnitOfWork, org_id: str, field: str) -> Organisati
     return org
 
 
-@dataclass(frozen=True)
-class CountyDefaults:
-    """The county-wide defaults in force on a day: a county version, or else the settings."""
-
-    per_mille: Decimal
-    professional_min_bp: int
-    senior_cap_bp: int
-    township_senior_cap_bp: int
-    intermediate_cap_bp: int
-    effective_from: date | None = None  # None: the settings' documented defaults
-
-    def values(self) -> dict:
-        return {name: getattr(self, name) for name in COUNTY_FIELDS}
+def settings_defaults(settings: StaffingSettings) -> CountyPolicy:
+    return CountyPolicy(settings.township_quota_per_mille, settings.professional_min_bp, settings.senior_cap_bp,
+                        settings.township_senior_cap_bp, settings.intermediate_cap_bp)
 
 
-COUNTY_FIELDS = ("per_mille", "professional_min_bp", "senior_cap_bp", "township_senior_cap_bp", "intermediate_cap_bp")
-
-
-def settings_defaults(settings: StaffingSettings) -> CountyDefaults:
-    return CountyDefaults(settings.township_quota_per_mille, settings.professional_min_bp, settings.senior_cap_bp,
-                          settings.township_senior_cap_bp, settings.intermediate_cap_bp)
-
-
-def county_defaults(uow: StaffingUnitOfWork, settings: StaffingSettings, as_of: date) -> CountyDefaults:
-    row = uow.repo.county_policy(as_of)
-    if row is None:
-        return settings_defaults(settings)
-    return CountyDefaults(Decimal(row.per_mille), row.professional_min_bp, row.senior_cap_bp,
-                          row.township_senior_cap_bp, row.intermediate_cap_bp, row.effective_from)
+def county_defaults(uow: StaffingUnitOfWork, settings: StaffingSettings, as_of: date) -> CountyPolicy:
+    """The county version in force on `as_of`, or else the settings' documented defaults."""
+    return uow.quota.county_policy(as_of) or settings_defaults(settings)
 
 
 @dataclass(frozen=True)
@@ -72,7 +53,7 @@ def resolve_policy(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Org
                    as_of: date) -> ResolvedPolicy:
     """Field by field: the unit's own row in force on `as_of`, else the county version in force on
     `as_of`, else the settings (a unit row that only fixes the quota keeps the county's caps)."""
-    row = uow.repo.quota_policy(org.org_id, as_of)
+    row = uow.quota.unit_policy(org.org_id, as_of)
     county = county_defaults(uow, settings, as_of)
     township = org.kind is OrgKind.TOWNSHIP_CENTRE
     per_mille = Decimal(row.per_mille) if row and row.per_mille else county.per_mille
@@ -102,7 +83,7 @@ def policy_for(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organis
 
 def violations_on(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organisation, day: date) -> list[Violation]:
     """The rules `org` breaks on `day`: its establishment expected then against the policy in force then."""
-    return report(policy_for(uow, settings, org, day), uow.repo.establishment(org.org_id, day)).violations
+    return report(policy_for(uow, settings, org, day), uow.quota.establishment(org.org_id, day)).violations
 
 
 @dataclass(frozen=True)
@@ -122,7 +103,7 @@ def quota_report(uow: StaffingUnitOfWork, settings: StaffingSettings, principal:
     if org is None:
         raise NotFound(f"no organisation {org_id}")
     resolved = resolve_policy(uow, settings, org, as_of)
-    return UnitQuota(org, as_of, resolved.policy, report(resolved.policy, uow.repo.establishment(org_id, as_of)),
+    return UnitQuota(org, as_of, resolved.policy, report(resolved.policy, uow.quota.establishment(org_id, as_of)),
                      resolved.unit_policy_from, resolved.county_policy_from)
 
 
@@ -131,8 +112,8 @@ def policies_from(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Orga
     """The policy in force on `start` and each later effective-dated one (the unit's own rows and the
     county versions): a change from `start` on has to keep them all (a quota already cut from next
     month binds an admission made today)."""
-    dates = [r.effective_from for r in uow.repo.quota_policies(org.org_id)]
-    dates += [v.effective_from for v in uow.repo.county_policies()]
+    dates = [r.effective_from for r in uow.quota.unit_policies(org.org_id)]
+    dates += [v.effective_from for v in uow.quota.county_policies()]
     later = sorted({d for d in dates if d > start})
     return [(day, policy_for(uow, settings, org, day)) for day in [start, *later]]
 
@@ -144,10 +125,10 @@ def check_admission(uow: StaffingUnitOfWork, settings: StaffingSettings, princip
     """Refuse adding one person to `org`'s establishment from `start` if that breaks a quota rule,
     naming the rule, unless the health bureau overrides it with a reason; an override is recorded
     and announced. Counted: everyone established there on `start` or later (see
-    `StaffingRepository.establishment`), against every policy in force from `start` on.
+    `QuotaRepository.establishment`), against every policy in force from `start` on.
     `replacing` (professional, title) is the post the person already fills there (a promotion); `what`
     names the refused change in the message ("posting", "title change")."""
-    before = uow.repo.establishment(org.org_id, start, onward=True)
+    before = uow.quota.establishment(org.org_id, start, onward=True)
     after = before.minus(professional=replacing[0], title=replacing[1]) if replacing else before
     after = after.plus(professional=professional, title=title)
     violations: list[Violation] = []
@@ -167,7 +148,7 @@ def check_admission(uow: StaffingUnitOfWork, settings: StaffingSettings, princip
         raise Forbidden("only the health bureau's HR office may override quota rules",
                         rules=[v.rule.value for v in violations])
     for v in violations:
-        uow.repo.add(QuotaOverride(org_id=org.org_id, staff_id=staff_id, rule=v.rule.value, detail=v.detail,
+        uow.quota.add_override(QuotaOverride(org_id=org.org_id, staff_id=staff_id, rule=v.rule.value, detail=v.detail,
                                    reason=override_reason, decided_by=principal.username, created_at=utcnow()))
         announce_violation(uow, org.org_id, v, override_reason)
     return violations
@@ -180,24 +161,56 @@ def announce_violation(uow: StaffingUnitOfWork, org_id: str, v: Violation, overr
     }, org_id=org_id)
 
 
+@dataclass(frozen=True)
+class UnitPolicyChange:
+    """A unit's own effective-dated policy: each value left None is taken from the county version in force."""
+
+    quota: int | None = None            # an absolute quota, wins over per_mille
+    per_mille: Decimal | None = None
+    professional_min_bp: int | None = None
+    senior_cap_bp: int | None = None
+    intermediate_cap_bp: int | None = None
+
+
 def set_policy(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, org_id: str,
-               values: dict, effective_from: date, reason: str, today: date) -> QuotaPolicyRow:
+               change: UnitPolicyChange, effective_from: date, reason: str, today: date) -> QuotaPolicyRow:
     """Add an effective-dated policy row; if it leaves the unit breaking a rule, say so (detected)."""
     require_bureau_hr(principal)
     org = staffed_unit(uow, org_id, "org_id")
-    if any(r.effective_from == effective_from for r in uow.repo.quota_policies(org_id)):
+    if any(r.effective_from == effective_from for r in uow.quota.unit_policies(org_id)):
         raise Conflict(f"{org_id} already has a policy effective {effective_from.isoformat()}",
                        field="effective_from", state="exists")
     row = QuotaPolicyRow(org_id=org_id, effective_from=effective_from, reason=reason,
                          created_by=principal.username, created_at=utcnow(),
-                         per_mille=str(values["per_mille"]) if values.get("per_mille") is not None else None,
-                         **{k: values.get(k) for k in ("quota", "professional_min_bp", "senior_cap_bp",
-                                                       "intermediate_cap_bp")})
-    uow.repo.add(row)
-    uow.session.flush()
+                         per_mille=str(change.per_mille) if change.per_mille is not None else None,
+                         quota=change.quota, professional_min_bp=change.professional_min_bp,
+                         senior_cap_bp=change.senior_cap_bp, intermediate_cap_bp=change.intermediate_cap_bp)
+    uow.quota.add_unit_policy(row)
     # A row in force now is checked against today's establishment; a future one against the
     # establishment expected on its first day (later transfers in count, transfers out do not).
     day = max(today, effective_from)
     for v in violations_on(uow, settings, org, day):
         announce_violation(uow, org_id, v if day == today else Violation(v.rule, f"{v.detail} (from {day})"), None)
+    uow.commit()
     return row
+
+
+def unit_policies(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
+                  org_id: str) -> list[QuotaPolicyRow]:
+    require_unit_reader(principal, settings, org_id)
+    return uow.quota.unit_policies(org_id)
+
+
+def consortium_report(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
+                      as_of: date) -> list[UnitQuota]:
+    """Every staffed unit's quota report on `as_of`."""
+    require_reader_of_all(principal, settings, "the consortium quota report is")
+    units = [o for o in uow.orgs.all(uow.session) if o.kind in STAFFED_KINDS]
+    return [quota_report(uow, settings, principal, o.org_id, as_of) for o in units]
+
+
+def overrides(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
+              org_id: str) -> list[QuotaOverrideSeen]:
+    """The health bureau's overrides of the unit's quota rules, newest first: who was let in, which rule, why."""
+    require_unit_reader(principal, settings, org_id)
+    return uow.quota.overrides(org_id)

@@ -4,21 +4,30 @@ turns training at a county hospital). A plan lays its people end to end in block
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from platform_common.auth import OrgKind, Principal
-from platform_common.errors import Forbidden, InvalidInput, NotFound, ServiceError
+from platform_common.errors import InvalidInput, NotFound, ServiceError
 from platform_common.events import utcnow
 
 from ..adapters.tables import Posting, RotationPlan
 from ..domain.model import PostingKind
 from ..settings import StaffingSettings
 from . import postings
-from .access import can_read_all, require_bureau_hr
+from .access import require_bureau_hr, require_reader_of_all
 from .unit_of_work import StaffingUnitOfWork
 
 TARGET_KIND = {PostingKind.ROTATION_DOWN: OrgKind.TOWNSHIP_CENTRE, PostingKind.ROTATION_UP: OrgKind.COUNTY_HOSPITAL}
 HOME_KIND = {PostingKind.ROTATION_DOWN: OrgKind.COUNTY_HOSPITAL, PostingKind.ROTATION_UP: OrgKind.TOWNSHIP_CENTRE}
+
+
+@dataclass(frozen=True)
+class RotationRecord:
+    """A plan with its postings, in the order they start."""
+
+    plan: RotationPlan
+    postings: list[Posting]
 
 
 def schedule(start: date, block_days: int, count: int, rounds: int) -> list[tuple[int, date, date]]:
@@ -43,7 +52,7 @@ def create_plan(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: 
         raise InvalidInput("a person appears twice in staff_ids", field="staff_ids")
     people = []
     for i, staff_id in enumerate(staff_ids):
-        staff = uow.repo.staff(staff_id)
+        staff = uow.staff.get(staff_id)
         if staff is None:
             raise InvalidInput(f"no staff {staff_id}", field=f"staff_ids[{i}]")
         home = uow.orgs.get(uow.session, staff.home_org_id)
@@ -58,7 +67,7 @@ def create_plan(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: 
     plan = RotationPlan(plan_id=str(uuid.uuid4()), name=name, kind=kind.value, org_id=org_id, start_date=start_date,
                         block_days=block_days, staff_ids=staff_ids, created_by=principal.username,
                         created_at=utcnow())
-    uow.repo.add(plan)
+    uow.rotations.add(plan)
     created = []
     for i, s, e in blocks:
         try:
@@ -67,14 +76,21 @@ def create_plan(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: 
         except ServiceError as err:
             err.details["staff_index"] = i
             raise
-    return plan, created
+    uow.commit()
+    return RotationRecord(plan, created)
 
 
 def get_plan(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
-             plan_id: str) -> tuple[RotationPlan, list[Posting]]:
-    plan = uow.repo.plan(plan_id)
+             plan_id: str) -> RotationRecord:
+    plan = uow.rotations.get(plan_id)
     if plan is None:
         raise NotFound(f"no rotation plan {plan_id}")
-    if not can_read_all(principal, settings):
-        raise Forbidden("rotation plans are read by HR offices and the health bureau")
-    return plan, [p for sid in plan.staff_ids for p in uow.repo.postings_of(sid) if p.plan_id == plan_id]
+    require_reader_of_all(principal, settings, "rotation plans are")
+    return RotationRecord(plan, uow.postings.of_plan(plan_id))
+
+
+def list_plans(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, limit: int,
+               offset: int) -> tuple[list[RotationPlan], int]:
+    """Rotation plans, newest first."""
+    require_reader_of_all(principal, settings, "rotation plans are")
+    return uow.rotations.list(limit, offset)

@@ -5,9 +5,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from platform_common.auth import OrgKind, Principal, Role
+from platform_common.auth import OrgKind, Principal
 from platform_common.contracts import STAFFING_TOPIC, StaffingEvent
-from platform_common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from platform_common.errors import Conflict, InvalidInput, NotFound
 from platform_common.events import utcnow
 
 from ..adapters.tables import Posting, SecondmentRequest
@@ -16,8 +16,23 @@ from ..domain.model import PostingKind, TitleLevel
 from ..domain.secondment import RequestStatus, check_request_move
 from ..settings import StaffingSettings
 from . import postings
-from .access import can_read_all, require_approver
+from .access import (require_approver, require_request_canceller, require_request_reader, require_requester,
+                     requests_scope)
 from .unit_of_work import StaffingUnitOfWork
+
+
+@dataclass(frozen=True)
+class SecondmentRecord:
+    """A request as the API shows it, with the postings made on it."""
+
+    request: SecondmentRequest
+    postings: list[Posting]
+
+
+@dataclass(frozen=True)
+class NamedCandidate:
+    ranked: RankedCandidate
+    name: str
 
 
 @dataclass(frozen=True)
@@ -47,7 +62,7 @@ def create(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princ
         headcount=new.headcount, dispatched=0, start_date=new.start_date, end_date=new.end_date,
         reason=new.reason, status=status.value, source=source, recommendation_id=recommendation_id,
         requested_by=principal.username, created_at=utcnow())
-    uow.repo.add(req)
+    uow.secondments.add(req)
     uow.record(STAFFING_TOPIC, StaffingEvent.SECONDMENT_REQUESTED, "secondment_request", req.request_id, {
         "request_id": req.request_id, "org_id": req.org_id, "specialty": req.specialty,
         "title_level": req.title_level, "headcount": req.headcount, "start_date": req.start_date.isoformat(),
@@ -57,19 +72,36 @@ def create(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princ
 
 
 def request_by_unit(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, new: NewRequest,
-                    today: date) -> SecondmentRequest:
-    if principal.role is not Role.UNIT_MANAGER or principal.org_id != new.org_id:
-        raise Forbidden("a township centre's manager requests staff for their own unit only")
-    return create(uow, settings, principal, new, today)
+                    today: date) -> SecondmentRecord:
+    require_requester(principal, new.org_id)
+    req = create(uow, settings, principal, new, today)
+    uow.commit()
+    return SecondmentRecord(req, [])
 
 
 def get(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, request_id: str) -> SecondmentRequest:
-    req = uow.repo.request(request_id)
+    req = uow.secondments.get(request_id)
     if req is None:
         raise NotFound(f"no secondment request {request_id}")
-    if not (can_read_all(principal, settings) or principal.org_id == req.org_id):
-        raise Forbidden("you may read only your own unit's requests")
+    require_request_reader(principal, settings, req)
     return req
+
+
+def _record(uow: StaffingUnitOfWork, req: SecondmentRequest) -> SecondmentRecord:
+    return SecondmentRecord(req, uow.postings.of_request(req.request_id))
+
+
+def detail(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
+           request_id: str) -> SecondmentRecord:
+    return _record(uow, get(uow, settings, principal, request_id))
+
+
+def list_requests(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, org_id: str | None,
+                  status: RequestStatus | None, limit: int, offset: int) -> tuple[list[SecondmentRecord], int]:
+    """Newest first; a township's manager sees their own unit's requests."""
+    org_id = requests_scope(principal, settings, org_id)
+    rows, total = uow.secondments.list(org_id, status.value if status else None, limit, offset)
+    return [_record(uow, r) for r in rows], total
 
 
 def decided(uow: StaffingUnitOfWork, req: SecondmentRequest, principal: Principal, status: RequestStatus,
@@ -95,29 +127,39 @@ def approve(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Prin
         except InvalidInput as e:
             e.field = f"staff_ids[{i}]"
             raise
-    return req
+    record = _record(uow, req)
+    uow.commit()
+    return record
 
 
 def reject(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, request_id: str,
-           reason: str) -> SecondmentRequest:
+           reason: str) -> SecondmentRecord:
     require_approver(principal, settings)
     req = get(uow, settings, principal, request_id)
     check_request_move("reject", req.status)
     decided(uow, req, principal, RequestStatus.REJECTED, reason, StaffingEvent.SECONDMENT_REJECTED)
-    return req
+    uow.commit()
+    return SecondmentRecord(req, [])
 
 
-def cancel(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, request_id: str) -> SecondmentRequest:
+def cancel(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
+           request_id: str) -> SecondmentRecord:
+    """The requesting unit withdraws its request, or an approver cancels it, before anyone is sent; announced
+    (SecondmentCancelled) like a decision, so that a desk waiting on the request learns it is gone."""
     req = get(uow, settings, principal, request_id)
-    own = principal.role is Role.UNIT_MANAGER and principal.org_id == req.org_id
-    if not own:
-        require_approver(principal, settings)
+    require_request_canceller(principal, settings, req)
     check_request_move("cancel", req.status)
     if req.dispatched:
         raise Conflict("staff have been dispatched on this request; end their postings instead",
                        state=req.status, dispatched=req.dispatched)
+    was = req.status
     req.status = RequestStatus.CANCELLED.value
-    return req
+    uow.record(STAFFING_TOPIC, StaffingEvent.SECONDMENT_CANCELLED, "secondment_request", req.request_id, {
+        "request_id": req.request_id, "org_id": req.org_id, "cancelled_by": principal.username,
+        "by_requesting_unit": principal.org_id == req.org_id, "previous_status": was,
+    }, org_id=req.org_id)
+    uow.commit()
+    return SecondmentRecord(req, [])
 
 
 def dispatch(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, request_id: str,
@@ -125,12 +167,14 @@ def dispatch(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pri
     require_approver(principal, settings)
     req = get(uow, settings, principal, request_id)
     check_request_move("dispatch", req.status)
-    return _dispatch(uow, settings, principal, req, staff_id)
+    posting = _dispatch(uow, settings, principal, req, staff_id)
+    uow.commit()
+    return posting
 
 
 def _dispatch(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, req: SecondmentRequest,
               staff_id: str) -> Posting:
-    staff = uow.repo.staff(staff_id)
+    staff = uow.staff.get(staff_id)
     if staff is None:
         raise InvalidInput(f"no staff {staff_id}", field="staff_id")
     if staff.specialty != req.specialty:
@@ -150,18 +194,21 @@ def _dispatch(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pr
 
 
 def candidates(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, request_id: str,
-               limit: int) -> list[RankedCandidate]:
+               limit: int) -> list[NamedCandidate]:
+    """The free staff who fit the request, best first, with their names."""
     require_approver(principal, settings)
     req = get(uow, settings, principal, request_id)
     wanted = TitleLevel(req.title_level)
     titles = [t.value for t in TitleLevel if t.rank >= wanted.rank]
-    free = uow.repo.free_staff(req.specialty, titles, req.start_date, req.end_date, exclude_org=req.org_id)
-    fit = [s for s in free if uow.repo.available_cover(
+    free = uow.staff.free(req.specialty, titles, req.start_date, req.end_date, exclude_org=req.org_id)
+    fit = [s for s in free if uow.staff.available_cover(
         s.home_org_id, s.specialty, req.start_date, req.end_date, excluding=s.staff_id) >= settings.min_cover_per_specialty]
     year = date(req.start_date.year, 1, 1), date(req.start_date.year, 12, 31)
-    days = uow.repo.days_seconded([s.staff_id for s in fit], *year)
+    days = uow.postings.days_seconded([s.staff_id for s in fit], *year)
     org = uow.orgs.get(uow.session, req.org_id)
     ranked = rank([Candidate(s.staff_id, s.title_level, TitleLevel(s.title_level).rank, s.qualification,
                              s.home_org_id, days.get(s.staff_id, 0)) for s in fit],
                   wanted.rank, org.parent_org_id if org else None)
-    return ranked[:limit]
+    best = ranked[:limit]
+    names = uow.staff.names([r.candidate.staff_id for r in best])
+    return [NamedCandidate(r, names[r.candidate.staff_id]) for r in best]

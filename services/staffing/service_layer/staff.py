@@ -1,5 +1,5 @@
 """The staff registry: registering (one or a whole pool), reading, and moving a person's
-establishment (在编) between units under the quota rules."""
+establishment (在编) between units under the quota rules. Each change commits its own unit of work."""
 from __future__ import annotations
 
 import hashlib
@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from platform_common.auth import Principal
-from platform_common.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
+from platform_common.errors import Conflict, InvalidInput, NotFound, ServiceError
+from platform_common.events import utcnow
 
 from ..adapters.tables import Posting, Staff, TitleChange
-from ..domain.model import EndReason, Qualification, PostingKind, PostingStatus, mask_id_number
+from ..domain.model import EndReason, PostingKind, PostingStatus, Qualification, current_posting, mask_id_number
 from ..settings import StaffingSettings
-from .access import can_read_all, require_bureau_hr
+from .access import require_bureau_hr, require_staff_reader, staff_list_scope
 from .quota import check_admission, staffed_unit
 from .unit_of_work import StaffingUnitOfWork
-from platform_common.events import utcnow
 
 
 @dataclass(frozen=True)
@@ -33,18 +33,41 @@ class NewStaff:
     override_reason: str | None = None
 
 
+@dataclass(frozen=True)
+class StaffRecord:
+    """A person as the API shows them: where they are today and, on the detail view, their posting history
+    and title changes (None where the view leaves them out)."""
+
+    staff: Staff
+    current_posting: Posting | None
+    postings: list[Posting] | None = None
+    title_changes: list[TitleChange] | None = None
+
+
+@dataclass(frozen=True)
+class StaffFilter:
+    org_id: str | None = None
+    specialty: str | None = None
+    title_level: str | None = None
+    qualification: str | None = None
+    name: str | None = None  # part of the name
+
+
 def id_hash(settings: StaffingSettings, id_number: str) -> str:
     key = (settings.id_hash_key or settings.common.jwt_secret).encode()
     return hmac.new(key, id_number.upper().encode(), hashlib.sha256).hexdigest()
 
 
-def register(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, new: NewStaff) -> Staff:
+def register(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
+             new: NewStaff) -> StaffRecord:
     require_bureau_hr(principal)
-    return _register(uow, settings, principal, new)
+    (record,) = _with_current(uow, settings, [_register(uow, settings, principal, new)])
+    uow.commit()
+    return record
 
 
 def register_many(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
-                  people: list[NewStaff]) -> list[Staff]:
+                  people: list[NewStaff]) -> list[StaffRecord]:
     """All or nothing: a refused person leaves no one registered; the error names their index."""
     require_bureau_hr(principal)
     registered = []
@@ -56,13 +79,41 @@ def register_many(uow: StaffingUnitOfWork, settings: StaffingSettings, principal
                 e.field = f"staff[{i}].{e.field}"
             e.details["index"] = i
             raise
-    return registered
+    records = _with_current(uow, settings, registered)
+    uow.commit()
+    return records
+
+
+def _with_current(uow: StaffingUnitOfWork, settings: StaffingSettings, people: list[Staff]) -> list[StaffRecord]:
+    """Each person with where they are today, as the detail view shows it (one query for all of them)."""
+    postings, today = uow.postings.of_many([s.staff_id for s in people]), settings.today()
+    return [StaffRecord(s, current_posting(postings[s.staff_id], today)) for s in people]
+
+
+def _detail(uow: StaffingUnitOfWork, settings: StaffingSettings, staff: Staff, *,
+            title_changes: bool = True) -> StaffRecord:
+    postings = uow.postings.of_staff(staff.staff_id)
+    return StaffRecord(staff, current_posting(postings, settings.today()), postings,
+                       uow.staff.title_changes(staff.staff_id) if title_changes else None)
+
+
+def list_staff(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, where: StaffFilter,
+               limit: int, offset: int) -> tuple[list[StaffRecord], int]:
+    staff_list_scope(principal, settings, where.org_id)
+    rows, total = uow.staff.list(org_id=where.org_id, specialty=where.specialty, title_level=where.title_level,
+                                 qualification=where.qualification, limit=limit, offset=offset, name=where.name)
+    return _with_current(uow, settings, rows), total
+
+
+def detail(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, staff_id: str) -> StaffRecord:
+    """One person with their posting history and title changes."""
+    return _detail(uow, settings, get_staff(uow, settings, principal, staff_id))
 
 
 def _register(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, new: NewStaff) -> Staff:
     org = staffed_unit(uow, new.home_org_id, "home_org_id")
     digest = id_hash(settings, new.id_number)
-    if uow.repo.staff_by_hash(digest) is not None:
+    if uow.staff.by_hash(digest) is not None:
         raise Conflict("a person with this identity number is already registered", field="id_number",
                        state="registered")
     staff = Staff(staff_id=str(uuid.uuid4()), name=new.name, id_number_hash=digest,
@@ -73,9 +124,7 @@ def _register(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pr
     check_admission(uow, settings, principal, org, new.start_date,
                     professional=Qualification(new.qualification).professional, title=new.title_level,
                     staff_id=staff.staff_id, override_reason=new.override_reason)
-    uow.repo.add(staff)
-    uow.repo.add(_establishment_posting(staff, org.org_id, None, new.start_date, principal))
-    uow.session.flush()
+    uow.staff.register(staff, _establishment_posting(staff, org.org_id, None, new.start_date, principal))
     return staff
 
 
@@ -87,7 +136,7 @@ def _establishment_posting(staff: Staff, org_id: str, from_org: str | None, star
 
 
 def transfer(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, staff_id: str,
-             to_org_id: str, effective: date, override_reason: str | None) -> Staff:
+             to_org_id: str, effective: date, override_reason: str | None) -> StaffRecord:
     """Move a person's establishment (编制) to another unit; the quota rules of the receiving unit apply."""
     require_bureau_hr(principal)
     staff = get_staff(uow, settings, principal, staff_id)
@@ -95,7 +144,7 @@ def transfer(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pri
         raise Conflict(f"{staff_id} is already established at {to_org_id}", field="to_org_id",
                        state=staff.home_org_id)
     org = staffed_unit(uow, to_org_id, "to_org_id")
-    current = uow.repo.current_establishment(staff.staff_id)
+    current = uow.postings.current_establishment(staff.staff_id)
     if current and effective <= current.start_date:
         raise InvalidInput(f"effective_date must be after {current.start_date.isoformat()}, when the "
                            "current establishment began", field="effective_date")
@@ -107,15 +156,17 @@ def transfer(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pri
         current.end_date = current.ended_on = effective - timedelta(days=1)
         current.status = PostingStatus.ENDED.value
         current.end_reason = EndReason.TRANSFERRED.value
-    uow.repo.add(_establishment_posting(staff, org.org_id, from_org, effective, principal))
+    uow.postings.add(_establishment_posting(staff, org.org_id, from_org, effective, principal))
     staff.home_org_id = org.org_id
     staff.posting_changes += 1
-    return staff
+    record = _detail(uow, settings, staff, title_changes=False)
+    uow.commit()
+    return record
 
 
 def change_title(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, staff_id: str, *,
                  title_level: str, qualification: str | None, effective: date, today: date, reason: str,
-                 override_reason: str | None) -> Staff:
+                 override_reason: str | None) -> StaffRecord:
     """Record a promotion (晋升) or a new qualification (e.g. an assistant physician passing the
     practising exam). Title caps bind promotions above all, so the home unit's quota rules apply."""
     require_bureau_hr(principal)
@@ -134,23 +185,19 @@ def change_title(uow: StaffingUnitOfWork, settings: StaffingSettings, principal:
                     staff_id=staff.staff_id, override_reason=override_reason,
                     replacing=(Qualification(staff.qualification).professional, staff.title_level),
                     what="title change")
-    uow.repo.add(TitleChange(staff_id=staff.staff_id, from_title=staff.title_level, to_title=title_level,
+    uow.staff.add_title_change(TitleChange(staff_id=staff.staff_id, from_title=staff.title_level, to_title=title_level,
                              from_qualification=staff.qualification, to_qualification=qualification,
                              effective_date=effective, reason=reason, override_reason=override_reason,
                              decided_by=principal.username, created_at=utcnow()))
     staff.title_level, staff.qualification = title_level, qualification
-    return staff
+    record = _detail(uow, settings, staff)
+    uow.commit()
+    return record
 
 
 def get_staff(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, staff_id: str) -> Staff:
-    staff = uow.repo.staff(staff_id)
+    staff = uow.staff.get(staff_id)
     if staff is None:
         raise NotFound(f"no staff {staff_id}")
-    if can_read_all(principal, settings):
-        return staff
-    # A unit manager sees the people established at, or posted to, their unit.
-    if principal.role.value == "unit_manager" and (
-            staff.home_org_id == principal.org_id
-            or any(p.org_id == principal.org_id for p in uow.repo.postings_of(staff_id))):
-        return staff
-    raise Forbidden("you may read only staff of your own unit")
+    require_staff_reader(principal, settings, staff, lambda: uow.postings.of_staff(staff_id))
+    return staff

@@ -1,4 +1,4 @@
-"""The staffing unit of work: one transaction, one repository, the organisation directory."""
+"""The staffing unit of work: one transaction, with the service's repositories on its session."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -7,13 +7,28 @@ from platform_common.org_directory import OrgDirectory
 from platform_common.unit_of_work import SqlUnitOfWork
 
 from ..adapters import tables
-from ..adapters.repository import StaffingRepository
+from ..adapters.repository_quota import QuotaRepository
+from ..adapters.repository_secondments import RotationPlanRepository, SecondmentRepository
+from ..adapters.repository_staff import PostingRepository, StaffRepository
+from ..adapters.repository_tidal import TidalRepository
+
+_directory = OrgDirectory(tables.organisations)
 
 
 class StaffingUnitOfWork(SqlUnitOfWork):
-    repo: StaffingRepository
+    staff: StaffRepository
+    postings: PostingRepository
+    quota: QuotaRepository
+    secondments: SecondmentRepository
+    rotations: RotationPlanRepository
+    tidal: TidalRepository
     orgs: OrgDirectory
 
     def _started(self, session: Session) -> None:
-        self.repo = StaffingRepository(session)
-        self.orgs = OrgDirectory(tables.organisations)
+        self.staff = StaffRepository(session)
+        self.postings = PostingRepository(session)
+        self.quota = QuotaRepository(session)
+        self.secondments = SecondmentRepository(session)
+        self.rotations = RotationPlanRepository(session)
+        self.tidal = TidalRepository(session)
+        self.orgs = _directory

@@ -1,0 +1,10 @@
+"""The staffing API: every route module's router, gathered (what bootstrap mounts and the gateway documents)."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import routes_county_policy, routes_secondments, routes_staff, routes_tidal
+
+router = APIRouter()
+for area in (routes_staff, routes_county_policy, routes_secondments, routes_tidal):
+    router.include_router(area.router)
