@@ -7,6 +7,8 @@ Schema version 2 of the four posting events names the posting `posting_id`; vers
 """
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from .base import Count, Day, EventPayload, Flag, Id, renamed
@@ -43,6 +45,16 @@ class SecondmentApproved(SecondmentDecision):
 
 class SecondmentRejected(SecondmentDecision):
     """The health bureau or the lead hospital rejected a request."""
+
+
+class SecondmentCancelled(StaffingPayload):
+    """A request was withdrawn by its township, or cancelled by an approver, before anyone was dispatched on it."""
+
+    request_id: Id = Field(description="the request")
+    org_id: Id = Field(description="the requesting township centre")
+    cancelled_by: str = Field(min_length=1, description="the username of who cancelled it")
+    by_requesting_unit: Flag = Field(description="withdrawn by the requesting unit's own manager (else an approver)")
+    previous_status: Literal["requested", "approved"] = Field(description="the request's state when cancelled")
 
 
 class PostingPayload(StaffingPayload):
@@ -100,7 +112,7 @@ class QuotaViolationDetected(StaffingPayload):
 
 
 CONTRACTS = (
-    SecondmentRequested, SecondmentApproved, SecondmentRejected, StaffDispatched, StaffArrived, SecondmentExtended,
-    SecondmentEnded, QuotaViolationDetected,
+    SecondmentRequested, SecondmentApproved, SecondmentRejected, SecondmentCancelled, StaffDispatched, StaffArrived,
+    SecondmentExtended, SecondmentEnded, QuotaViolationDetected,
 )
 __all__ = [c.__name__ for c in CONTRACTS]

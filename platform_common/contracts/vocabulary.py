@@ -49,6 +49,7 @@ class StaffingEvent(StrEnum):
     SECONDMENT_REQUESTED = "SecondmentRequested"
     SECONDMENT_APPROVED = "SecondmentApproved"
     SECONDMENT_REJECTED = "SecondmentRejected"
+    SECONDMENT_CANCELLED = "SecondmentCancelled"
     STAFF_DISPATCHED = "StaffDispatched"
     STAFF_ARRIVED = "StaffArrived"
     SECONDMENT_EXTENDED = "SecondmentExtended"

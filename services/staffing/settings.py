@@ -1,6 +1,6 @@
 """Staffing service settings (env prefix `STAFFING_`); policy numbers with documented defaults.
 
-Defaults come from ../shared/DOMAIN.md §3 unless marked *illustrative* (the seeds give no number).
+Defaults are the county's published policy numbers unless marked *illustrative* (no policy text gives one).
 Quota numbers here are the county-wide defaults until the health bureau puts a county version
 (`PUT /quota-policies/defaults/{date}`); a unit's own effective-dated policy row
 (`/units/{org}/quota-policies`) overrides either from its effective date.
@@ -50,7 +50,7 @@ class StaffingSettings(ServiceSettings):
     demand_surge_bp: int = Field(default=15000, ge=10000)          # 1.5x baseline, illustrative
     season_lead_days: int = Field(default=14, ge=0, le=180)        # recommend this early before a season
 
-    # Allowances, integer fen per person per month. GP allowance 300-500 yuan (DOMAIN.md §3).
+    # Allowances, integer fen per person per month. GP allowance 300-500 yuan a month.
     gp_allowance_fen_junior: int = Field(default=30000, ge=0)
     gp_allowance_fen_intermediate: int = Field(default=40000, ge=0)
     gp_allowance_fen_senior: int = Field(default=50000, ge=0)
