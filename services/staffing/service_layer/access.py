@@ -39,9 +39,9 @@ def can_read_all(p: Principal, settings: StaffingSettings) -> bool:
 
 
 def require_reader_of_all(p: Principal, settings: StaffingSettings, what: str) -> None:
-    """Consortium-wide reports: HR offices and the health bureau's analysts."""
+    """Consortium-wide reports (`what`, a plural: "rotation plans"): HR offices and the health bureau's analysts."""
     if not can_read_all(p, settings):
-        raise Forbidden(f"{what} read by HR offices and the health bureau")
+        raise Forbidden(f"{what} are read by HR offices and the health bureau")
 
 
 def require_unit_reader(p: Principal, settings: StaffingSettings, org_id: str) -> None:

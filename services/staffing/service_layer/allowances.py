@@ -38,7 +38,7 @@ class AllowanceReport:
 
 def monthly(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, year: int,
             month: int) -> AllowanceReport:
-    require_reader_of_all(principal, settings, "allowance reports are")
+    require_reader_of_all(principal, settings, "allowance reports")
     span = month_period(year, month)
     lines: list[AllowanceLine] = []
     for posting, staff in uow.postings.temporary_in(span.start, span.end, list(DOWNWARD_KINDS)):

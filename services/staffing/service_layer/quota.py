@@ -204,7 +204,7 @@ def unit_policies(uow: StaffingUnitOfWork, settings: StaffingSettings, principal
 def consortium_report(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
                       as_of: date) -> list[UnitQuota]:
     """Every staffed unit's quota report on `as_of`."""
-    require_reader_of_all(principal, settings, "the consortium quota report is")
+    require_reader_of_all(principal, settings, "consortium quota reports")
     units = [o for o in uow.orgs.all(uow.session) if o.kind in STAFFED_KINDS]
     return [quota_report(uow, settings, principal, o.org_id, as_of) for o in units]
 

@@ -85,12 +85,12 @@ def get_plan(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pri
     plan = uow.rotations.get(plan_id)
     if plan is None:
         raise NotFound(f"no rotation plan {plan_id}")
-    require_reader_of_all(principal, settings, "rotation plans are")
+    require_reader_of_all(principal, settings, "rotation plans")
     return RotationRecord(plan, uow.postings.of_plan(plan_id))
 
 
 def list_plans(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, limit: int,
                offset: int) -> tuple[list[RotationPlan], int]:
     """Rotation plans, newest first."""
-    require_reader_of_all(principal, settings, "rotation plans are")
+    require_reader_of_all(principal, settings, "rotation plans")
     return uow.rotations.list(limit, offset)

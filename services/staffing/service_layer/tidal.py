@@ -34,7 +34,7 @@ def demand(uow: StaffingUnitOfWork, settings: StaffingSettings, now: datetime) -
 
 def read_demand(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
                 now: datetime) -> list[tidal.Demand]:
-    require_reader_of_all(principal, settings, "demand signals are")
+    require_reader_of_all(principal, settings, "demand signals")
     return demand(uow, settings, now)
 
 
@@ -102,7 +102,7 @@ def generate(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pri
 
 def list_recommendations(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
                          status: str | None, limit: int, offset: int) -> list[RecommendationRow]:
-    require_reader_of_all(principal, settings, "recommendations are")
+    require_reader_of_all(principal, settings, "recommendations")
     return uow.tidal.recommendations(status, limit, offset)
 
 
