@@ -160,6 +160,16 @@ _MESSAGES: list[Pattern] = [
     _p(r"reload and try again$", "有人同时在修改同一记录，请刷新页面后重试"),
     _p(r"^a primary unit needs its paired hospital or township", "基层单位须填写对口的医院或乡镇卫生院"),
     _p(r"^unknown parent organisation (?P<org>.+)$", "没有这个上级单位：{org}"),
+    _p(r"^an organisation cannot be its own parent", "单位不能以自己为上级单位"),
+    _p(r"^a (?P<kind>\S+) needs its parent", "{kind}须填写上级单位"),
+    _p(r"^a (?P<kind>\S+) cannot have a (?P<parent>\S+) as its parent", "{kind}的上级单位不能是{parent}"),
+    _p(r"^the parent (?P<org>\S+) belongs to consortium", "上级单位{org}属于其他医共体"),
+    _p(r"^(?P<org>\S+) is below \S+ in the registry", "{org}是本单位的下级单位，不能设为上级（会形成循环）"),
+    _p(r"^(?P<org>\S+) \(\S+\) has \S+ as its parent, which could not be a (?P<kind>[a-z_]+)",
+       "{org}的上级单位是本单位，本单位不能改为{kind}；请先调整下级单位"),
+    _p(r"is the last \S+ with an HR account", "这是最后一个有人事科账号的卫健委，改变其类型后将无人能维护单位和账号"),
+    _p(r"^only the health bureau reads the registry's history", "只有卫健委可以查看单位和账号的变更记录"),
+    _p(r"^no such consortium", "没有这个医共体"),
     _p(r"^user (?P<user>\S+) exists", "用户名 {user} 已存在"),
     _p(r"^only the health bureau's HR office manages the registry", "只有卫健委人事科可以维护单位和账号"),
     _p(r"^no (route|service) ", "平台没有这项业务"),
@@ -220,7 +230,7 @@ def _format(key: str, value: str | None, org_name: Callable[[str], str]) -> str:
         return org_name(value)
     if key == "specialty":
         return L.label(L.SPECIALTIES, value)
-    if key == "kind":
+    if key in ("kind", "parent"):
         return L.label(L.ORG_KINDS, value)
     if key == "status":
         return L.label(L.STATUSES, value)

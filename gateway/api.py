@@ -20,14 +20,16 @@ from platform_common.auth import Principal, issue_token
 from platform_common.contracts import REGISTRY_TOPIC
 from platform_common.errors import Forbidden, NotFound, ServiceError
 from platform_common.logs import configure_logging
+from platform_common.openapi import ERROR_RESPONSES, ErrorBody
 from platform_common.runtime import ServiceRuntime
 from platform_common.web import RequestContextMiddleware, docs_app, install_error_handlers
 
 from . import registry
 from .adapters import tables
 from .event_schemas import event_schemas_router
-from .openapi import ErrorBody, merged_openapi
+from .openapi import merged_openapi
 from .policies import all_policies
+from .policy import upload_types
 from .proxy import forward, new_client
 from .ratelimit import LoginThrottle
 from .registry_routes import registry_router
@@ -79,7 +81,9 @@ class TooManyAttempts(ServiceError):
     code = "too_many_attempts"
 
 
-def create_app(settings: GatewaySettings | None = None, background: bool = True) -> FastAPI:
+def create_app(settings: GatewaySettings | None = None, background: bool = True,
+               upstream: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+    """`upstream`: how the proxy reaches the services (default: HTTP; the tests pass the apps in-process)."""
     settings = settings or GatewaySettings()
     common = settings.common
     configure_logging("gateway", common.log_level)
@@ -95,7 +99,7 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True)
             with runtime.uow() as uow:
                 registry.load_demo(uow)
         app.state.client = new_client(settings.connect_timeout_seconds, settings.read_timeout_seconds,
-                                      settings.max_connections)
+                                      settings.max_connections, upstream)
         runtime.start()
         try:
             yield
@@ -107,11 +111,12 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True)
                   description="Every route of the platform, through its one entry point. Log in with "
                               "**Authorize** (a platform account), then **Try it out**: the gateway checks the "
                               "role named on each operation and forwards service routes to their service.",
-                  swagger_ui_parameters={"persistAuthorization": True})
+                  swagger_ui_parameters={"persistAuthorization": True}, responses=ERROR_RESPONSES)
     app.state.runtime = runtime
-    # Uploads (claim files) are large; each service caps its own routes more tightly.
+    # Only the routes the policies mark as file uploads (claim files) take large bodies; each service caps
+    # its own routes again.
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
-                       max_upload_bytes=settings.max_upload_bytes)
+                       max_upload_bytes=settings.max_upload_bytes, upload_types=upload_types(policies))
     install_error_handlers(app)
 
     @app.post("/auth/token", response_model=TokenResponse, tags=["auth"], responses={
@@ -174,12 +179,14 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True)
         if not known:
             raise NotFound(f"no route {request.method} /{service}/{path}")
         if rule is None:
-            return JSONResponse({"error": {"code": "method_not_allowed", "message": f"{request.method} not allowed"}},
-                                status_code=405)
+            allowed = policy.methods("/" + path)
+            return JSONResponse({"error": {"code": "method_not_allowed", "message": f"{request.method} not allowed",
+                                           "details": {"allowed": allowed}}},
+                                status_code=405, headers={"Allow": ", ".join(allowed)})
         if principal.role not in rule.roles:
             raise Forbidden(f"role {principal.role.value} may not call {request.method} /{service}{rule.path}",
                             required=sorted(r.value for r in rule.roles))
-        return await forward(request.app.state.client, request, service, urls[service], path)
+        return await forward(request.app.state.client, request, service, urls, path)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from platform_common.contracts import CONTRACTS
 from platform_common.contracts.docs import json_schema, schema_index
 from platform_common.errors import NotFound
+from platform_common.openapi import ErrorBody
 
 
 class EventSchemaSummary(BaseModel):
@@ -48,7 +49,7 @@ def event_schemas_router() -> APIRouter:
         return index
 
     @router.get("/events/schemas/{event_type}", response_model=EventJsonSchema,
-                responses={404: {"description": "no such event type"}})
+                responses={404: {"model": ErrorBody, "description": "no such event type"}})
     def get_event_schema(event_type: str) -> dict[str, Any]:
         """The JSON Schema (draft 2020-12) of one event type's whole message: envelope and payload."""
         if event_type not in schemas:

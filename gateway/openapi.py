@@ -15,7 +15,6 @@ from typing import Any, Iterable
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel, Field
 
 from platform_common.auth import Role
 
@@ -31,6 +30,7 @@ SECURITY = "OAuth2"
 METHODS = ("get", "put", "post", "delete", "patch")
 # Every proxied operation can answer these, from the gateway or from the service, with the one error body.
 SERVICE_ERRORS = {
+    "400": "a body, path or query that cannot be read (not JSON, not UTF-8)",
     "401": "no token, or an expired or forged one",
     "403": "the caller's role may not call this route, or its organisation may not touch this record",
     "404": "no such record (or one the caller's organisation may not see)",
@@ -42,29 +42,6 @@ SERVICE_ERRORS = {
 }
 # FastAPI's own 422 bodies, which the platform never sends (its 422 is the error body above).
 _FASTAPI_ERRORS = {"HTTPValidationError", "ValidationError"}
-
-
-class FieldError(BaseModel):
-    field: str = Field(description="where, e.g. `body.patient.national_id`")
-    reason: str = Field(description="why, in words")
-    type: str = Field(description="a machine-readable kind, e.g. `missing`")
-
-
-class ErrorDetail(BaseModel):
-    code: str = Field(description="machine-readable, e.g. `invalid`, `conflict`, `upstream_timeout`")
-    message: str = Field(description="for people")
-    field: str | None = Field(default=None, description="the one input field at fault")
-    fields: list[FieldError] | None = Field(default=None, description="every input field at fault")
-    details: dict[str, Any] | None = Field(default=None, description="e.g. `current_status` and "
-                                                                     "`allowed_actions` of a 409")
-    service: str | None = Field(default=None, description="the service a 502/503/504 concerns")
-    request_id: str | None = Field(default=None, description="the X-Request-ID, to find the logs")
-
-
-class ErrorBody(BaseModel):
-    """Every error the platform answers with, whatever its status."""
-
-    error: ErrorDetail
 
 
 def service_openapi(name: str) -> dict[str, Any]:
@@ -82,8 +59,10 @@ def merged_openapi(app: FastAPI, policies: dict[str, RoutePolicy]) -> dict[str, 
     schemas = components.setdefault("schemas", {})
     for name in _FASTAPI_ERRORS:
         schemas.pop(name, None)
-    schemas |= ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}").pop("$defs")
-    schemas["ErrorBody"] = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    # `ErrorBody` (and what it refers to) comes with the gateway's own routes, which all declare the platform's
+    # error answers (platform_common.openapi): generated as each service generates it, so it is one definition.
+    if "ErrorBody" not in schemas:
+        raise RuntimeError("the gateway's routes must declare platform_common.openapi.ERROR_RESPONSES")
     services = {name: service_openapi(name) for name in policies}
     names = component_names({s: d.get("components", {}).get("schemas", {}) for s, d in services.items()},
                             reserved=set(schemas))

@@ -16,6 +16,8 @@ class Rule:
     method: str
     path: str  # service-local template, e.g. "/referrals/{referral_id}/accept"
     roles: frozenset[Role]
+    # Media types of a file upload this route takes (the large body cap applies only to these); () for none.
+    uploads: tuple[str, ...] = ()
     pattern: re.Pattern = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -27,8 +29,11 @@ class Rule:
         return self.method == method and bool(self.pattern.match(path))
 
 
-def rule(method: str, path: str, *roles: Role) -> Rule:
-    return Rule(method, path, frozenset(roles))
+def rule(method: str, path: str, *roles: Role, uploads: tuple[str, ...] = ()) -> Rule:
+    return Rule(method, path, frozenset(roles), uploads)
+
+
+FILE_UPLOAD = ("multipart/form-data",)
 
 
 ALL_ROLES = tuple(Role)
@@ -47,3 +52,21 @@ class RoutePolicy:
                 if r.method == method:
                     return True, r
         return known, None
+
+    def methods(self, path: str) -> list[str]:
+        """The methods listed for a path (the `Allow` of a 405)."""
+        return sorted({r.method for r in self.rules if r.pattern.match(path)})
+
+
+def upload_types(policies: dict[str, RoutePolicy]):  # noqa: ANN201
+    """The body-cap rule of the gateway: (method, public path) -> the upload media types of its route, if any."""
+
+    def find(method: str, path: str) -> tuple[str, ...] | None:
+        service, _, rest = path.lstrip("/").partition("/")
+        policy = policies.get(service)
+        if policy is None:
+            return None
+        _, matched = policy.find(method, "/" + rest)
+        return matched.uploads if matched is not None and matched.uploads else None
+
+    return find

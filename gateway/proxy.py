@@ -1,19 +1,28 @@
 """Forwarding to the services through one pooled `httpx.AsyncClient`.
 
-A downstream failure becomes a clear JSON error: 502 (bad answer / connection refused),
-503 (pool exhausted), 504 (timeout) — never a hang.
+The service receives exactly the path the route policy matched: the decoded path's segments, each
+percent-encoded again, so an encoded `?`, `#`, `/`, `..` or control character stays inside its segment
+(never a new query, fragment or route). A redirect a service answers is mapped to the gateway's own
+address; one the gateway cannot map is refused, so no internal address leaks out.
+
+A downstream failure becomes a clear JSON error with the request id: 502 (bad answer / connection
+refused), 503 (pool exhausted), 504 (timeout) — never a hang.
 """
 from __future__ import annotations
 
 import importlib.util
+import logging
 import sys
+from urllib.parse import quote, urlsplit
 
 import httpx
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
-from platform_common.logs import correlation_id_var
+from platform_common.logs import correlation_id_var, log_fields
+
+log = logging.getLogger(__name__)
 
 # httpcore runs `import sniffio` several times per pooled request; sniffio is not installed (anyio 4
 # does without it), and a failed import searches sys.path again every time: 90 µs a call, ~8% of the
@@ -24,30 +33,73 @@ if importlib.util.find_spec("sniffio") is None:
 # Hop-by-hop headers (RFC 9110 §7.6.1) are never forwarded.
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
                "transfer-encoding", "upgrade", "host", "content-length"}
+# The gateway's own server writes these on every response; the service's copies would come twice.
+_OWN_RESPONSE_HEADERS = _HOP_BY_HOP | {"x-request-id", "date", "server", "location"}
 
 
-def new_client(connect_timeout: float, read_timeout: float, max_connections: int) -> httpx.AsyncClient:
+def new_client(connect_timeout: float, read_timeout: float, max_connections: int,
+               transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         timeout=httpx.Timeout(connect=connect_timeout, read=read_timeout, write=read_timeout, pool=2.0),
         limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        transport=transport,
     )
 
 
 def _error(status: int, code: str, message: str, service: str) -> JSONResponse:
+    log.warning("upstream request failed", extra=log_fields(service=service, status=status, code=code))
     return JSONResponse({"error": {"code": code, "message": message, "service": service,
                                    "request_id": correlation_id_var.get()}}, status_code=status)
 
 
-async def forward(client: httpx.AsyncClient, request: Request, service: str, base_url: str, path: str) -> Response:
+def upstream_path(path: str) -> bytes:
+    """The matched path (decoded, without the service prefix) with each segment percent-encoded again."""
+    return ("/" + "/".join(_encode_segment(s) for s in path.split("/"))).encode("ascii")
+
+
+def _encode_segment(segment: str) -> str:
+    # Dot segments are encoded too: an HTTP client removes a literal `..` with the segment before it.
+    return {".": "%2E", "..": "%2E%2E"}.get(segment) or quote(segment, safe="")
+
+
+def public_location(location: str, service: str, urls: dict[str, str]) -> str | None:
+    """A service's `Location` as an address of the gateway, or None when it points somewhere the gateway does not serve."""
+    target = urlsplit(location)
+    query = f"?{target.query}" if target.query else ""
+    if not target.scheme and not target.netloc:
+        # Relative to the service's root; a relative path (no slash) resolves against the public URL as is.
+        return f"/{service}{target.path}{query}" if target.path.startswith("/") else location
+    for name, url in urls.items():
+        base = urlsplit(url)
+        if (target.scheme, target.netloc) == (base.scheme, base.netloc):
+            return f"/{name}{target.path}{query}"
+    return None
+
+
+async def forward(client: httpx.AsyncClient, request: Request, service: str, urls: dict[str, str],
+                  path: str) -> Response:
     headers = [(k, v) for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}]
     headers.append(("x-request-id", correlation_id_var.get() or ""))
     body = request.stream() if _has_body(request) else None
-    upstream = client.build_request(
-        request.method, f"{base_url}/{path}", params=request.query_params.multi_items(), headers=headers, content=body,
-    )
+    try:
+        url = httpx.URL(urls[service]).copy_with(raw_path=upstream_path(path))
+        upstream = client.build_request(request.method, url, params=request.query_params.multi_items(),
+                                        headers=headers, content=body)
+    except httpx.InvalidURL as e:
+        # Not expected since the path is re-encoded, but an address httpx refuses is the client's input.
+        log.warning("request refused: no valid upstream URL", extra=log_fields(service=service, error=str(e)))
+        return JSONResponse({"error": {"code": "invalid_path", "message": "the request path or query is not valid",
+                                       "request_id": correlation_id_var.get()}}, status_code=400)
     try:
         response = await client.send(upstream, stream=True)
-        out_headers = {k: v for k, v in response.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}}
+        out_headers = {k: v for k, v in response.headers.items() if k.lower() not in _OWN_RESPONSE_HEADERS}
+        if "location" in response.headers:
+            location = public_location(response.headers["location"], service, urls)
+            if location is None:
+                await response.aclose()
+                return _error(502, "upstream_redirect_refused",
+                              f"{service} service redirected to an address the gateway does not serve", service)
+            out_headers["location"] = location
         if int(response.headers.get("content-length", "-1")) in range(0, 65536):
             # Read inside the try: a service that dies between its headers and its body is a lost
             # connection (the request may have been applied), not an unhandled error.

@@ -22,6 +22,7 @@ from .db import make_engine, make_session_factory
 from .health import ServiceHealth
 from .kafka_io import broker_reachable
 from .logs import configure_logging
+from .openapi import ERROR_RESPONSES
 from .relay import OutboxRelay
 from .settings import ServiceSettings
 from .unit_of_work import SqlUnitOfWork, WakeSignal
@@ -159,7 +160,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, routers: list[APIRou
         finally:
             runtime.stop()
 
-    app = docs_app(title=title, lifespan=lifespan)
+    app = docs_app(title=title, lifespan=lifespan, responses=ERROR_RESPONSES)
     app.state.runtime = runtime
     app.add_middleware(RequestContextMiddleware, max_body_bytes=runtime.settings.max_body_bytes,
                        max_upload_bytes=runtime.settings.max_upload_bytes)

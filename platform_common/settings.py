@@ -64,7 +64,7 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = 5
     consumer_retry_base_seconds: float = 0.2
     max_body_bytes: int = 1_048_576
-    # multipart/form-data, text/csv and octet-stream bodies (claim files) have their own cap.
+    # Routes that take a file (claim files: multipart/form-data) have their own cap; every other body the small one.
     max_upload_bytes: int = 256 * 1_048_576
     common: CommonSettings = Field(default_factory=CommonSettings)
 

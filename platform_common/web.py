@@ -1,12 +1,11 @@
 """HTTP conventions shared by the gateway and the services.
 
-Request ids, body-size limits, one JSON error shape, token checks as FastAPI dependencies.
+One JSON error shape, token checks as FastAPI dependencies (request ids and body caps: request_context.py).
 Error body: {"error": {"code": ..., "message": ..., "field"?: ..., "fields"?: [...]}}.
 """
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Annotated, Callable
 
 from fastapi import Depends, FastAPI, Request
@@ -21,91 +20,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .auth import Principal, Role, TokenError, verify_token
 from .errors import Conflict, Forbidden, ServiceError
 from .logs import correlation_id_var, log_fields
+from .request_context import RequestContextMiddleware, internal_error_body, request_id_of
 
 log = logging.getLogger(__name__)
-REQUEST_ID_HEADER = "X-Request-ID"
-
-
-class RequestContextMiddleware:
-    """Carries X-Request-ID into the log/event correlation id and caps request bodies.
-
-    File uploads (multipart, CSV) get their own, larger cap; every other body the small one.
-    """
-
-    UPLOAD_TYPES = (b"multipart/form-data", b"text/csv", b"application/octet-stream")
-
-    def __init__(self, app, max_body_bytes: int, max_upload_bytes: int | None = None) -> None:  # noqa: ANN001
-        self.app = app
-        self.max_body_bytes = max_body_bytes
-        self.max_upload_bytes = max_upload_bytes or max_body_bytes
-
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope["headers"])
-        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:100] or str(uuid.uuid4())
-        token = correlation_id_var.set(request_id)
-        try:
-            limit = self.max_upload_bytes if headers.get(b"content-type", b"").startswith(self.UPLOAD_TYPES) \
-                else self.max_body_bytes
-            declared = headers.get(b"content-length")
-            if declared is not None and declared.isdigit() and int(declared) > limit:
-                await _send_json(send, 413, _too_large(limit), request_id)
-                return
-            received = 0
-            too_large = False
-            started = False
-
-            async def limited_receive():  # noqa: ANN202
-                nonlocal received, too_large
-                if too_large:
-                    return {"type": "http.disconnect"}
-                message = await receive()
-                if message["type"] == "http.request":
-                    received += len(message.get("body", b""))
-                    if received > limit:
-                        too_large = True
-                        raise _BodyTooLarge()
-                return message
-
-            async def send_with_id(message):  # noqa: ANN001, ANN202
-                nonlocal started
-                if too_large:
-                    return  # the app's answer to a cut-off body (FastAPI makes it a 400) gives way to the 413
-                if message["type"] == "http.response.start":
-                    started = True
-                    message.setdefault("headers", [])
-                    message["headers"] = list(message["headers"]) + [(b"x-request-id", request_id.encode())]
-                await send(message)
-
-            try:
-                await self.app(scope, limited_receive, send_with_id)
-            except Exception:
-                if not too_large:
-                    raise
-            if too_large and not started:
-                await _send_json(send, 413, _too_large(limit), request_id)
-        finally:
-            correlation_id_var.reset(token)
-
-
-class _BodyTooLarge(Exception):
-    pass
-
-
-def _too_large(limit: int) -> dict:
-    return {"error": {"code": "payload_too_large", "message": f"request body exceeds {limit} bytes"}}
-
-
-async def _send_json(send, status: int, body: dict, request_id: str) -> None:  # noqa: ANN001
-    import json
-
-    raw = json.dumps(body).encode()
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode()),
-        (b"x-request-id", request_id.encode())]})
-    await send({"type": "http.response.body", "body": raw})
+__all__ = ["RequestContextMiddleware", "install_error_handlers", "lost_race", "principal_dependency", "require_role"]
 
 
 # A database error that only says another transaction got there first: PostgreSQL's deadlock_detected and
@@ -165,10 +83,18 @@ def install_error_handlers(app: FastAPI) -> None:
                             headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
-    async def _unexpected(_req: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error")
-        return JSONResponse({"error": {"code": "internal", "message": "internal error",
-                                       "request_id": correlation_id_var.get()}}, status_code=500)
+    async def _unexpected(req: Request, exc: Exception) -> JSONResponse:
+        # Reached for a database error from inside the app, and as the last resort outside the request
+        # context (which answers unhandled errors itself): the request id comes from the scope then.
+        outside = correlation_id_var.get() is None  # the request context adds the header when inside
+        request_id = request_id_of(req.scope)
+        token = correlation_id_var.set(request_id)
+        try:
+            log.error("unhandled error", exc_info=exc)
+        finally:
+            correlation_id_var.reset(token)
+        return JSONResponse(internal_error_body(request_id), status_code=500,
+                            headers={"x-request-id": request_id} if outside and request_id else None)
 
 
 def docs_app(**kwargs) -> FastAPI:  # noqa: ANN003

@@ -5,7 +5,7 @@ only its own claims, capitation and distributions.
 """
 from __future__ import annotations
 
-from gateway.policy import Rule, rule
+from gateway.policy import FILE_UPLOAD, Rule, rule
 from platform_common.auth import Role as R
 
 IO, FO, UM = R.INSURANCE_OFFICER, R.FINANCE_OFFICER, R.UNIT_MANAGER
@@ -23,7 +23,7 @@ RULES: list[Rule] = [
     rule("GET", "/policies/effective", IO, FO),
     # claims
     rule("POST", "/claims", IO, FO),
-    rule("POST", "/claims/uploads", IO, FO),
+    rule("POST", "/claims/uploads", IO, FO, uploads=FILE_UPLOAD),
     rule("GET", "/claims/uploads", IO, FO),
     rule("GET", "/claims/uploads/{upload_id}", IO, FO),
     rule("GET", "/claims/uploads/{upload_id}/errors", IO, FO),
@@ -48,7 +48,7 @@ RULES: list[Rule] = [
     rule("GET", "/ledger/balances", IO, FO),
     rule("GET", "/ledger/accounts/{account}/postings", IO, FO),
     # reconciliation (对账)
-    rule("POST", "/reconciliations", IO),
+    rule("POST", "/reconciliations", IO, uploads=FILE_UPLOAD),
     rule("GET", "/reconciliations", IO, FO),
     rule("GET", "/reconciliations/{recon_id}", IO, FO),
     rule("GET", "/reconciliations/{recon_id}/items", IO, FO),

@@ -46,6 +46,14 @@ def test_the_request_id_comes_back_from_a_proxied_call(stack):
     assert r.headers["x-request-id"] == "abc-123"
 
 
+def test_a_proxied_answer_has_one_date_and_one_server_header(stack):
+    """Defect: the service's `date` and `server` were passed on beside the gateway's own."""
+    with stack.client("dachang.referral") as c:
+        r = c.get("/referral/referrals", params={"box": "outgoing"})
+    assert r.status_code == 200
+    assert len(r.headers.get_list("date")) == 1 and len(r.headers.get_list("server")) == 1
+
+
 def test_the_request_id_travels_into_the_event_and_the_consumers_logs(stack):
     """X-Request-ID → the outbox envelope → Kafka → staffing's and payment's consumers, in their JSON logs."""
     import json

@@ -94,3 +94,25 @@ def test_a_claim_file_over_its_size_or_row_limit_is_refused_clearly(tmp_path) ->
         big = header + rows * 200
         r = client.post("/claims/uploads", files={"file": ("c.csv", big, "text/csv")}, headers=finance)
         assert r.status_code == 413 and error(r)["code"] == "payload_too_large"
+
+
+@pytest.mark.parametrize("name, path", [("gateway", "/referral/referrals/upward"), ("referral", "/referrals/upward"),
+                                        ("gateway", "/payment/claims/uploads")])
+@pytest.mark.parametrize("content_type", ["application/octet-stream+json", "text/csv", "application/octet-stream"])
+def test_the_cap_follows_the_route_not_the_content_type(apps, name: str, path: str, content_type: str) -> None:  # noqa: ANN001
+    """Defect: any body typed text/csv, octet-stream or multipart had the 256 MiB upload cap, and FastAPI parses
+    application/octet-stream+json as JSON: 50 MB of JSON got 422 after the referral process grew to 1.47 GB."""
+    array = b"[" + b"1," * (MIB // 2 + 10) + b"1]"  # a JSON array just over 1 MiB
+    user = "insurance.officer" if "payment" in path else "dachang.referral"
+    r = apps[name].post(path, content=array, headers=demo_user_header(user) | {"content-type": content_type})
+    assert r.status_code == 413 and error(r)["code"] == "payload_too_large"
+
+
+def test_an_upload_route_takes_a_file_over_the_json_cap_through_the_gateway(apps) -> None:  # noqa: ANN001
+    header = "claim_no,kind,org_id,amount_fen,service_date\n"
+    rows = "".join(f"CAP-{i:06d},member_outpatient,dachang-thc,100,2026-03-01\n" for i in range(30_000))
+    assert len(header + rows) > MIB
+    r = apps["gateway"].post("/payment/claims/uploads", headers=demo_user_header("peoples.finance"),
+                             files={"file": ("big.csv", header + rows, "text/csv")})
+    assert r.status_code == 201, r.text[:300]
+    assert r.json()["inserted"] == 30_000

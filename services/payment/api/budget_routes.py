@@ -1,13 +1,13 @@
 """Budgets, advances and fund-year policies (the insurance office manages; finance reads)."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
 from ..service_layer import budgets, policies
 from ..service_layer.access import READERS
+from platform_common.api_types import IsoDate
 from platform_common.web import require_role
 from . import schemas_budgets as out
 from .deps import PrincipalDep, SettingsDep, UowDep
@@ -68,7 +68,7 @@ def list_policies(fund_year: Annotated[int, Query(ge=2000, le=2100)], uow: UowDe
 
 
 @router.get("/policies/effective", response_model=out.EffectivePolicyOut)
-def effective_policy(on: date, uow: UowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
+def effective_policy(on: IsoDate, uow: UowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
     require_role(principal, *READERS)
     version, policy = policies.effective(uow, settings, on)
     return {"on": on, "version": version, "source": "settings defaults" if version == 0 else "policy version",

@@ -5,7 +5,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import Field, StrictInt
+
+from platform_common.api_types import RequestBody
 
 from ..domain.claims import ClaimKind
 
@@ -18,8 +20,8 @@ PeriodCode = Annotated[str, Field(pattern=r"^(20\d{2}|2100)(-(0[1-9]|1[0-2]|Q[1-
 Reason = Annotated[str, Field(min_length=2, max_length=500)]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Body(RequestBody):
+    """Unknown fields and look-alike values (a number for a date, `false` for a number) are refused."""
 
 
 class BudgetCreate(Body):

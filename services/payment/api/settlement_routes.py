@@ -1,10 +1,9 @@
 """Performance, settlement, statements, distributions, ledger and reconciliation."""
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
+from platform_common.api_types import IsoDate
 from platform_common.errors import NotFound
 
 from ..service_layer import reconciliation, settlement, statements
@@ -84,7 +83,7 @@ def list_distributions(uow: UowDep, principal: PrincipalDep, consortium_id: str 
 
 @router.get("/ledger/balances", response_model=out.Balances)
 def ledger_balances(consortium_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
-                    as_of: date | None = None) -> dict:
+                    as_of: IsoDate | None = None) -> dict:
     return statements.balances(uow, principal, consortium_id, as_of, settings.tz())
 
 

@@ -52,6 +52,8 @@ def run_capitation(uow: PaymentUnitOfWork, principal: Principal, settings: Payme
                    month: str) -> dict:
     """Pays each primary unit enrolled × rate for the month; a unit already paid is skipped."""
     require_manager(principal)
+    if not uow.directory.all(uow.session, consortium_id):
+        raise InvalidInput("no such consortium", field="consortium_id")
     period = Period.parse(month)
     if period.kind != "month":
         raise InvalidInput("capitation is paid per month (YYYY-MM)", field="period")

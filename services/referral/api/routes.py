@@ -1,11 +1,11 @@
 """Referral workflow routes: thin — parse, call one use case, shape the answer."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from platform_common.api_types import IsoDate
 from platform_common.contracts import Specialty
 from platform_common.events import utcnow
 
@@ -56,7 +56,7 @@ def worklist(rt: Runtime, caller: Caller, box: Annotated[Literal["all", "incomin
                  description="all (default): what the unit sent and what it receives, each row with its box")] = "all",
              direction: Direction | None = None, status: Annotated[list[Status] | None, Query()] = None,
              urgency: Urgency | None = None, specialty: Specialty | None = None,
-             date_from: date | None = None, date_to: date | None = None, sort: str = "-created_at",
+             date_from: IsoDate | None = None, date_to: IsoDate | None = None, sort: str = "-created_at",
              page: Annotated[int, Query(ge=1, le=10**7)] = 1, page_size: Annotated[int | None, Query(ge=1)] = None) -> dict:
     now = utcnow()
     with rt.uow() as uow:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from platform_common.api_types import RequestBody
 from platform_common.contracts import Specialty
 
 from ..domain.identity import Sex
@@ -25,7 +26,7 @@ def _in_utc(value: datetime) -> datetime:
 Moment = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 
 
-class Body(BaseModel):
+class Body(RequestBody):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

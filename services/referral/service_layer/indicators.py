@@ -45,6 +45,8 @@ def _scope(uow: ReferralUnitOfWork, principal: Principal, org_id: str | None,
         if len(known) != 1:
             raise InvalidInput("name the consortium", field="consortium_id")
         consortium = known.pop()
+    elif not uow.orgs.all(uow.session, consortium):
+        raise InvalidInput(f"no such consortium {consortium}", field="consortium_id")
     if org_id is not None:
         org = uow.orgs.get(uow.session, org_id)
         if org is None or org.consortium_id != consortium:

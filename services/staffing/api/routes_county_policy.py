@@ -1,9 +1,9 @@
 """County-wide default quota policies, effective-dated, set by the health bureau's HR office."""
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Response
+
+from platform_common.api_types import IsoDate
 
 from ..domain.quota import CountyPolicyChange
 from ..service_layer import county_policy
@@ -20,8 +20,9 @@ def county_policies(runtime: Runtime, caller: Caller):
         return county_versions_out(county_policy.versions(uow, runtime.settings, runtime.settings.today()))
 
 
-@router.put("/quota-policies/defaults/{effective_from}", response_model=schemas.CountyPolicyWritten)
-def set_county_policy(effective_from: date, body: schemas.CountyPolicyIn, response: Response, runtime: Runtime,
+@router.put("/quota-policies/defaults/{effective_from}", response_model=schemas.CountyPolicyWritten,
+            responses={201: {"model": schemas.CountyPolicyWritten, "description": "a new version"}})
+def set_county_policy(effective_from: IsoDate, body: schemas.CountyPolicyIn, response: Response, runtime: Runtime,
                       caller: Caller):
     change = CountyPolicyChange(body.per_mille, body.professional_min_bp, body.senior_cap_bp,
                                 body.township_senior_cap_bp, body.intermediate_cap_bp)

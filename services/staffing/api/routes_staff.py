@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from platform_common.api_types import IsoDate
 from platform_common.contracts import Specialty
 
 from ..domain.model import PostingKind, PostingStatus, Qualification, TitleLevel
@@ -75,14 +76,14 @@ def transfer_staff(staff_id: str, body: schemas.TransferIn, runtime: Runtime, ca
 
 
 @router.get("/units/{org_id}/quota", response_model=schemas_quota.QuotaReportOut)
-def unit_quota(org_id: str, runtime: Runtime, caller: Caller, as_of: date | None = None):
+def unit_quota(org_id: str, runtime: Runtime, caller: Caller, as_of: IsoDate | None = None):
     day = as_of or runtime.settings.today()  # the consortium's today, not the host's
     with runtime.uow() as uow:
         return quota_report_out(quota_uc.quota_report(uow, runtime.settings, caller, org_id, day))
 
 
 @router.get("/quota-report", response_model=list[schemas_quota.QuotaReportOut])
-def consortium_quota(runtime: Runtime, caller: Caller, as_of: date | None = None):
+def consortium_quota(runtime: Runtime, caller: Caller, as_of: IsoDate | None = None):
     day = as_of or runtime.settings.today()
     with runtime.uow() as uow:
         return [quota_report_out(u) for u in quota_uc.consortium_report(uow, runtime.settings, caller, day)]

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from platform_common.api_types import ResponseModel, UtcInstant
+from platform_common.api_types import RequestBody, ResponseModel, UtcInstant
 from platform_common.contracts import Specialty
 
 from ..domain.model import EndReason, PostingKind, PostingStatus, Qualification, TitleLevel
@@ -16,7 +16,7 @@ ID_NUMBER = r"^\d{17}[\dXx]$"  # 居民身份证号码
 Text = Field(min_length=1, max_length=500)
 
 
-class In(BaseModel):
+class In(RequestBody):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

@@ -70,3 +70,10 @@ def test_monthly_capitation_pays_primary_units_for_their_contracted_residents(cl
     assert (s["capitation_fen"], s["actual_fen"]) == (20_000_000, 20_000_000)
     closed = client.post("/capitation/runs", headers=INSURANCE, json={"consortium_id": "wushan", "period": "2026-02"})
     assert closed.status_code == 409 and closed.json()["error"]["details"]["state"] == "closed"
+
+
+def test_a_capitation_run_for_a_consortium_that_does_not_exist_is_refused(client):
+    """Defect: `POST /capitation/runs` for the consortium "0" answered 201 (a run of nothing)."""
+    r = client.post("/capitation/runs", json={"consortium_id": "0", "period": "2026-03"}, headers=INSURANCE)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "consortium_id"
+    assert outbox_events(client, "CapitationPaid") == []

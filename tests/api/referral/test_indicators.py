@@ -191,3 +191,10 @@ def test_out_of_county_by_specialty_month_by_month(october):
     assert event["version"] == 2 and event["payload"]["out_of_county_by_specialty"] == [
         {"month": "2026-11", "specialty": "neurology", "out_of_county_count": 1, "referrals_out_count": 2,
          "out_of_county_rate_bp": 5000, "specialty_referrals_out_count": 1, "within_specialty_bp": 10000}]
+
+
+def test_indicators_of_a_consortium_that_does_not_exist_are_refused_not_published(client):
+    r = client.post("/indicators/publish", json={"period": "2026-10", "consortium_id": "nowhere"},
+                    headers=h("bureau.analyst"))
+    assert r.status_code == 422 and r.json()["error"]["field"] == "consortium_id"
+    assert outbox_events(client, "ReferralIndicatorsPublished") == []
