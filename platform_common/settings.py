@@ -61,6 +61,8 @@ class ServiceSettings(BaseSettings):
     outbox_retention_hours: int = 168
     relay_batch_size: int = 500
     relay_idle_poll_seconds: float = 0.2
+    # How often the relay checks that the broker still holds what it published (and re-publishes if not).
+    relay_broker_check_seconds: float = 5.0
     consumer_max_attempts: int = 5
     consumer_retry_base_seconds: float = 0.2
     max_body_bytes: int = 1_048_576

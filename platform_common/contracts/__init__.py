@@ -14,7 +14,7 @@ from .referral_events import *  # noqa: F403
 from .registry_events import *  # noqa: F403
 from .staffing_events import *  # noqa: F403
 from .vocabulary import (PAYMENT_TOPIC, REFERRAL_TOPIC, REGISTRY_TOPIC, STAFFING_TOPIC, PaymentEvent, ReferralEvent,
-                         RegistryEvent, Specialty, StaffingEvent)
+                         RegistryEvent, Specialty, StaffingEvent, dead_letter_topic)
 from .base import registry as _registry
 
 # Topic by topic, in the order docs/EVENTS.md lists them.
@@ -32,8 +32,8 @@ def contract_for(event_type: str) -> type[EventPayload] | None:
 
 
 __all__ = [
-    "CONTRACTS", "TOPICS", "ContractViolation", "EventPayload", "contract_for", "PAYMENT_TOPIC", "REFERRAL_TOPIC",
-    "REGISTRY_TOPIC", "STAFFING_TOPIC", "PaymentEvent", "ReferralEvent", "RegistryEvent", "Specialty",
-    "StaffingEvent",
+    "CONTRACTS", "TOPICS", "ContractViolation", "EventPayload", "contract_for", "dead_letter_topic", "PAYMENT_TOPIC",
+    "REFERRAL_TOPIC",
+    "REGISTRY_TOPIC", "STAFFING_TOPIC", "PaymentEvent", "ReferralEvent", "RegistryEvent", "Specialty", "StaffingEvent",
     *(c.__name__ for c in CONTRACTS.values()),
 ]

@@ -14,6 +14,11 @@ PAYMENT_TOPIC = "payment.events"
 STAFFING_TOPIC = "staffing.events"
 
 
+def dead_letter_topic(topic: str) -> str:
+    """Where a consumer parks the messages of `topic` it cannot apply."""
+    return topic + ".dlq"
+
+
 class RegistryEvent(StrEnum):
     ORGANISATION_REGISTERED = "OrganisationRegistered"
 

@@ -131,6 +131,9 @@ def plumbing(gateway_url: str) -> dict[str, dict]:
             "assigned": all(c["assigned"] for c in consumers),
             "duplicates_skipped": sum(c["duplicates_skipped"] for c in consumers),
             "dead_lettered": sum(c["dead_lettered"] for c in consumers),
+            "broker_restarts_detected": detail.get("outbox", {}).get("broker_restarts_detected"),
+            "republished": (detail.get("outbox", {}).get("last_replay") or {}).get("rows", 0),
+            "unassigned_partitions": sum(len(p) for c in consumers for p in c["unassigned_partitions"].values()),
             "status": entry["status"],
         }
     return out
