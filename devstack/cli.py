@@ -26,8 +26,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         print(f"unknown component(s): {unknown}; choose from {sorted(BY_NAME)}", file=sys.stderr)
         return 2
     for c in [BY_NAME[n] for n in args.components] or ALL:
-        settings = c.settings_class()()
-        upgrade(c.migrations_dir(), settings.resolved_database_url())
+        upgrade(c.migrations_dir(), c.settings_class().database_url_from_env())
         print(f"migrated {c.name}")
     return 0
 
@@ -39,9 +38,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from .components import BY_NAME
 
     c = BY_NAME[args.component]
-    settings = c.settings_class()()
     since = datetime.fromisoformat(args.since) if args.since else None
-    engine = make_engine(settings.resolved_database_url())
+    engine = make_engine(c.settings_class().database_url_from_env())
     count = replay_outbox(engine, c.outbox_table(), since)
     print(f"{c.name}: {count} kept events marked for re-publication; the running relay sends them now")
     return 0
@@ -53,15 +51,20 @@ def cmd_run(_args: argparse.Namespace) -> int:
 
     from .demo_data import load_demo_activity
     from .stack import Stack
+    from .supervisor import STATUS_FILE_ENV, Supervisor, status_file
 
     stack = Stack.from_env(quiet=False)
+    os.environ[STATUS_FILE_ENV] = str(status_file(stack.data_dir))  # the gateway's /health reads it
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(f"starting the platform (data in {stack.data_dir}, logs in {stack.log_dir}) ...", flush=True)
     began = time.monotonic()
+    supervisor = Supervisor(stack)
+    supervising = threading.Thread(target=supervisor.run, args=(stop,), name="supervisor", daemon=True)
     try:
         stack.start()
+        supervising.start()
         timings = dict(stack.timings)
         print("platform up: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()),
               flush=True)
@@ -85,16 +88,16 @@ def cmd_run(_args: argparse.Namespace) -> int:
               + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items())
               + f"): {stack.gateway_url} answers with the demo data in place"
               + (f"; the console is at {stack.console_url}." if stack.console_url else "."))
-        print("Ctrl-C stops everything.", flush=True)
+        print("Ctrl-C stops everything; a process that dies is restarted.", flush=True)
         while not stop.wait(1):
-            for name, proc in list(stack.procs.items()):
-                if proc.poll() is not None:
-                    print(f"{name} exited with {proc.returncode}; see {stack.log_dir / (name + '.log')}",
-                          file=sys.stderr, flush=True)
-                    stack.procs.pop(name)
+            pass
     finally:
         print("stopping ...", flush=True)
+        stop.set()
+        if supervising.is_alive():
+            supervising.join()
         stack.stop()
+        supervisor.remove_status()
         print("stopped.", flush=True)
     return 0
 

@@ -197,6 +197,14 @@ class Stack:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
 
+    def restart(self, name: str) -> None:
+        """Start a process of the stack again after it died (the supervisor of make run does)."""
+        self.procs.pop(name, None)
+        if name == "broker":
+            self.start_broker()
+        else:
+            self.start_component(name)
+
     def kill(self, name: str) -> None:
         """kill -9, for fault tests."""
         self.stop_component(name, signal.SIGKILL)

@@ -5,7 +5,6 @@ the owning service with the request id, and reports the health of everything beh
 (No `from __future__ import annotations` here: FastAPI must see the local `CurrentPrincipal`.)
 """
 
-import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -14,7 +13,7 @@ import httpx
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from platform_common.auth import Principal, issue_token
 from platform_common.contracts import REGISTRY_TOPIC
@@ -27,6 +26,7 @@ from platform_common.web import RequestContextMiddleware, docs_app, install_erro
 from . import registry
 from .adapters import tables
 from .event_schemas import event_schemas_router
+from .health import platform_health
 from .openapi import merged_openapi
 from .policies import all_policies
 from .policy import upload_types
@@ -65,10 +65,20 @@ class BrokerHealth(BaseModel):
     status: Literal["ok", "down"]
 
 
+class ProcessHealth(BaseModel):
+    state: Literal["running", "restarting", "gave_up"]
+    restarts: int
+    last_exit: int | None = None
+    last_exit_at: str | None = None
+    restarting_in_seconds: float | None = None
+
+
 class Health(BaseModel):
     status: Literal["ok", "starting", "degraded"]
     broker: BrokerHealth
     services: dict[str, ComponentHealth]
+    processes: dict[str, ProcessHealth] | None = Field(
+        default=None, description="under `make run`'s supervisor: each process's restarts (absent otherwise)")
 
 
 class Unauthorized(ServiceError):
@@ -148,25 +158,9 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
     @app.get("/health", tags=["ops"], response_model=Health, responses={
         503: {"model": Health, "description": "something the platform needs is down or still starting"}})
     async def health(request: Request) -> JSONResponse:
-        client: httpx.AsyncClient = request.app.state.client
-
-        async def probe(name: str, url: str) -> tuple[str, dict]:
-            try:
-                r = await client.get(f"{url}/health", timeout=settings.health_timeout_seconds)
-                body = r.json()
-                return name, {"status": body.get("status", "down"), "detail": body}
-            except (httpx.HTTPError, ValueError) as e:
-                return name, {"status": "down", "error": type(e).__name__}
-
-        results = dict(await asyncio.gather(*(probe(n, u) for n, u in urls.items())))
-        _, own = await asyncio.to_thread(runtime.health)
-        results["gateway"] = {"status": own["status"], "detail": own}
-        broker = {"status": "ok" if own["broker"]["healthy"] else "down"}
-        statuses = {r["status"] for r in results.values()}
-        overall = "ok" if broker["status"] == "ok" and statuses == {"ok"} else \
-            "starting" if broker["status"] == "ok" and statuses == {"ok", "starting"} else "degraded"
-        return JSONResponse({"status": overall, "broker": broker, "services": results},
-                            status_code=200 if overall == "ok" else 503)
+        body = await platform_health(request.app.state.client, urls, runtime, settings.health_timeout_seconds,
+                                     settings.supervisor_status_file)
+        return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
 
     # Hidden from the document, which lists every service route it reaches instead (gateway/openapi.py).
     @app.api_route("/{service}/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],

@@ -1,6 +1,8 @@
 """Gateway settings (env prefix `GATEWAY_`)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
 from platform_common.settings import ServiceSettings
@@ -21,6 +23,8 @@ class GatewaySettings(ServiceSettings):
     health_timeout_seconds: float = 2.0
     login_max_failures: int = 10
     login_window_seconds: int = 300
+    # Written by make run's supervisor (devstack/supervisor.py): each process's restarts, shown in /health.
+    supervisor_status_file: Path | None = None
 
     def service_urls(self) -> dict[str, str]:
         return {"referral": self.referral_url, "payment": self.payment_url, "staffing": self.staffing_url}

@@ -5,6 +5,7 @@ demo mode); each service adds its own prefixed settings (`REFERRAL_`, `PAYMENT_`
 """
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -82,8 +83,22 @@ class ServiceSettings(BaseSettings):
         return clock.today(self.tz())
 
     def resolved_database_url(self) -> str:
-        if self.database_url:
-            return self.database_url
-        data_dir = self.common.data_dir
-        data_dir.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{(data_dir / f'{self.service_name}.db').resolve()}"
+        return self.database_url or _sqlite_url(self.common.data_dir, self.service_name)
+
+    @classmethod
+    def database_url_from_env(cls) -> str:
+        """The database URL the component's process would use, read from the environment alone.
+
+        For the operator's commands that touch only the database (`migrate`, `replay-outbox`): building the whole
+        settings would run the checks of a serving process, which refuse the demo secrets outside demo mode, so
+        `make replay-outbox` failed on `make run`'s stack unless demo mode was set by hand in the shell.
+        """
+        prefix = (cls.model_config.get("env_prefix") or "").upper()
+        env = {k.upper(): v for k, v in os.environ.items()}
+        data_dir = Path(env.get("CONSORTIUM_DATA_DIR") or CommonSettings.model_fields["data_dir"].default)
+        return env.get(f"{prefix}DATABASE_URL") or _sqlite_url(data_dir, cls.model_fields["service_name"].default)
+
+
+def _sqlite_url(data_dir: Path, name: str) -> str:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(data_dir / f'{name}.db').resolve()}"

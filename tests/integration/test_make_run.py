@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +15,20 @@ import pytest
 from devstack.stack import free_port, port_open
 
 pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_for(check, timeout: float):  # noqa: ANN001, ANN201
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            found = check()
+        except (httpx.HTTPError, ValueError, KeyError):
+            found = None
+        if found:
+            return found
+        assert time.monotonic() < deadline, f"not within {timeout} s"
+        time.sleep(0.5)
 
 
 def _processes_mentioning(needles: list[str]) -> list[str]:
@@ -38,12 +53,15 @@ def test_run_serves_the_demo_and_ctrl_c_stops_every_process(tmp_path):
     started = time.monotonic()
     run = subprocess.Popen([sys.executable, "-m", "devstack", "run"], env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
-    output = []
-    try:
+    output: list[str] = []
+
+    def read() -> None:  # the whole time: the supervisor speaks after the READY line too
         for line in run.stdout:
             output.append(line)
-            if "Ctrl-C stops everything" in line:
-                break
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        wait_for(lambda: any("Ctrl-C stops everything" in line for line in output) or run.poll() is not None, 150)
         assert run.poll() is None, "".join(output)
         assert time.monotonic() - started < 60 + 30, "healthy, then the demo activity, within the budget"
         gateway = f"http://127.0.0.1:{ports['GATEWAY']}"
@@ -76,6 +94,20 @@ def test_run_serves_the_demo_and_ctrl_c_stops_every_process(tmp_path):
         assert httpx.get(f"{gateway}/referral/referrals").status_code == 401
         r = httpx.post(f"{gateway}/payment/budgets", json={}, headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 403
+
+        # issue 14: a service killed with -9 comes back by itself, said on the terminal and in /health
+        payment_pid = int(_processes_mentioning([f"--port {ports['PAYMENT']}"])[0].split(":")[0])
+        os.kill(payment_pid, signal.SIGKILL)
+        wait_for(lambda: any("payment restarted" in line for line in output), 60)
+        assert any("payment exited with -9; restarting it in 1 s" in line for line in output), "".join(output[-20:])
+        back = wait_for(lambda: (h := httpx.get(f"{gateway}/health", timeout=10).json())["status"] == "ok" and h, 90)
+        assert back["processes"]["payment"] | {"last_exit_at": None} == {
+            "state": "running", "restarts": 1, "last_exit": -9, "last_exit_at": None, "restarting_in_seconds": None}
+        # issue 14: the README's `make replay-outbox SERVICE=…` works on this stack, from a plain shell
+        shell = {k: v for k, v in env.items() if k != "CONSORTIUM_DEMO_MODE"}
+        replay = subprocess.run(["make", "replay-outbox", "SERVICE=referral"], cwd=ROOT, env=shell,
+                                capture_output=True, text=True, timeout=120)
+        assert replay.returncode == 0 and "kept events marked for re-publication" in replay.stdout, replay.stderr
     finally:
         run.send_signal(signal.SIGINT)
         try:
