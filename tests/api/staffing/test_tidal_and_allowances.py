@@ -102,3 +102,13 @@ def test_seconded_days_earn_the_daily_allowance(client):
     from calendar import monthrange
     year, mon = map(int, month.split("-"))
     assert line["days"] == monthrange(year, mon)[1] and line["amount_fen"] == 5000 * line["days"]
+
+
+def test_a_recommendation_says_when_it_was_generated_with_its_offset(client):
+    """Issue 14: `GET /tidal/recommendations` gave `generated_at` without an offset (a local time or UTC?)."""
+    assert client.post("/seasons", json={"org_id": "dachang-thc", "name": "旺季", "start_date": soon(10),
+                                         "end_date": soon(70), "specialties": ["emergency"], "headcount": 1},
+                       headers=BUREAU).status_code == 201
+    client.post("/tidal/recommendations/generate", headers=BUREAU)
+    listed = client.get("/tidal/recommendations", headers=BUREAU).json()
+    assert listed and all(r["generated_at"].endswith("Z") for r in listed), listed[:1]
