@@ -52,6 +52,12 @@ DESK_MESSAGES: list[tuple[str, str]] = [
     (r"^the month is settled", "该月已结算"),
     (r"^no budget for (?P<c>\S+) in fund year (?P<y>\d+)", "{y} 基金年度还没有预算，请先建立预算"),
     (r"^effective_from must lie in the fund year", "生效日期须在该基金年度内"),
+    (r"^period must look like 2026-11, 2026-Q4 or 2026", "期间格式应为月份（2026-11）、季度（2026-Q4）或年份（2026）"),
+    # guards of the settlement arithmetic: no request reaches them (the service refuses first), said all the same
+    (r"^at least one weight must be positive", "分配依据全为 0，无法分配"),
+    (r"^weights must be non-negative", "分配依据不能为负数"),
+    (r"^budget and spending cannot be negative", "预算和支出不能为负数"),
+    (r"^no member unit to distribute the retained surplus to", "没有可分配结余留用资金的成员单位"),
     (r"^period (?P<p>\S+) of (?P<c>\S+) is settled and would fall under this version; it must take effect after "
      r"(?P<m>\S+)", "{p} 已结算，新版本不能适用于已结算期间，生效日期须在 {m} 之后"),
     (r"^period (?P<o>\S+) is already settled and overlaps (?P<p>\S+)", "{o} 已结算，与 {p} 重叠，不能再结算"),

@@ -22,7 +22,7 @@ class PaymentSettings(ServiceSettings):
     service_name: str = "payment"
     port: int = 8002
 
-    # -- policy defaults (DOMAIN.md §2, illustrative) ---------------------------------------
+    # -- policy defaults (illustrative; docs/payment.md) ----------------------------------------------
     # (minimum performance score, share of surplus retained in bp), e.g. ≥ 90 keeps it all.
     retention_bands: list[tuple[int, int]] = [(90, 10000), (80, 8000), (70, 6000), (60, 4000)]
     overspend_tolerance_bp: int = 1000            # the band: overspend up to 10% of budget

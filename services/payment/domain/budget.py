@@ -10,24 +10,33 @@ year always add up to the current total, and no closed period is re-computed.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, NamedTuple
+
+from platform_common.errors import Conflict
 
 from .money import allocate
 from .periods import Period
 
 
-class ScheduleError(ValueError):
-    pass
+class ScheduleError(Conflict):
+    """The settled periods leave the open months less than nothing, or a final total changed."""
+
+
+class SettledPeriod(NamedTuple):
+    """A settled period of the fund year: its first and last month numbers (1..12) and the budget it kept."""
+
+    first: int
+    last: int
+    budget_fen: int
 
 
 def base_total(enrolled_population: int, per_capita_fen: int, out_of_area_reserve_fen: int) -> int:
     return enrolled_population * per_capita_fen + out_of_area_reserve_fen
 
 
-def monthly_schedule(total_fen: int, settled: Iterable[tuple[int, int, int]] = ()) -> list[int]:
-    """Budget of each month 1..12. `settled` holds (first month, last month, budget_fen) of the
-    fund year's settled periods: their months keep that budget (spread evenly inside the period),
-    the rest of the total is spread evenly over the open months."""
+def monthly_schedule(total_fen: int, settled: Iterable[SettledPeriod] = ()) -> list[int]:
+    """Budget of each month 1..12. The fund year's settled periods keep their budget (spread evenly inside
+    the period); the rest of the total is spread evenly over the open months."""
     months: list[int | None] = [None] * 12
     settled_fen = 0
     for first, last, budget_fen in settled:
@@ -38,19 +47,21 @@ def monthly_schedule(total_fen: int, settled: Iterable[tuple[int, int, int]] = (
     remaining = total_fen - settled_fen
     if open_months:
         if remaining < 0:
-            raise ScheduleError(f"settled periods took {settled_fen} fen, more than the total {total_fen}")
+            raise ScheduleError(f"settled periods took {settled_fen} fen, more than the total {total_fen}",
+                                field="total_fen", settled_budget_fen=settled_fen)
         for i, part in zip(open_months, allocate(remaining, [1] * len(open_months))):
             months[i] = part
     elif remaining != 0:
-        raise ScheduleError("every month of the fund year is settled; the total can no longer change")
+        raise ScheduleError("every month of the fund year is settled; the total can no longer change",
+                            field="total_fen", state="closed")
     return [m or 0 for m in months]
 
 
-def settled_months(settled: Iterable[tuple[int, int, int]]) -> set[int]:
-    """The month numbers (1..12) that the settled periods (first, last, budget_fen) cover."""
-    return {m for first, last, _ in settled for m in range(first, last + 1)}
+def settled_months(settled: Iterable[SettledPeriod]) -> set[int]:
+    """The month numbers (1..12) that the settled periods cover."""
+    return {m for p in settled for m in range(p.first, p.last + 1)}
 
 
-def period_budget(total_fen: int, period: Period, settled: Iterable[tuple[int, int, int]] = ()) -> int:
+def period_budget(total_fen: int, period: Period, settled: Iterable[SettledPeriod] = ()) -> int:
     schedule = monthly_schedule(total_fen, settled)
     return sum(schedule[m - 1] for m in period.month_numbers)

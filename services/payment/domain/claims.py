@@ -6,6 +6,8 @@ from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
+from platform_common.errors import InvalidInput
+
 
 class ClaimKind(StrEnum):
     MEMBER_OUTPATIENT = "member_outpatient"            # 医共体成员单位门诊
@@ -19,10 +21,11 @@ _KINDS = {k.value: k for k in ClaimKind}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class RowError(ValueError):
+class RowError(InvalidInput):
+    """A claim row (API body, CSV line) that cannot be recorded: the field and why."""
+
     def __init__(self, field_name: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field_name
+        super().__init__(reason, field=field_name)
         self.reason = reason
 
 

@@ -15,8 +15,9 @@ from .claims import ClaimKind
 from .settlement import SettlementOutcome
 
 
-class UnbalancedEntry(ValueError):
-    pass
+class UnbalancedEntry(AssertionError):
+    """An entry whose postings do not sum to zero: a defect of the code that built it, never of the caller's
+    input (every entry is built here from amounts that balance), so the HTTP layer answers 500."""
 
 
 def fund_account(consortium_id: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Sequence
 
+from platform_common.errors import InvalidInput
+
 BP = 10_000  # basis points in one whole (100%)
 
 
@@ -25,10 +27,10 @@ def allocate(total_fen: int, weights: Sequence[int]) -> list[int]:
     result is deterministic for a deterministic order of weights).
     """
     if any(w < 0 for w in weights):
-        raise ValueError("weights must be non-negative")
+        raise InvalidInput("weights must be non-negative", field="weights")
     weight_sum = sum(weights)
     if weight_sum == 0:
-        raise ValueError("at least one weight must be positive")
+        raise InvalidInput("at least one weight must be positive", field="weights")
     sign = -1 if total_fen < 0 else 1
     magnitude = abs(total_fen)
     floors = [magnitude * w // weight_sum for w in weights]

@@ -11,6 +11,8 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
+from platform_common.errors import InvalidInput
+
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -48,7 +50,7 @@ class Period:
             return cls(text, "quarter", int(m.group(1)), 3 * q - 2, 3 * q)
         if m := _YEAR.match(text):
             return cls(text, "year", int(m.group(1)), 1, 12)
-        raise ValueError("period must look like 2026-11, 2026-Q4 or 2026")
+        raise InvalidInput("period must look like 2026-11, 2026-Q4 or 2026", field="period")
 
     @property
     def first_month(self) -> str:

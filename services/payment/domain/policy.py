@@ -1,12 +1,14 @@
 """The fund-year policy: how surplus is retained, overspend shared, capitation paid, score built.
 
 Versioned per fund year and effective-dated (the service stores the versions); the defaults
-come from settings (DOMAIN.md §2 illustrative numbers). All rates are integer basis points.
+come from settings (illustrative numbers, documented in docs/payment.md). All rates are integer basis points.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+
+from platform_common.errors import InvalidInput
 
 from .money import BP
 
@@ -14,10 +16,11 @@ PURPOSES = ("performance_pay", "talent_training", "specialty_building")
 DISTRIBUTION_BASES = ("claims_amount", "enrolled_residents")
 
 
-class PolicyError(ValueError):
+class PolicyError(InvalidInput):
+    """A policy version whose numbers do not hold together: the field and why."""
+
     def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
+        super().__init__(message, field=field_name)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from platform_common.errors import Conflict, InvalidInput
+
+from .claims import ClaimKind
 from .money import allocate, apply_bp
 from .policy import PURPOSES, FundPolicy
 
@@ -31,9 +34,39 @@ class SettlementOutcome:
     split: dict[str, int]         # retained by purpose
 
 
+@dataclass(frozen=True)
+class PeriodFigures:
+    """A period's budget against its spending (claims of every kind + capitation), what was advanced for it,
+    and each member unit's member-outpatient claims (the default distribution basis)."""
+
+    budget_id: str
+    budget_fen: int
+    by_kind: dict[str, int]          # claims by kind, sorted by kind
+    member_amounts: dict[str, int]   # member-outpatient claims by unit
+    claims_fen: int
+    capitation_fen: int
+    actual_fen: int
+    advanced_fen: int
+
+    @classmethod
+    def of(cls, *, budget_id: str, budget_fen: int, claims: dict[tuple[str, str], int], capitation_fen: int,
+           advanced_fen: int) -> "PeriodFigures":
+        """From the claims summed by (kind, unit): a few dozen grouped sums, never the claims themselves."""
+        by_kind: dict[str, int] = {}
+        member_amounts: dict[str, int] = {}
+        for (kind, org), amount in claims.items():
+            by_kind[kind] = by_kind.get(kind, 0) + amount
+            if kind == ClaimKind.MEMBER_OUTPATIENT:
+                member_amounts[org] = amount
+        claims_fen = sum(by_kind.values())
+        return cls(budget_id, budget_fen, dict(sorted(by_kind.items())), member_amounts, claims_fen, capitation_fen,
+                   claims_fen + capitation_fen, advanced_fen)
+
+
 def settle(budget_fen: int, actual_fen: int, score: Decimal, policy: FundPolicy) -> SettlementOutcome:
     if budget_fen < 0 or actual_fen < 0:
-        raise ValueError("budget and spending cannot be negative")
+        raise InvalidInput("budget and spending cannot be negative", field="budget_fen",
+                           budget_fen=budget_fen, actual_fen=actual_fen)
     balance = budget_fen - actual_fen
     tolerance = apply_bp(budget_fen, policy.overspend_tolerance_bp)
     if balance >= 0:
@@ -58,7 +91,7 @@ def distribute(split: dict[str, int], weights: dict[str, int]) -> list[tuple[str
     orgs = sorted(o for o, w in weights.items() if w > 0)
     if not orgs:
         if any(split.values()):
-            raise ValueError("no member unit to distribute to")
+            raise Conflict("no member unit to distribute the retained surplus to", field="period")
         return []
     rows = []
     for purpose in PURPOSES:

@@ -11,13 +11,11 @@ import csv
 import uuid
 from typing import BinaryIO, Callable, Iterator
 
-from sqlalchemy import and_, cast, func, insert, null, or_, select, union_all
-
 from platform_common.auth import Principal
 from platform_common.errors import InvalidInput, NotFound
 from platform_common.events import utcnow
 
-from ..adapters import tables as t
+from ..adapters.queries_reconciliations import CATEGORIES, ITEM_COLUMNS
 from ..domain.claims import RowError, parse_amount, parse_claim_no
 from ..domain.periods import Period
 from ..settings import PaymentSettings
@@ -25,7 +23,7 @@ from .access import require_consortium_reader, require_manager
 from .upload_rows import Progress, RejectedRows, listed_errors, open_csv_any, save_upload
 from .unit_of_work import PaymentUnitOfWork
 
-CATEGORIES = ("matched", "amount_mismatch", "missing_on_platform", "missing_in_file")
+REPORT_COLUMNS = ("category", *ITEM_COLUMNS)
 
 
 def reconcile(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSettings, *, consortium_id: str,
@@ -41,9 +39,9 @@ def reconcile(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSet
         save_upload(uow, recon_id, False, purpose="reconciliation", filename=filename,
                     uploaded_by=principal.username, uploader_org_id=principal.org_id, uploaded_at=now, rows=0,
                     inserted=0, duplicates=0, rejected=0, amount_fen=0, status="running", file_format="csv")
-    uow.session.execute(insert(t.reconciliations).values(
-        recon_id=recon_id, consortium_id=consortium_id, period=period.code, upload_id=recon_id, summary={},
-        created_by=principal.username, created_at=now))
+    uow.reconciliations.add({"recon_id": recon_id, "consortium_id": consortium_id, "period": period.code,
+                             "upload_id": recon_id, "summary": {}, "created_by": principal.username,
+                             "created_at": now})
     errors = RejectedRows(uow, recon_id, settings.upload_errors_listed, settings.upload_batch_rows)
     batch: dict[str, dict] = {}
     rows = 0
@@ -51,13 +49,9 @@ def reconcile(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSet
 
     def flush() -> None:
         # a number already staged by an earlier batch is a repeat: one lookup per batch, no file-wide set
-        r = t.reconciliation_rows
-        staged = set(uow.session.scalars(select(r.c.claim_no).where(r.c.recon_id == recon_id,
-                                                                     r.c.claim_no.in_(list(batch)))))
-        for claim_no in staged:
+        for claim_no in uow.reconciliations.staged(recon_id, list(batch)):
             errors.add(batch.pop(claim_no)["line"], "claim_no", "appears twice in the file", claim_no)
-        if batch:
-            uow.session.execute(insert(r), list(batch.values()))
+        uow.reconciliations.stage(list(batch.values()))
         batch.clear()
         if progress is not None:
             progress.rows = rows
@@ -89,9 +83,9 @@ def reconcile(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSet
     except (csv.Error, UnicodeDecodeError) as e:
         raise InvalidInput(f"unreadable CSV near line {reader.line_num}: {e}", field="file") from None
     errors.flush()
-    summary = {"rows": rows, "rejected": errors.count} | _totals(uow, recon_id, consortium_id, period)
-    uow.session.execute(t.reconciliations.update().where(t.reconciliations.c.recon_id == recon_id)
-                        .values(summary=summary))
+    summary = {"rows": rows, "rejected": errors.count} | uow.reconciliation_queries.totals(recon_id, consortium_id,
+                                                                                           period)
+    uow.reconciliations.set_summary(recon_id, summary)
     save_upload(uow, recon_id, True, rows=rows, inserted=rows - errors.count, rejected=errors.count,
                 status="done", finished_at=utcnow())
     uow.commit()
@@ -100,82 +94,24 @@ def reconcile(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSet
 
 def check_params(uow: PaymentUnitOfWork, consortium_id: str, period_code: str) -> Period:
     """The period and the consortium of a reconciliation, checked before its file is read."""
-    try:
-        period = Period.parse(period_code)
-    except ValueError as e:
-        raise InvalidInput(str(e), field="period") from None
-    if not uow.directory.all(uow.session, consortium_id):
+    period = Period.parse(period_code)
+    if not uow.orgs.all(uow.session, consortium_id):
         raise InvalidInput("no such consortium", field="consortium_id")
     return period
 
 
-def _queries(recon_id: str, consortium_id: str, period: Period) -> dict:
-    """The four categories. A file claim is looked up among all the consortium's claims, not only
-    those booked in the period: a claim booked late into the next month (or the insurance office
-    dating it differently) is not missing, it is matched and its booked `period` shown."""
-    r, c = t.reconciliation_rows, t.claims
-
-    def none(column):  # noqa: ANN001, ANN202 - a typed NULL: PostgreSQL takes an untyped one for text
-        return cast(null(), column.type)
-    ours = select(c).where(c.c.consortium_id == consortium_id).subquery()
-    scoped = select(c).where(c.c.consortium_id == consortium_id, c.c.period >= period.first_month,
-                             c.c.period <= period.last_month).subquery()
-    mine = select(r).where(r.c.recon_id == recon_id).subquery()
-    both = mine.join(ours, ours.c.claim_no == mine.c.claim_no)
-    cols = (mine.c.claim_no.label("claim_no"), mine.c.amount_fen.label("file_amount_fen"),
-            ours.c.amount_fen.label("platform_amount_fen"), mine.c.line.label("line"),
-            ours.c.org_id.label("org_id"), ours.c.period.label("period"), ours.c.late.label("late"))
-    return {
-        "matched": select(*cols).select_from(both).where(mine.c.amount_fen == ours.c.amount_fen),
-        "amount_mismatch": select(*cols).select_from(both).where(mine.c.amount_fen != ours.c.amount_fen),
-        "missing_on_platform": select(
-            mine.c.claim_no.label("claim_no"), mine.c.amount_fen.label("file_amount_fen"),
-            none(c.c.amount_fen).label("platform_amount_fen"), mine.c.line.label("line"),
-            none(c.c.org_id).label("org_id"), none(c.c.period).label("period"), none(c.c.late).label("late"),
-        ).select_from(mine.outerjoin(ours, ours.c.claim_no == mine.c.claim_no)).where(ours.c.claim_no.is_(None)),
-        "missing_in_file": select(
-            scoped.c.claim_no.label("claim_no"), none(r.c.amount_fen).label("file_amount_fen"),
-            scoped.c.amount_fen.label("platform_amount_fen"), none(r.c.line).label("line"),
-            scoped.c.org_id.label("org_id"), scoped.c.period.label("period"), scoped.c.late.label("late"),
-        ).select_from(scoped.outerjoin(mine, and_(mine.c.claim_no == scoped.c.claim_no)))
-        .where(mine.c.claim_no.is_(None)),
-    }
-
-
-def _totals(uow: PaymentUnitOfWork, recon_id: str, consortium_id: str, period: Period) -> dict:
-    totals = {}
-    queries = _queries(recon_id, consortium_id, period)
-    for name, query in queries.items():
-        sub = query.subquery()
-        count, file_fen, platform_fen = uow.session.execute(select(
-            func.count(), func.coalesce(func.sum(sub.c.file_amount_fen), 0),
-            func.coalesce(func.sum(sub.c.platform_amount_fen), 0))).one()
-        totals[name] = {"count": count, "file_amount_fen": int(file_fen), "platform_amount_fen": int(platform_fen)}
-    # found on the platform, but booked outside the period (late claims, other months)
-    found = union_all(queries["matched"], queries["amount_mismatch"]).subquery()
-    count, file_fen, platform_fen = uow.session.execute(select(
-        func.count(), func.coalesce(func.sum(found.c.file_amount_fen), 0),
-        func.coalesce(func.sum(found.c.platform_amount_fen), 0)).where(
-        or_(found.c.period < period.first_month, found.c.period > period.last_month))).one()
-    elsewhere = {"count": count, "file_amount_fen": int(file_fen), "platform_amount_fen": int(platform_fen)}
-    return {"totals": totals, "booked_in_other_period": elsewhere}
-
-
 def _load(uow: PaymentUnitOfWork, recon_id: str) -> dict:
-    row = uow.session.execute(select(t.reconciliations).where(t.reconciliations.c.recon_id == recon_id)).first()
-    if row is None:
+    recon = uow.reconciliations.get(recon_id)
+    if recon is None:
         raise NotFound("no such reconciliation", recon_id=recon_id)
-    return dict(row._mapping)
+    return recon
 
 
 def report(uow: PaymentUnitOfWork, principal: Principal, recon_id: str, limit: int, errors_listed: int) -> dict:
     """The summary with the first `limit` items of each category; page further with `items()`."""
     recon = _load(uow, recon_id)
     require_consortium_reader(principal, recon["consortium_id"])
-    period = Period.parse(recon["period"])
-    queries = _queries(recon_id, recon["consortium_id"], period)
-    listed = {name: [dict(r._mapping) for r in uow.session.execute(q.order_by("claim_no").limit(limit))]
-              for name, q in queries.items()}
+    listed = {name: uow.reconciliation_queries.items(recon, name, limit) for name in CATEGORIES}
     errors = listed_errors(uow, recon_id, errors_listed)
     summary = {k: v for k, v in recon["summary"].items() if k not in ("errors", "errors_truncated")}
     return {"recon_id": recon_id, "status": "done", "consortium_id": recon["consortium_id"], "period": recon["period"],
@@ -189,14 +125,9 @@ def items(uow: PaymentUnitOfWork, principal: Principal, recon_id: str, category:
     require_consortium_reader(principal, recon["consortium_id"])
     if category not in CATEGORIES:
         raise InvalidInput(f"one of {', '.join(CATEGORIES)}", field="category")
-    query = _queries(recon_id, recon["consortium_id"], Period.parse(recon["period"]))[category]
-    rows = uow.session.execute(query.order_by("claim_no").limit(limit).offset(offset))
     return {"recon_id": recon_id, "category": category, "limit": limit, "offset": offset,
-            "total": recon["summary"]["totals"][category]["count"], "items": [dict(r._mapping) for r in rows]}
-
-
-REPORT_COLUMNS = ("category", "claim_no", "file_amount_fen", "platform_amount_fen", "line", "org_id", "period",
-                  "late")
+            "total": recon["summary"]["totals"][category]["count"],
+            "items": uow.reconciliation_queries.items(recon, category, limit, offset)}
 
 
 def report_rows(uow_factory: Callable[[], PaymentUnitOfWork], recon_id: str, chunk: int) -> Iterator[list]:
@@ -204,32 +135,23 @@ def report_rows(uow_factory: Callable[[], PaymentUnitOfWork], recon_id: str, chu
     number, each read in a short transaction of its own (never all the items at once, never a long one)."""
     with uow_factory() as uow:
         recon = _load(uow, recon_id)
-    period = Period.parse(recon["period"])
     for category in CATEGORIES:
         after = ""
         while True:
             with uow_factory() as uow:
-                query = _queries(recon_id, recon["consortium_id"], period)[category].subquery()
-                rows = uow.session.execute(select(query).where(query.c.claim_no > after)
-                                           .order_by(query.c.claim_no).limit(chunk)).all()
+                rows = uow.reconciliation_queries.items_after(recon, category, after, chunk)
             for row in rows:
-                yield [category, *(row._mapping[k] for k in REPORT_COLUMNS[1:])]
+                yield [category, *(row[k] for k in ITEM_COLUMNS)]
             if len(rows) < chunk:
                 break
-            after = rows[-1].claim_no
+            after = rows[-1]["claim_no"]
 
 
 def list_reconciliations(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str, limit: int,
                          offset: int) -> dict:
     require_consortium_reader(principal, consortium_id)
-    r, u = t.reconciliations, t.uploads
-    where = (r.c.consortium_id == consortium_id,)
-    total = uow.session.execute(select(func.count()).select_from(r).where(*where)).scalar_one()
-    rows = uow.session.execute(
-        select(r.c.recon_id, r.c.period, r.c.created_by, r.c.created_at, r.c.summary, u.c.filename)
-        .join(u, u.c.upload_id == r.c.upload_id).where(*where)
-        .order_by(r.c.created_at.desc()).limit(limit).offset(offset))
-    items = [{"recon_id": row.recon_id, "period": row.period, "filename": row.filename,
-              "created_by": row.created_by, "created_at": row.created_at, "rows": row.summary.get("rows"),
-              "rejected": row.summary.get("rejected"), "totals": row.summary.get("totals")} for row in rows]
+    total, rows = uow.reconciliation_queries.page(consortium_id, limit, offset)
+    items = [{"recon_id": row["recon_id"], "period": row["period"], "filename": row["filename"],
+              "created_by": row["created_by"], "created_at": row["created_at"], "rows": row["summary"].get("rows"),
+              "rejected": row["summary"].get("rejected"), "totals": row["summary"].get("totals")} for row in rows]
     return {"total": total, "limit": limit, "offset": offset, "items": items}

@@ -26,15 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from sqlalchemy import update
-
 from platform_common.auth import Principal, Role
 from platform_common.errors import InvalidInput, NotFound, PayloadTooLarge, ServiceError
 from platform_common.events import utcnow
 from platform_common.web import require_role
 
 from ..adapters import spreadsheets
-from ..adapters import tables as t
 from .access import CLAIM_WRITERS, MANAGERS, READERS
 from .claim_import import import_claims
 from .reconciliation import check_params, reconcile
@@ -159,16 +156,13 @@ class UploadJobs:
     def _failed(self, job: Job, error: dict) -> None:
         job.progress.phase = "failed"
         with self.uow() as uow:
-            uow.session.execute(update(t.uploads).where(t.uploads.c.upload_id == job.upload_id).values(
-                status="failed", failure=error, finished_at=utcnow()))
+            uow.uploads.update(job.upload_id, status="failed", failure=error, finished_at=utcnow())
             uow.commit()
 
     def recover(self) -> int:
         """At start-up: uploads left `running` by a stopped process failed (nothing of them was stored)."""
         with self.uow() as uow:
-            done = uow.session.execute(update(t.uploads).where(t.uploads.c.status == "running").values(
-                status="failed", finished_at=utcnow(),
-                failure={"code": "interrupted", "message": INTERRUPTED})).rowcount
+            done = uow.uploads.fail_running({"code": "interrupted", "message": INTERRUPTED}, utcnow())
             uow.commit()
         if self.spool_dir.exists():
             for stale in self.spool_dir.glob("*.upload"):

@@ -9,14 +9,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from typing import BinaryIO
-
-from sqlalchemy import bindparam, insert, select, update
+from typing import BinaryIO, Callable, Iterator
 
 from platform_common.auth import Principal, Role
 from platform_common.errors import InvalidInput, NotFound, PayloadTooLarge
+from platform_common.web import require_role
 
-from ..adapters import tables as t
+from .access import CLAIM_WRITERS
 from .unit_of_work import PaymentUnitOfWork
 
 
@@ -109,17 +108,14 @@ class RejectedRows:
 
     def flush(self) -> None:
         if self._batch:
-            self.uow.session.execute(insert(t.upload_errors), self._batch)
+            self.uow.uploads.add_errors(self._batch)
             self._batch = []
 
     def amend(self, reasons: dict[int, str]) -> None:
         """New reasons for rows already recorded (by sequence number)."""
         self.flush()
         if reasons:
-            e = t.upload_errors
-            self.uow.session.execute(
-                update(e).where(e.c.upload_id == bindparam("u"), e.c.seq == bindparam("s")).values(reason=bindparam("r")),
-                [{"u": self.upload_id, "s": seq, "r": reason} for seq, reason in reasons.items()])
+            self.uow.uploads.amend_errors(self.upload_id, reasons)
             for row in self.listed:
                 row["reason"] = reasons.get(row["seq"], row["reason"])
 
@@ -130,28 +126,46 @@ class RejectedRows:
 def save_upload(uow: PaymentUnitOfWork, upload_id: str, exists: bool, **values: object) -> None:
     """The upload's row: inserted at the end of a direct import, updated when a job created it first."""
     if exists:
-        uow.session.execute(update(t.uploads).where(t.uploads.c.upload_id == upload_id).values(**values))
+        uow.uploads.update(upload_id, **values)
     else:
-        uow.session.execute(insert(t.uploads).values(upload_id=upload_id, **values))
+        uow.uploads.add(upload_id, **values)
 
 
 def listed_errors(uow: PaymentUnitOfWork, upload_id: str, limit: int, offset: int = 0) -> list[dict]:
-    e = t.upload_errors
-    rows = uow.session.execute(select(e.c.line, e.c.claim_no, e.c.field, e.c.reason).where(e.c.upload_id == upload_id)
-                               .order_by(e.c.seq).limit(limit).offset(offset))
-    return [dict(r._mapping) for r in rows]
+    return uow.upload_queries.errors(upload_id, limit, offset)
 
 
 def load_upload(uow: PaymentUnitOfWork, principal: Principal, upload_id: str, purpose: str) -> dict:
     """An upload's row, for its uploader's consortium (finance) or the insurance office; 404 otherwise."""
-    row = uow.session.execute(select(t.uploads).where(t.uploads.c.upload_id == upload_id,
-                                                      t.uploads.c.purpose == purpose)).first()
-    if row is None or (principal.role is Role.FINANCE_OFFICER and consortium_of(uow, row.uploader_org_id)
+    row = uow.uploads.get(upload_id, purpose)
+    if row is None or (principal.role is Role.FINANCE_OFFICER and consortium_of(uow, row["uploader_org_id"])
                        != principal.consortium_id):
         raise NotFound("no such upload", upload_id=upload_id)
-    return dict(row._mapping)
+    return row
 
 
 def consortium_of(uow: PaymentUnitOfWork, org_id: str) -> str | None:
-    org = uow.directory.get(uow.session, org_id)
+    org = uow.orgs.get(uow.session, org_id)
     return org.consortium_id if org else None
+
+
+def list_uploads(uow: PaymentUnitOfWork, principal: Principal, limit: int, offset: int) -> dict:
+    """Claim uploads, newest first: the insurance office sees all, a finance office those of its consortium."""
+    require_role(principal, *CLAIM_WRITERS)
+    own = principal.consortium_id if principal.role is Role.FINANCE_OFFICER else None
+    total, items = uow.upload_queries.page("claims", own, limit, offset)
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+def error_rows(uow_factory: Callable[[], PaymentUnitOfWork], upload_id: str, chunk: int) -> Iterator[list]:
+    """Every rejected row of an upload, in file order, for a download: slices of `chunk` rows, each read in a
+    short transaction of its own (the download never holds the database for its whole length)."""
+    after = -1
+    while True:
+        with uow_factory() as uow:
+            rows = uow.upload_queries.errors_after(upload_id, after, chunk)
+        for _, row in rows:
+            yield row
+        if len(rows) < chunk:
+            return
+        after = rows[-1][0]

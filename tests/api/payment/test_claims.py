@@ -91,7 +91,7 @@ def test_the_database_refuses_to_change_or_delete_a_posting(client):
 def test_a_claim_recorded_between_the_check_and_the_insert_is_answered_as_a_repeat(client, monkeypatch):
     """A client retrying while its first request is still in flight: the second insert hits the
     primary key; the answer is the stored claim (200) or 409 for different data, never a 500."""
-    from services.payment.adapters.repository import Claims
+    from services.payment.adapters.repository_claims import ClaimRepository as Claims
 
     assert claim(client, "RACE-1", 5_000).status_code == 201
     real = Claims.existing

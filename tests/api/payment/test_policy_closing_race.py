@@ -2,13 +2,12 @@
 it, or the save is refused (409 naming the settled period); never a settlement under one version while
 another, saved afterwards, claims the same period. (Real on PostgreSQL, read committed; SQLite runs write
 transactions one at a time.) Each test pauses one side between its check and its write, and runs the
-other side from a thread meanwhile."""
-import threading
-import time
-
+other side from a thread meanwhile, until it has either committed or is waiting for the paused side's lock
+(tests/support/race.py): no fixed sleep."""
 import pytest
 
 from tests.api.payment.conftest import FINANCE, INSURANCE, claim, create_budget, settle
+from tests.support.race import Aside
 
 NEW_VERSION = {"fund_year": 2026, "effective_from": "2026-03-01", "reason": "补充协议", "overspend_tolerance_bp": 0,
                "retention_bands": [[0, 10000]]}
@@ -31,31 +30,24 @@ def assert_no_closed_period_rewritten(client, saved) -> None:
         assert saved.status_code == 201, saved.text
 
 
-def run_aside(target, results: list) -> None:
-    thread = threading.Thread(target=lambda: results.append(target()))
-    results.append(thread)
-    thread.start()
-    time.sleep(1.0)  # unguarded, the other side commits here
-
-
 @pytest.mark.postgres  # also runs on PostgreSQL in the CI pass (TEST_POSTGRES_URL)
 def test_a_period_closed_while_a_policy_is_being_saved_is_settled_under_the_policy_in_force(client, monkeypatch):
-    from services.payment.service_layer import policies
+    from services.payment.adapters.repository_settlements import SettlementRepository
 
     create_budget(client)
     claim(client, "R-1", 1_000, day="2026-03-02")
-    real, closing = policies.last_settled, []
+    real, closing = SettlementRepository.last_in_year, []
 
-    def close_meanwhile(uow, fund_year):
-        found = real(uow, fund_year)
+    def close_meanwhile(self, fund_year):
+        found = real(self, fund_year)
         if not closing:  # the save has read "nothing settled": close March from another thread now
-            run_aside(lambda: settle(client, "2026-03", score="90"), closing)
+            closing.append(Aside(client.runtime.engine, lambda: settle(client, "2026-03", score="90")).start())
         return found
 
-    monkeypatch.setattr(policies, "last_settled", close_meanwhile)
+    monkeypatch.setattr(SettlementRepository, "last_in_year", close_meanwhile)
     saved = save_policy(client)
-    closing[0].join(timeout=30)
-    assert closing[1].status_code == 201, closing[1].text
+    closed = closing[0].join()
+    assert closed.status_code == 201, closed.text
     assert_no_closed_period_rewritten(client, saved)
 
 
@@ -70,11 +62,10 @@ def test_a_policy_saved_while_a_period_is_being_closed_is_refused_or_applied(cli
     def save_meanwhile(uow, settings, on):
         found = real(uow, settings, on)
         if not saving:  # the settlement has read the policy in force: save a new version from another thread
-            run_aside(lambda: save_policy(client), saving)
+            saving.append(Aside(client.runtime.engine, lambda: save_policy(client)).start())
         return found
 
     monkeypatch.setattr(policies, "effective", save_meanwhile)
     closed = settle(client, "2026-03", score="90")
     assert closed.status_code == 201, closed.text
-    saving[0].join(timeout=30)
-    assert_no_closed_period_rewritten(client, saving[1])
+    assert_no_closed_period_rewritten(client, saving[0].join())

@@ -27,7 +27,7 @@ def half_up(x: Fraction) -> int:
 
 
 def reference(budget_fen, claims, period_months, score):
-    """Written from DOMAIN.md §2 and the default policy, independently of the service's code."""
+    """Written from the rules in docs/payment.md and the default policy, independently of the service's code."""
     actual = sum(amount for _, _, month, amount, _ in claims if month in period_months)
     balance = budget_fen - actual
     if balance >= 0:

@@ -88,7 +88,7 @@ def test_the_insurance_office_may_upload_for_any_consortium_and_units_may_not(cl
 def test_numbers_recorded_by_someone_else_during_the_upload_give_409_and_store_nothing(client, monkeypatch):
     """Two overlapping files at once: the later insert hits the primary key after its duplicate
     check. The answer is 409 with nothing of the file kept (so a retry is clean), not a 500."""
-    from services.payment.adapters.repository import Claims
+    from services.payment.adapters.repository_claims import ClaimRepository as Claims
 
     assert upload(client, HEADER + "K-1,member_outpatient,dachang-thc,100,2026-03-01\n").json()["inserted"] == 1
     monkeypatch.setattr(Claims, "existing_raw", lambda self, claim_nos: {})

@@ -4,6 +4,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, strategies as st
 
+from platform_common.errors import InvalidInput
 from services.payment.domain.budget import monthly_schedule, period_budget
 from services.payment.domain.money import allocate, apply_bp
 from services.payment.domain.periods import Period, book_month, earliest_close
@@ -20,7 +21,7 @@ def test_apply_bp_rounds_half_up_away_from_zero():
 @given(st.integers(-10**12, 10**12), st.lists(st.integers(0, 10**6), min_size=1, max_size=20))
 def test_allocate_parts_add_up_and_stay_within_a_fen_of_the_exact_share(total, weights):
     if sum(weights) == 0:
-        with pytest.raises(ValueError):
+        with pytest.raises(InvalidInput):
             allocate(total, weights)
         return
     parts = allocate(total, weights)
@@ -44,8 +45,9 @@ def test_periods_parse_and_cover_their_months():
     assert Period.parse("2026-Q1").overlaps(Period.parse("2026-03"))
     assert not Period.parse("2026-Q1").overlaps(Period.parse("2026-04"))
     for bad in ("2026-13", "2026-Q5", "26", "", "2026-1"):
-        with pytest.raises(ValueError):
+        with pytest.raises(InvalidInput) as e:
             Period.parse(bad)
+        assert e.value.field == "period"
 
 
 def test_a_claim_for_a_closed_month_goes_to_the_next_open_month_flagged_late():

@@ -6,10 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from ..service_layer import budgets, policies
-from ..service_layer.access import READERS
 from platform_common.api_types import IsoDate
-from platform_common.web import require_role
 from . import schemas_budgets as out
+from . import views
 from .deps import PrincipalDep, SettingsDep, UowDep
 from .schemas import AdjustmentCreate, BudgetCreate, PolicyCreate
 
@@ -18,23 +17,23 @@ router = APIRouter(tags=["budgets"])
 
 @router.post("/budgets", status_code=201, response_model=out.BudgetOut)
 def create_budget(body: BudgetCreate, uow: UowDep, principal: PrincipalDep) -> dict:
-    return budgets.create_budget(uow, principal, **body.model_dump())
+    return views.budget(budgets.create_budget(uow, principal, **body.model_dump()))
 
 
 @router.get("/budgets", response_model=list[out.BudgetOut])
 def list_budgets(uow: UowDep, principal: PrincipalDep, consortium_id: str | None = None,
                  fund_year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> list[dict]:
-    return budgets.list_budgets(uow, principal, consortium_id, fund_year)
+    return [views.budget(b) for b in budgets.list_budgets(uow, principal, consortium_id, fund_year)]
 
 
 @router.get("/budgets/{budget_id}", response_model=out.BudgetOut)
 def get_budget(budget_id: str, uow: UowDep, principal: PrincipalDep) -> dict:
-    return budgets.get_budget(uow, principal, budget_id)
+    return views.budget(budgets.get_budget(uow, principal, budget_id))
 
 
 @router.post("/budgets/{budget_id}/adjustments", status_code=201, response_model=out.BudgetOut)
 def adjust_budget(budget_id: str, body: AdjustmentCreate, uow: UowDep, principal: PrincipalDep) -> dict:
-    return budgets.adjust_budget(uow, principal, budget_id, **body.model_dump())
+    return views.budget(budgets.adjust_budget(uow, principal, budget_id, **body.model_dump()))
 
 
 MONTH_DOC = ("the month to pay, `YYYY-MM` in the budget's fund year (e.g. `2026-03`), like every other route. "
@@ -69,7 +68,4 @@ def list_policies(fund_year: Annotated[int, Query(ge=2000, le=2100)], uow: UowDe
 
 @router.get("/policies/effective", response_model=out.EffectivePolicyOut)
 def effective_policy(on: IsoDate, uow: UowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
-    require_role(principal, *READERS)
-    version, policy = policies.effective(uow, settings, on)
-    return {"on": on, "version": version, "source": "settings defaults" if version == 0 else "policy version",
-            "policy": policy.to_dict()}
+    return views.policy_in_force(policies.in_force(uow, principal, settings, on))

@@ -7,12 +7,12 @@ from platform_common.api_types import IsoDate
 from platform_common.errors import NotFound
 
 from ..service_layer import reconciliation, settlement, statements
-from ..service_layer.performance import indicators_for
-from ..service_layer.access import require_consortium_reader
+from ..service_layer.performance import received
 from ..service_layer.upload_rows import load_upload
 from . import schemas_reconciliation as recon
 from . import schemas_uploads as uploads
 from . import schemas_settlement as out
+from . import views
 from .downloads import CsvResponse, XlsxResponse, download
 from .deps import JobsDep, PageDep, PrincipalDep, RespondAsync, SettingsDep, UowDep
 from .schemas import SettlementCreate
@@ -22,10 +22,7 @@ router = APIRouter(tags=["settlement"])
 
 @router.get("/indicators", response_model=out.ReceivedIndicatorsOut)
 def get_indicators(consortium_id: str, period: str, uow: UowDep, principal: PrincipalDep) -> dict:
-    require_consortium_reader(principal, consortium_id)
-    row = indicators_for(uow, consortium_id, period)
-    return {"consortium_id": consortium_id, "period": period, "indicators": row["payload"] if row else None,
-            "received_at": row["occurred_at"] if row else None}
+    return views.indicators_received(consortium_id, period, received(uow, principal, consortium_id, period))
 
 
 @router.get("/performance", response_model=out.PerformancePreview)
@@ -100,12 +97,9 @@ def reconcile(principal: PrincipalDep, jobs: JobsDep, respond_async: RespondAsyn
               consortium_id: str = Form(...), period: str = Form(...), file: UploadFile = File(...)) -> dict:
     """The office's file: CSV with `claim_no` and `amount_fen` columns, or an XLSX workbook whose first sheet
     has them. With `Prefer: respond-async`: 202 and the reconciliation's progress."""
-    result = jobs.submit(principal, "reconciliation", file.file, file.filename,
-                         {"consortium_id": consortium_id, "period": period}, wait=not respond_async)
-    if respond_async:
-        response.status_code = 202
-        response.headers["Location"] = f"/reconciliations/{result['recon_id']}"
-    return result
+    job = jobs.submit(principal, "reconciliation", file.file, file.filename,
+                      {"consortium_id": consortium_id, "period": period}, wait=not respond_async)
+    return views.submitted(response, respond_async, job, f"/reconciliations/{job['recon_id']}")
 
 
 @router.get("/reconciliations/{recon_id}", response_model=recon.ReconciliationOut | uploads.ReconciliationInProgress)
@@ -122,9 +116,7 @@ def get_reconciliation(recon_id: str, uow: UowDep, principal: PrincipalDep, sett
         row = load_upload(uow, principal, recon_id, "reconciliation")
         if row["status"] == "done":
             raise
-        return {"recon_id": recon_id, "status": row["status"], "failure": row["failure"], "filename": row["filename"],
-                "file_format": row["file_format"], "size_bytes": row["size_bytes"],
-                "progress": {"phase": row["status"], "fraction": None, "rows": 0}}
+        return views.upload_not_done(recon_id, row)
 
 
 @router.get("/reconciliations/{recon_id}/items", response_model=recon.ReconItemPage)

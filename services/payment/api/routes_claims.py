@@ -7,11 +7,12 @@ from fastapi import APIRouter, File, Response, UploadFile
 
 from platform_common.errors import InvalidInput
 
-from ..domain.claims import ClaimInput, ClaimKind, RowError, parse_claim_no
+from ..domain.claims import ClaimInput, ClaimKind, parse_claim_no
 from ..service_layer import capitation, claims
 from ..service_layer.claim_import import get_upload
 from . import schemas_claims as out
 from . import schemas_uploads as uploads
+from . import views
 from .deps import JobsDep, PageDep, PrincipalDep, RespondAsync, SettingsDep, UowDep
 from .schemas import CapitationRun, ClaimCreate, EnrolmentSet
 
@@ -22,17 +23,14 @@ router = APIRouter(tags=["claims"])
              responses={200: {"model": out.ClaimOut, "description": "recorded before: the stored claim"}})
 def record_claim(body: ClaimCreate, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
                  response: Response) -> dict:
-    try:
-        claim_no = parse_claim_no(body.claim_no)
-    except RowError as e:
-        raise InvalidInput(e.reason, field="claim_no") from None
+    claim_no = parse_claim_no(body.claim_no)  # RowError: 422 naming claim_no
     if body.amount_fen > settings.claim_max_fen:
         raise InvalidInput(f"exceeds the per-claim maximum of {settings.claim_max_fen} fen", field="amount_fen")
     claim, created = claims.record_claim(uow, principal, ClaimInput(
         claim_no, body.kind, body.org_id, body.amount_fen, body.service_date), settings.today())
     if not created:
         response.status_code = 200
-    return claim
+    return views.claim(claim)
 
 
 @router.post("/claims/uploads", status_code=201, response_model=uploads.UploadCounts | uploads.UploadInProgress,
@@ -42,11 +40,8 @@ def upload_claims(principal: PrincipalDep, jobs: JobsDep, respond_async: Respond
                   file: UploadFile = File(...)) -> dict:
     """CSV `claim_no,kind,org_id,amount_fen,service_date` (UTF-8) or an XLSX workbook whose first sheet has
     those columns; read as a stream. With `Prefer: respond-async`: 202 and the upload's progress."""
-    result = jobs.submit(principal, "claims", file.file, file.filename, wait=not respond_async)
-    if respond_async:
-        response.status_code = 202
-        response.headers["Location"] = f"/claims/uploads/{result['upload_id']}"
-    return result
+    job = jobs.submit(principal, "claims", file.file, file.filename, wait=not respond_async)
+    return views.submitted(response, respond_async, job, f"/claims/uploads/{job['upload_id']}")
 
 
 @router.get("/claims/uploads/{upload_id}", response_model=uploads.UploadReport | uploads.UploadInProgress)
@@ -63,14 +58,15 @@ def list_claims(uow: UowDep, principal: PrincipalDep, page: PageDep, consortium_
                 late: bool | None = None, sort: str = "-service_date", claim_no: str | None = None,
                 date_from: date | None = None, date_to: date | None = None) -> dict:
     """`claim_no`: the number or its beginning; `date_from`/`date_to`: the service date (inclusive)."""
-    return claims.list_claims(uow, principal, consortium_id=consortium_id, org_id=org_id, period=period, kind=kind,
-                              late=late, sort=sort, limit=page.limit, offset=page.offset, claim_no=claim_no,
-                              date_from=date_from, date_to=date_to)
+    found = claims.list_claims(uow, principal, consortium_id=consortium_id, org_id=org_id, period=period, kind=kind,
+                               late=late, sort=sort, limit=page.limit, offset=page.offset, claim_no=claim_no,
+                               date_from=date_from, date_to=date_to)
+    return views.claim_page(found, page.limit, page.offset)
 
 
 @router.get("/claims/{claim_no}", response_model=out.ClaimOut)
 def get_claim(claim_no: str, uow: UowDep, principal: PrincipalDep) -> dict:
-    return claims.get_claim(uow, principal, claim_no)
+    return views.claim(claims.get_claim(uow, principal, claim_no))
 
 
 @router.put("/enrolments/{org_id}", response_model=out.EnrolmentOut)

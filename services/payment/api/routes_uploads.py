@@ -7,22 +7,19 @@ import io
 from typing import Callable, Iterator
 
 from fastapi import APIRouter
-from sqlalchemy import func, select
 
-from platform_common.auth import Role
 from platform_common.web import require_role
 
-from ..adapters import tables as t
+from ..adapters.queries_uploads import ERROR_COLUMNS
 from ..service_layer import reconciliation
 from ..service_layer.access import CLAIM_WRITERS
-from ..service_layer.upload_rows import listed_errors, load_upload
+from ..service_layer.upload_rows import error_rows, list_uploads as uploads_page, listed_errors, load_upload
 from .deps import PageDep, PrincipalDep, RuntimeDep, UowDep
 from .downloads import CsvStream, download
 from .schemas_reconciliation import ReconciliationPage
 from .schemas_uploads import UploadErrorsPage, UploadPage
 
 router = APIRouter(tags=["uploads"])
-ERROR_COLUMNS = ("line", "claim_no", "field", "reason")
 CHUNK = 5000
 
 
@@ -47,33 +44,13 @@ def _download(name: str, header: tuple[str, ...], rows: Callable[[], Iterator[li
 
 
 def _error_rows(runtime: RuntimeDep, upload_id: str) -> Callable[[], Iterator[list]]:
-    def rows() -> Iterator[list]:
-        e, after = t.upload_errors, -1
-        while True:
-            # a short transaction per slice: the download never holds the database for its whole length
-            with runtime.uow() as uow:
-                chunk = uow.session.execute(select(e.c.seq, e.c.line, e.c.claim_no, e.c.field, e.c.reason).where(
-                    e.c.upload_id == upload_id, e.c.seq > after).order_by(e.c.seq).limit(CHUNK)).all()
-            for row in chunk:
-                yield list(row[1:])
-            if len(chunk) < CHUNK:
-                return
-            after = chunk[-1].seq
-    return rows
+    return lambda: error_rows(runtime.uow, upload_id, CHUNK)
 
 
 @router.get("/claims/uploads", response_model=UploadPage)
 def list_uploads(uow: UowDep, principal: PrincipalDep, page: PageDep) -> dict:
     """Claim uploads, newest first: the insurance office sees all, a finance office those of its consortium."""
-    require_role(principal, *CLAIM_WRITERS)
-    u, o = t.uploads, t.organisations
-    query = select(u).where(u.c.purpose == "claims")
-    if principal.role is Role.FINANCE_OFFICER:
-        own = select(o.c.org_id).where(o.c.consortium_id == principal.consortium_id)
-        query = query.where(u.c.uploader_org_id.in_(own))
-    total = uow.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = uow.session.execute(query.order_by(u.c.uploaded_at.desc()).limit(page.limit).offset(page.offset))
-    return {"total": total, "limit": page.limit, "offset": page.offset, "items": [dict(r._mapping) for r in rows]}
+    return uploads_page(uow, principal, page.limit, page.offset)
 
 
 @router.get("/claims/uploads/{upload_id}/errors", response_model=UploadErrorsPage)

@@ -1,0 +1,41 @@
+"""What the payment repositories share: the database's own INSERT … ON CONFLICT, and a unique key taken by
+another transaction told apart from other database errors."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from platform_common.errors import Conflict
+
+
+class KeyTaken(Conflict):
+    """A unique key another transaction recorded between a use case's check and its insert. The use case
+    decides what that means (a repeat, or 409); left uncaught it is a 409 like any lost race."""
+
+
+def dialect_insert(session: Session, table: Table):  # noqa: ANN201
+    """The database's own INSERT, which knows ON CONFLICT (SQLite and PostgreSQL)."""
+    return (pg_insert if is_postgres(session) else sqlite_insert)(table)
+
+
+def insert_ignore(session: Session, table: Table):  # noqa: ANN201
+    return dialect_insert(session, table).on_conflict_do_nothing()
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+@contextmanager
+def key_taken(message: str) -> Iterator[None]:
+    """Turns the database's unique-key refusal inside the block into KeyTaken."""
+    try:
+        yield
+    except IntegrityError:
+        raise KeyTaken(message) from None
