@@ -6,7 +6,7 @@ demo mode); each service adds its own prefixed settings (`REFERRAL_`, `PAYMENT_`
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -81,6 +81,10 @@ class ServiceSettings(BaseSettings):
     def today(self) -> date:
         """Today in the consortium's zone (never the host's): every service agrees on the date."""
         return clock.today(self.tz())
+
+    def local_date(self, moment: datetime) -> date:
+        """The consortium's date at an instant (a referral created at 23:30 UTC is dated the next morning)."""
+        return moment.astimezone(self.tz()).date()
 
     def resolved_database_url(self) -> str:
         return self.database_url or _sqlite_url(self.common.data_dir, self.service_name)

@@ -11,7 +11,7 @@ from platform_common.org_directory import REGISTRY_TOPIC, OrgDirectory
 from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app
 
 from .adapters import handlers, tables
-from .api import routes, routes_reports
+from .api import routes
 from .service_layer.auto_publish import MonthlyPublisher
 from .service_layer.clock import OverdueClock
 from .service_layer.unit_of_work import ReferralUnitOfWork
@@ -20,7 +20,7 @@ from .settings import ReferralSettings
 MIGRATIONS = Path(__file__).parent / "migrations"
 TOPIC = REFERRAL_TOPIC
 TITLE = "Referral service (双向转诊)"
-ROUTERS = [routes.router, routes_reports.router]  # also what the gateway documents under /referral
+ROUTERS = [routes.router]  # also what the gateway documents under /referral
 
 
 class ReferralRuntime(ServiceRuntime):

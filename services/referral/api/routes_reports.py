@@ -11,6 +11,7 @@ from ..service_layer import capability, indicators, queries
 from . import schemas as s
 from . import schemas_indicators as out
 from .deps import Caller, Runtime
+from .views import indicators_out, published_out
 
 router = APIRouter(tags=["indicators"])
 
@@ -39,13 +40,13 @@ def report_visits(month: str, body: s.VisitVolumeIn, rt: Runtime, caller: Caller
 
 @router.get("/indicators", response_model=out.IndicatorsOut)
 def read_indicators(rt: Runtime, caller: Caller, period: str, org_id: str | None = None,
-                    consortium_id: str | None = None) -> dict:
+                    consortium_id: str | None = None) -> out.IndicatorsOut:
     with rt.uow() as uow:
-        return indicators.compute(uow, rt.settings, caller, period=period, org_id=org_id,
-                                  consortium_id=consortium_id)
+        return indicators_out(indicators.compute(uow, rt.settings, caller, period=period, org_id=org_id,
+                                                 consortium_id=consortium_id))
 
 
 @router.post("/indicators/publish", response_model=out.IndicatorsPublished)
-def publish_indicators(body: s.PublishIn, rt: Runtime, caller: Caller) -> dict:
+def publish_indicators(body: s.PublishIn, rt: Runtime, caller: Caller) -> out.IndicatorsPublished:
     with rt.uow() as uow:
-        return indicators.publish(uow, rt.settings, caller, **body.model_dump())
+        return published_out(indicators.publish(uow, rt.settings, caller, **body.model_dump()))

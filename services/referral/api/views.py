@@ -2,12 +2,16 @@
 `datetime`: the routes' response models (schemas_referrals.py) check them and write them in the one form."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from ..adapters.repository_referrals import DueFollowUp
 from ..adapters.tables import FollowUpRow, ReferralRow
 from ..domain.lifecycle import AWAITING_RESPONSE, Direction, Party, Status, allowed_actions
 from ..domain.rules import is_overdue
+from ..service_layer.indicators import IndicatorFigures, PublishedFigures
+from .schemas_indicators import IndicatorsOut, IndicatorsPublished
 
 
 def summary(row: ReferralRow, now: datetime) -> dict[str, Any]:
@@ -22,6 +26,21 @@ def summary(row: ReferralRow, now: datetime) -> dict[str, Any]:
         "response_overdue": row.status in AWAITING_RESPONSE and is_overdue(row.response_deadline, now),
         "appointment_at": row.appointment_at, "destination": row.destination,
     }
+
+
+def overdue_follow_up(d: DueFollowUp) -> dict[str, Any]:
+    r = d.referral
+    return follow_up(d.follow_up) | {"referral_id": r.referral_id, "to_org_id": r.to_org_id,
+                                     "from_org_id": r.from_org_id, "patient_name": r.patient_name,
+                                     "patient_id_masked": r.patient_id_masked}
+
+
+def indicators_out(f: IndicatorFigures) -> IndicatorsOut:
+    return IndicatorsOut(**asdict(f))
+
+
+def published_out(p: PublishedFigures) -> IndicatorsPublished:
+    return IndicatorsPublished(**asdict(p.figures), event_id=p.event_id)
 
 
 def follow_up(f: FollowUpRow) -> dict[str, Any]:

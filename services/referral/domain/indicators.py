@@ -66,6 +66,8 @@ class IndicatorCounts:
     acceptances: int
     chronic_patients: int        # distinct 两慢病 patients with any referral episode
     chronic_patients_down: int   # of whom referred down
+    median_response_minutes: int | None = None  # of the answers given (nearest rank); None without any
+    p90_response_minutes: int | None = None
 
 
 def county_domain_visit_rate_bp(c: IndicatorCounts) -> int | None:

@@ -12,27 +12,26 @@ import logging
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy.exc import IntegrityError
-
+from platform_common.errors import Conflict
 from platform_common.logs import log_fields
 
 from ..adapters.tables import IndicatorPublicationRow
 from ..domain.indicators import due_month, months_due
 from ..settings import ReferralSettings
 from . import indicators
-from .common import MEMBER_KINDS, local_date
+from .access import MEMBER_KINDS
 from .unit_of_work import ReferralUnitOfWork
 
 log = logging.getLogger(__name__)
 
 
 def first_month(uow: ReferralUnitOfWork, settings: ReferralSettings, consortium_id: str) -> str | None:
-    created, served, reported = uow.publications.first_activity(consortium_id)
-    candidates = [reported] if reported else []
-    if created is not None:
-        candidates.append(local_date(created, settings).strftime("%Y-%m"))
-    if served is not None:
-        candidates.append(served.strftime("%Y-%m"))
+    first = uow.publications.first_activity(consortium_id)
+    candidates = [first.reported_month] if first.reported_month else []
+    if first.created is not None:
+        candidates.append(settings.local_date(first.created).strftime("%Y-%m"))
+    if first.served is not None:
+        candidates.append(first.served.strftime("%Y-%m"))
     return min(candidates, default=None)
 
 
@@ -53,7 +52,7 @@ def publish_month(uow: ReferralUnitOfWork, settings: ReferralSettings, consortiu
         for figures in per_unit:
             indicators.announce(uow, figures)
         uow.commit()
-    except IntegrityError:
+    except Conflict:
         uow.rollback()  # the other replica's row stands; our events go with the rollback
         return False
     return True
@@ -73,7 +72,7 @@ class MonthlyPublisher:
         s = self.settings
         if not s.indicators_auto_publish:
             return []
-        due = due_month(local_date(now, s), s.indicators_publish_after_days)
+        due = due_month(s.local_date(now), s.indicators_publish_after_days)
         if due == self._settled:
             return []
         with self.uow_factory() as uow:

@@ -12,7 +12,7 @@ from platform_common.auth import Principal
 from platform_common.contracts import SecondmentEnded, SecondmentExtended, StaffDispatched
 
 from ..settings import ReferralSettings
-from .common import PRIMARY_KINDS, local_date, require_clerk
+from .access import PRIMARY_KINDS, require_clerk
 from .unit_of_work import ReferralUnitOfWork
 
 
@@ -47,6 +47,6 @@ def current(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Prin
     require_clerk(principal)
     units = [o.org_id for o in uow.orgs.all(uow.session, principal.consortium_id)
              if o.kind in PRIMARY_KINDS and (org_id is None or o.org_id == org_id)]
-    rows = uow.capabilities.current(local_date(now, settings), units)
+    rows = uow.capabilities.current(settings.local_date(now), units)
     return [{"org_id": r.org_id, "specialty": r.specialty, "secondment_id": r.posting_id,
              "until": r.end_date.isoformat() if r.end_date else None} for r in rows]

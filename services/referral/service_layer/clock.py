@@ -11,7 +11,7 @@ from platform_common.events import utcnow
 from platform_common.logs import log_fields
 
 from ..domain.lifecycle import AWAITING_RESPONSE
-from .common import iso, publish
+from .events import iso, publish
 from .unit_of_work import ReferralUnitOfWork
 
 log = logging.getLogger(__name__)

@@ -9,14 +9,17 @@ from platform_common.auth import OrgKind, Principal
 from platform_common.contracts import ReferralEvent
 from platform_common.errors import Conflict, InvalidInput, NotFound
 
+from ..adapters.repository_referrals import DueFollowUp
 from ..adapters.tables import FollowUpRow, ReferralRow
 from ..domain.codes import chronic_condition_for, normalise_icd10
 from ..domain.lifecycle import Action, Direction, Status
 from ..domain.rules import (Urgency, check_follow_up_schedule, follow_up_on_time, follow_up_overdue,
                             needs_receiving_capability)
 from ..settings import ReferralSettings
-from .common import (PRIMARY_KINDS, audit_creation, ensure_can, iso, load_visible, local_date, member_org,
-                     patient_fields, publish, require_clerk, transition)
+from .access import PRIMARY_KINDS, load_visible, member_org, require_clerk
+from .events import iso, publish
+from .intake import patient_fields
+from .transitions import audit_creation, ensure_can, transition
 from .unit_of_work import ReferralUnitOfWork
 
 
@@ -27,7 +30,7 @@ def issue(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Princi
     require_clerk(principal)
     if principal.org_kind is not OrgKind.COUNTY_HOSPITAL:
         raise InvalidInput("downward referrals are issued by county hospitals", field="from_org_id")
-    today = local_date(now, settings)
+    today = settings.local_date(now)
     code = normalise_icd10(icd10)
     member_org(uow, to_org_id, "to_org_id", PRIMARY_KINDS, principal.consortium_id)
     check_follow_up_schedule([f["due_date"] for f in follow_ups], today, settings.max_follow_ups)
@@ -101,9 +104,9 @@ def record_follow_up(uow: ReferralUnitOfWork, settings: ReferralSettings, princi
     if follow_up.done_on is not None:
         raise Conflict("this follow-up is already recorded", current_status=row.status,
                        done_on=follow_up.done_on.isoformat())
-    if done_on > local_date(now, settings):
+    if done_on > settings.local_date(now):
         raise InvalidInput("a follow-up cannot be recorded before it happens", field="done_on")
-    if done_on < local_date(row.created_at, settings):
+    if done_on < settings.local_date(row.created_at):
         raise InvalidInput("follow-up date is before the referral was issued", field="done_on")
     transition(uow, row, Action.FOLLOW_UP, principal, now, reason=f"follow-up due {follow_up.due_date}",
                expected_version=version)
@@ -122,8 +125,9 @@ def record_follow_up(uow: ReferralUnitOfWork, settings: ReferralSettings, princi
 
 
 def overdue_follow_ups(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Principal,
-                       now: datetime) -> list[tuple[FollowUpRow, ReferralRow]]:
+                       now: datetime) -> list[DueFollowUp]:
     require_clerk(principal)
-    today = local_date(now, settings)
+    today = settings.local_date(now)
     rows = uow.referrals.follow_ups_due_before(principal.org_id, today, Status.ACCEPTED.value)
-    return [(f, r) for f, r in rows if follow_up_overdue(f.due_date, f.done_on, today, settings.follow_up_grace_days)]
+    return [d for d in rows
+            if follow_up_overdue(d.follow_up.due_date, d.follow_up.done_on, today, settings.follow_up_grace_days)]

@@ -14,7 +14,10 @@ from ..domain.codes import chronic_condition_for, normalise_icd10
 from ..domain.lifecycle import Action, Direction, Status
 from ..domain.rules import EmergencyCategory, Urgency, check_urgency
 from ..settings import ReferralSettings
-from .common import audit_creation, iso, local_date, patient_fields, publish, require_clerk
+from .access import require_clerk
+from .events import iso, publish
+from .intake import patient_fields
+from .transitions import audit_creation
 from .unit_of_work import ReferralUnitOfWork
 
 
@@ -23,7 +26,7 @@ def record(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Princ
            urgency: str, emergency_category: str | None, service_date: date, fund_amount_fen: int,
            attachments: list[dict[str, Any]]) -> ReferralRow:
     require_clerk(principal)
-    today = local_date(now, settings)
+    today = settings.local_date(now)
     if service_date > today:
         raise InvalidInput("service date cannot be in the future", field="service_date")
     level = Urgency(urgency)

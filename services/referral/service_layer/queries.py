@@ -7,12 +7,12 @@ from platform_common.auth import Principal
 from platform_common.errors import InvalidInput
 
 from ..adapters.diagnosis_catalogue import catalogue
-from ..adapters.repository import SORT_KEYS, WorklistQuery
+from ..adapters.repository_referrals import SORT_KEYS, WorklistQuery
 from ..adapters.tables import ReferralRow
 from ..domain.diagnoses import Diagnosis, search
 from ..domain.lifecycle import AWAITING_RESPONSE
 from ..settings import ReferralSettings
-from .common import load_visible, require_clerk
+from .access import load_visible, require_clerk
 from .unit_of_work import ReferralUnitOfWork
 
 

@@ -8,8 +8,10 @@ from platform_common.unit_of_work import SqlUnitOfWork
 
 from ..adapters import tables
 from ..adapters.queries_out_of_county import OutflowQueries
-from ..adapters.repository import (CapabilityRepository, PublicationRepository, ReferralRepository,
-                                   VisitVolumeRepository)
+from ..adapters.queries_indicators import IndicatorQueries
+from ..adapters.repository_capabilities import CapabilityRepository
+from ..adapters.repository_indicators import PublicationRepository, VisitVolumeRepository
+from ..adapters.repository_referrals import ReferralRepository
 
 _directory = OrgDirectory(tables.organisations)
 
@@ -20,5 +22,6 @@ class ReferralUnitOfWork(SqlUnitOfWork):
         self.capabilities = CapabilityRepository(session)
         self.visit_volumes = VisitVolumeRepository(session)
         self.publications = PublicationRepository(session)
+        self.indicators = IndicatorQueries(session)
         self.outflow = OutflowQueries(session)
         self.orgs = _directory

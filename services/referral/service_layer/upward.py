@@ -5,8 +5,6 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm.attributes import flag_modified
-
 from platform_common.auth import OrgKind, Principal
 from platform_common.contracts import ReferralEvent
 from platform_common.errors import Conflict, InvalidInput
@@ -17,8 +15,10 @@ from ..domain.lifecycle import Action, Direction, Status
 from ..domain.rules import (EmergencyCategory, RejectReason, ResponseWindows, Urgency, check_urgency,
                             response_deadline, response_minutes)
 from ..settings import ReferralSettings
-from .common import (PRIMARY_KINDS, audit_creation, ensure_can, iso, load_visible, local_date, member_org,
-                     patient_fields, publish, require_clerk, transition)
+from .access import PRIMARY_KINDS, load_visible, member_org, require_clerk
+from .events import iso, publish
+from .intake import patient_fields
+from .transitions import audit_creation, ensure_can, transition
 from .unit_of_work import ReferralUnitOfWork
 
 
@@ -50,7 +50,7 @@ def submit(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Princ
         chronic_condition=(c.value if (c := chronic_condition_for(code)) else None),
         attachments=attachments, created_by=principal.username, created_at=now, routed_at=now,
         response_deadline=response_deadline(level, now, windows(settings)),
-        **patient_fields(patient, settings, local_date(now, settings)),
+        **patient_fields(patient, settings, settings.local_date(now)),
     )
     uow.referrals.add(row)
     audit_creation(row, Action.SUBMIT, principal, now, reason)
@@ -134,7 +134,7 @@ def redirect(uow: ReferralUnitOfWork, principal: Principal, now: datetime, refer
     row.specialty = specialty or previous_specialty
     # written even if it was None when read: the clock may have stamped the old routing meanwhile
     # (its stamp does not move the version), and the new routing must get its own announcement
-    flag_modified(row, "overdue_announced_at")
+    uow.referrals.force_write(row, "overdue_announced_at")
     row.response_deadline = response_deadline(Urgency(row.urgency), now, windows(settings))
     row.decision_code, row.decision_text = "redirected", reason
     publish(uow, row, ReferralEvent.REDIRECTED, principal.org_id, previous_to_org_id=previous,
@@ -184,10 +184,10 @@ def complete(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Pri
                        current_status=row.status)
     ensure_can(row, Action.COMPLETE, principal, version)
     final_code = normalise_icd10(icd10) if icd10 else row.icd10
-    served = service_date or local_date(now, settings)
-    if served > local_date(now, settings):
+    served = service_date or settings.local_date(now)
+    if served > settings.local_date(now):
         raise InvalidInput("service date cannot be in the future", field="service_date")
-    if row.arrived_at and served < local_date(row.arrived_at, settings):
+    if row.arrived_at and served < settings.local_date(row.arrived_at):
         raise InvalidInput("service date cannot be before the patient arrived", field="service_date")
     transition(uow, row, Action.COMPLETE, principal, now, expected_version=version)
     row.completed_at, row.service_date, row.final_icd10 = now, served, final_code

@@ -73,7 +73,7 @@ def generate(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pri
              now: datetime) -> list[RecommendationRow]:
     """Replace the open recommendations with fresh ones, best first."""
     require_approver(principal, settings)
-    today = now.astimezone(settings.tz()).date()  # the consortium's day, not UTC's
+    today = settings.local_date(now)  # the consortium's day, not UTC's
     policy = demand_policy(settings)
     signals = {(d.township_id, d.specialty): d for d in demand(uow, settings, now)}
     seasons: dict[tuple[str, str], list[tidal.Season]] = {}

@@ -10,8 +10,8 @@ from services.referral.adapters.tables import IndicatorPublicationRow
 from services.referral.service_layer import auto_publish
 from services.referral.service_layer.auto_publish import MonthlyPublisher, publish_month
 from services.referral.service_layer.clock import OverdueClock
-from services.referral.service_layer.common import MEMBER_KINDS
-from services.referral.service_layer.indicators import PUBLISHED_FIELDS
+from services.referral.service_layer.access import MEMBER_KINDS
+from platform_common.contracts import ReferralIndicatorsPublished
 from tests.support.service_app import outbox_events
 from tests.support.tokens import demo_user_header as h
 
@@ -59,7 +59,7 @@ def test_payloads_equal_what_the_manual_endpoint_computes(october):
     assert auto[None]["payload"]["acceptance_rate_bp"] == 6000  # the October worked example, not zeros
     for org in _members(october):
         r = october.get("/indicators", params={"period": "2026-10", "org_id": org}, headers=h("bureau.analyst"))
-        assert auto[org]["payload"] == {k: r.json()[k] for k in PUBLISHED_FIELDS}
+        assert auto[org]["payload"] == {k: r.json()[k] for k in ReferralIndicatorsPublished.model_fields}
         assert auto[org]["org_id"] == org  # envelope too, exactly as a manual per-unit publication
     assert auto["dachang-thc"]["payload"]["upward_count"] == 4
 
@@ -76,7 +76,7 @@ def test_not_twice_not_after_a_restart_and_not_by_a_second_replica(october, monk
     assert _publisher(october)(AFTER_GRACE) == []  # a restart: the table says it is done
     # A second replica that checked before the first committed: its insert loses on the primary key and
     # its events roll back with it.
-    monkeypatch.setattr("services.referral.adapters.repository.PublicationRepository.published",
+    monkeypatch.setattr("services.referral.adapters.repository_indicators.PublicationRepository.published",
                         lambda self, consortium, periods: set())
     with october.runtime.uow() as uow:
         assert publish_month(uow, october.runtime.settings, "wushan", "2026-10", AFTER_GRACE) is False

@@ -1,6 +1,8 @@
-"""Indicator counts in SQL: one query per figure, all filtered by consortium and optionally one unit."""
+"""Indicator counts in SQL (a read model): one query per figure, all filtered by consortium and optionally one
+unit."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -12,11 +14,33 @@ from .tables import ReferralRow as R, TransitionRow as T, VisitVolumeRow as V, o
 DECISIONS = ("accept", "reject", "redirect")
 
 
+@dataclass(frozen=True)
+class IndicatorScope:
+    """What the figures count: a consortium (or one unit of it), over a period's instants [start, end) and its
+    days and months."""
+
+    consortium_id: str
+    org_id: str | None
+    start: datetime
+    end: datetime
+    first_day: date
+    last_day: date
+    months: list[str]
+
+
 class IndicatorQueries:
-    def __init__(self, session: Session, consortium_id: str, org_id: str | None,
-                 start: datetime, end: datetime, first_day: date, last_day: date, months: list[str]) -> None:
-        self.s, self.consortium_id, self.org_id = session, consortium_id, org_id
-        self.start, self.end, self.first_day, self.last_day, self.months = start, end, first_day, last_day, months
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def counts(self, scope: IndicatorScope) -> IndicatorCounts:
+        return _ScopedQueries(self.session, scope).counts()
+
+
+class _ScopedQueries:
+    def __init__(self, session: Session, scope: IndicatorScope) -> None:
+        self.s, self.consortium_id, self.org_id = session, scope.consortium_id, scope.org_id
+        self.start, self.end, self.first_day, self.last_day = scope.start, scope.end, scope.first_day, scope.last_day
+        self.months = scope.months
 
     def _party(self) -> ColumnElement[bool]:
         scope = R.consortium_id == self.consortium_id
@@ -45,7 +69,7 @@ class IndicatorQueries:
     def _count_decisions(self, actions: tuple[str, ...]) -> int:
         return self.s.scalar(select(func.count()).select_from(self._decisions(actions).subquery())) or 0
 
-    def response_percentile(self, percent: int) -> int | None:
+    def _response_percentile(self, percent: int) -> int | None:
         rank = nearest_rank(self._count_decisions(DECISIONS), percent)
         if rank is None:
             return None
@@ -76,4 +100,6 @@ class IndicatorQueries:
             acceptances=self._count_decisions(("accept",)),
             chronic_patients=self._chronic_patients("upward", "downward"),
             chronic_patients_down=self._chronic_patients("downward"),
+            median_response_minutes=self._response_percentile(50),
+            p90_response_minutes=self._response_percentile(90),
         )

@@ -1,16 +1,16 @@
-"""Repositories: load and save referrals, follow-ups, capabilities and visit volumes."""
+"""Referrals: load and save them, the worklists, the clock's overdue scan and the follow-ups due."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
 from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..domain.lifecycle import WORKFLOW_ORDER
 from ..domain.rules import URGENCY_RANK
-from .tables import (CapabilityRow, FollowUpRow, IndicatorPublicationRow, ReferralRow, VisitVolumeRow,
-                     organisations)
+from .tables import FollowUpRow, ReferralRow
 
 SORT_KEYS: dict[str, ColumnElement] = {
     "created_at": ReferralRow.created_at,
@@ -34,6 +34,12 @@ class WorklistQuery:
     sort: tuple[str, ...] = ("-created_at",)
     offset: int = 0
     limit: int = 50
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    follow_up: FollowUpRow
+    referral: ReferralRow
 
 
 class ReferralRepository:
@@ -96,7 +102,12 @@ class ReferralRepository:
             .values(overdue_announced_at=now).execution_options(synchronize_session=False))
         return result.rowcount == 1
 
-    def follow_ups_due_before(self, org_id: str, last_due: date, status: str) -> list[tuple[FollowUpRow, ReferralRow]]:
+    def force_write(self, row: ReferralRow, column: str) -> None:
+        """Write `column` on the next flush even if its value looks unchanged (another writer may have stamped
+        it since it was read, without moving the version)."""
+        flag_modified(row, column)
+
+    def follow_ups_due_before(self, org_id: str, last_due: date, status: str) -> list[DueFollowUp]:
         """Open follow-ups due on or before `last_due` of accepted downward referrals the unit sent or received."""
         query = (
             select(FollowUpRow, ReferralRow).join(ReferralRow, FollowUpRow.referral_id == ReferralRow.referral_id)
@@ -104,69 +115,4 @@ class ReferralRepository:
                    or_(ReferralRow.to_org_id == org_id, ReferralRow.from_org_id == org_id))
             .order_by(FollowUpRow.due_date, FollowUpRow.follow_up_id)
         )
-        return [(f, r) for f, r in self.session.execute(query)]
-
-
-class CapabilityRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def get_or_new(self, posting_id: str) -> CapabilityRow:
-        row = self.session.get(CapabilityRow, posting_id)
-        if row is None:
-            row = CapabilityRow(posting_id=posting_id)
-            self.session.add(row)
-        return row
-
-    def _active(self, today: date):  # noqa: ANN202
-        return and_(CapabilityRow.start_date.is_not(None), CapabilityRow.start_date <= today,
-                    or_(CapabilityRow.end_date.is_(None), CapabilityRow.end_date >= today),
-                    or_(CapabilityRow.ended_on.is_(None), CapabilityRow.ended_on > today))
-
-    def can_receive(self, org_id: str, specialty: str, today: date) -> bool:
-        query = select(func.count()).select_from(CapabilityRow).where(
-            CapabilityRow.org_id == org_id, CapabilityRow.specialty == specialty, self._active(today))
-        return bool(self.session.scalar(query))
-
-    def current(self, today: date, org_ids: list[str] | None = None) -> list[CapabilityRow]:
-        query = select(CapabilityRow).where(self._active(today))
-        if org_ids is not None:
-            query = query.where(CapabilityRow.org_id.in_(org_ids))
-        return list(self.session.scalars(query.order_by(CapabilityRow.org_id, CapabilityRow.specialty)))
-
-
-class VisitVolumeRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def get(self, org_id: str, month: str) -> VisitVolumeRow | None:
-        return self.session.get(VisitVolumeRow, (org_id, month))
-
-    def add(self, row: VisitVolumeRow) -> None:
-        self.session.add(row)
-
-
-class PublicationRepository:
-    """The automatic monthly publications, and where a consortium's referral history begins."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def published(self, consortium_id: str, periods: list[str]) -> set[str]:
-        query = select(IndicatorPublicationRow.period).where(
-            IndicatorPublicationRow.consortium_id == consortium_id, IndicatorPublicationRow.period.in_(periods))
-        return set(self.session.scalars(query))
-
-    def add(self, row: IndicatorPublicationRow) -> None:
-        self.session.add(row)
-        self.session.flush()  # the primary key decides now which replica publishes
-
-    def first_activity(self, consortium_id: str) -> tuple[datetime | None, date | None, str | None]:
-        """Earliest referral created, earliest service date (out-of-county records may be back-dated) and
-        earliest month a member reported visits for."""
-        created, served = self.session.execute(
-            select(func.min(ReferralRow.created_at), func.min(ReferralRow.service_date))
-            .where(ReferralRow.consortium_id == consortium_id)).one()
-        members = select(organisations.c.org_id).where(organisations.c.consortium_id == consortium_id)
-        month = self.session.scalar(select(func.min(VisitVolumeRow.month)).where(VisitVolumeRow.org_id.in_(members)))
-        return created, served, month
+        return [DueFollowUp(f, r) for f, r in self.session.execute(query)]
