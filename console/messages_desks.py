@@ -65,6 +65,7 @@ DESK_MESSAGES: list[tuple[str, str]] = [
     (r"^the period was closed at (?P<at>\S+) by (?P<by>\S+) with the (?P<src>\S+) score (?P<s>\S+);",
      "该期间已于 {at} 由 {by} 结算，绩效得分 {s}；已结算期间不会用其他参数重新计算"),
     (r"^no referral indicators for (?P<c>\S+) (?P<p>\S+) yet", "{p} 的转诊指标尚未发布，请填写考核认定的绩效得分及依据"),
+    (r"^(?P<c>\S+) (?P<p>\S+) is published already", "{p} 的转诊指标已发布"),
     (r"^an assessed score needs its reason", "填写考核得分时须写明依据"),
     (r"^the retained surplus of (?P<fen>\d+) fen cannot be distributed",
      "结余留用 {fen} 无法分配：本期各成员单位的分配依据均为 0（没有成员单位门诊理赔或签约人数），请先补录，或保存采用另一分配依据的政策版本"),
