@@ -88,6 +88,9 @@ class Stack:
             "CONSORTIUM_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
             "PYTHONUNBUFFERED": "1",
         })
+        if self.broker_port is not None:
+            # the local memory-only broker this stack starts: its profile (platform_common/kafka_io.BrokerProfile)
+            env.setdefault("CONSORTIUM_BROKER_PROFILE", "tansu")
         for c in PROCESSES.values():
             if c.name in self.ports:
                 env[f"{c.env_prefix}PORT"] = str(self.ports[c.name])

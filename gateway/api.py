@@ -180,7 +180,8 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
         if principal.role not in rule.roles:
             raise Forbidden(f"role {principal.role.value} may not call {request.method} /{service}{rule.path}",
                             required=sorted(r.value for r in rule.roles))
-        return await forward(request.app.state.client, request, service, urls, path)
+        return await forward(request.app.state.client, request, service, urls, path,
+                             settings.buffered_response_max_bytes)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

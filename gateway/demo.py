@@ -1,4 +1,4 @@
-"""The demo consortium: 巫山县 pairings from the seeds (DOMAIN.md), loaded only in demo mode.
+"""The demo consortium: 巫山县 pairings from the county's published referral agreements, loaded only in demo mode.
 
 Service populations of the township units are illustrative round figures; village clinics
 are placeholders under their township centres.

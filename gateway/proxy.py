@@ -77,7 +77,7 @@ def public_location(location: str, service: str, urls: dict[str, str]) -> str | 
 
 
 async def forward(client: httpx.AsyncClient, request: Request, service: str, urls: dict[str, str],
-                  path: str) -> Response:
+                  path: str, buffered_max_bytes: int = 65536) -> Response:
     headers = [(k, v) for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}]
     headers.append(("x-request-id", correlation_id_var.get() or ""))
     body = request.stream() if _has_body(request) else None
@@ -100,7 +100,7 @@ async def forward(client: httpx.AsyncClient, request: Request, service: str, url
                 return _error(502, "upstream_redirect_refused",
                               f"{service} service redirected to an address the gateway does not serve", service)
             out_headers["location"] = location
-        if int(response.headers.get("content-length", "-1")) in range(0, 65536):
+        if int(response.headers.get("content-length", "-1")) in range(0, buffered_max_bytes):
             # Read inside the try: a service that dies between its headers and its body is a lost
             # connection (the request may have been applied), not an unhandled error.
             try:

@@ -20,6 +20,9 @@ class GatewaySettings(ServiceSettings):
     # Bulk uploads and settlements can take a while; everything else answers in milliseconds.
     read_timeout_seconds: float = 120.0
     max_connections: int = 200
+    # An answer with a known length below this is read whole and sent in one piece; longer or unknown-length
+    # answers (downloads, big pages) are streamed through without being held in memory.
+    buffered_response_max_bytes: int = 65536
     health_timeout_seconds: float = 2.0
     login_max_failures: int = 10
     login_window_seconds: int = 300

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 import traceback
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from kafka.structs import OffsetAndMetadata
@@ -23,9 +23,10 @@ from sqlalchemy.exc import IntegrityError
 from .consumer_partitions import GroupCoverage, LogLossRewind
 from .contracts import ContractViolation, EventPayload, dead_letter_topic
 from .events import EventEnvelope, utcnow
-from .kafka_io import ensure_topics, new_consumer, new_producer
+from .kafka_io import BrokerProfile, ensure_topics, new_consumer, new_producer
 from .logs import correlation_id_var, log_fields
 from .unit_of_work import SqlUnitOfWork
+from .worker import Backoff, BackgroundWorker
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,27 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Any, EventEnvelope, Any], None]
 
 
-class IdempotentConsumer:
+class Stopping(Exception):
+    """Asked to stop while retrying a message: it is left uncommitted, for the next start."""
+
+
+@dataclass(frozen=True)
+class ConsumerConfig:
+    """A consumer's figures (ServiceSettings.consumer_config() reads them from the settings)."""
+
+    max_attempts: int = 5
+    retry_base_seconds: float = 0.2
+    # How long one poll waits for messages; also the longest a stop waits for the poll under way.
+    poll_timeout_ms: int = 200
+    # Partitions no member consumes for this long make the member rejoin its group (consumer_partitions.py).
+    rejoin_patience_seconds: float = 10.0
+    # The longest closing the client may take (leaving the group) when the worker stops or reconnects.
+    close_timeout_ms: int = 1000
+    profile: BrokerProfile = field(default_factory=BrokerProfile)
+    backoff: Backoff = field(default_factory=Backoff)
+
+
+class IdempotentConsumer(BackgroundWorker):
     def __init__(
         self,
         name: str,
@@ -44,48 +65,35 @@ class IdempotentConsumer:
         inbox,  # noqa: ANN001 - sqlalchemy Table
         bootstrap: str,
         partitions: int,
-        max_attempts: int = 5,
-        retry_base_seconds: float = 0.2,
+        config: ConsumerConfig = ConsumerConfig(),
     ) -> None:
-        self.name = name
+        super().__init__(name, config.backoff)
         self.topics = topics
         self.routes = {contract.event_type: (contract, handler) for contract, handler in handlers.items()}
         self.uow_factory = uow_factory
         self.inbox = inbox
         self.bootstrap = bootstrap
         self.partitions = partitions
-        self.max_attempts = max_attempts
-        self.retry_base_seconds = retry_base_seconds
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.config = config
+        self.max_attempts = config.max_attempts
+        self.retry_base_seconds = config.retry_base_seconds
         self._consumer = None
         self._dlq_producer = None
         self.processed = 0
         self.duplicates = 0
         self.dead_lettered = 0
         self.lag: dict[str, int] = {}
-        self.last_error: str | None = None
         self.assigned = False
-        self.coverage = GroupCoverage()
-        self.rewind = LogLossRewind()
+        self.coverage = GroupCoverage(config.rejoin_patience_seconds)
+        self.rewind = LogLossRewind(config.profile.rewind_window_seconds)
         self.rejoins = 0
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"{self.name}-consumer", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=10)
-        self._close()
 
     def status(self) -> dict[str, Any]:
         return {
             "topics": self.topics,
             "assigned": self.assigned,
             # Started and given its first assignment (a consumer never started, as in the API tests, has none).
-            "joined": self._thread is None or self.coverage.group is not None,
+            "joined": not self.started or self.coverage.group is not None,
             # Partitions of its topics no member of the group consumes (a topic grown or recreated since the
             # last rebalance), or all of them before the first assignment.
             "unassigned_partitions": self.coverage.unassigned,
@@ -96,43 +104,39 @@ class IdempotentConsumer:
             "dead_lettered": self.dead_lettered,
             "rewinds_after_log_loss": self.rewind.count,
             "last_error": self.last_error,
-            "healthy": self.last_error is None and (self._thread is None or self.coverage.group is not None)
+            "healthy": self.last_error is None and (not self.started or self.coverage.group is not None)
             and not self.coverage.unassigned,
         }
 
-    # -- loop ----------------------------------------------------------------------------------
-    def _run(self) -> None:
-        backoff = 0.5
-        while not self._stop.is_set():
-            try:
-                if self._consumer is None:
-                    ensure_topics(self.bootstrap, [*self.topics, *map(dead_letter_topic, self.topics)],
-                                  self.partitions)
-                    self._consumer = new_consumer(self.bootstrap, self.name, self.name, self.topics, self.coverage)
-                batch = self._consumer.poll(timeout_ms=200)
-                self.assigned = bool(self._consumer.assignment())
-                if self.coverage.needs_rejoin({t: set(self._consumer.partitions_for_topic(t) or ())
-                                               for t in self.topics}, self.assigned, time.monotonic()):
-                    log.warning("partitions without a consumer; rejoining the group",
-                                extra=log_fields(consumer=self.name, unassigned=self.coverage.unassigned))
-                    self.rejoins += 1
-                    self._close()
-                    continue
-                self._process_batch(batch)
-                if self._stop.is_set():
-                    return
-                if self.rewind.check(self._consumer, self.topics):
-                    log.warning("the broker lost its log; re-reading from the start",
-                                extra=log_fields(consumer=self.name, partitions=len(self._consumer.assignment())))
-                self._update_lag()
-                self.last_error = None
-                backoff = 0.5
-            except Exception as e:  # noqa: BLE001 - survive broker outages and rebalances
-                self.last_error = f"{type(e).__name__}: {e}"
-                log.warning("consumer loop failed; reconnecting", extra=log_fields(consumer=self.name, error=self.last_error))
-                self._close()
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
+    # -- the worker ----------------------------------------------------------------------------------
+    def step(self) -> None:
+        if self._consumer is None:
+            ensure_topics(self.bootstrap, [*self.topics, *map(dead_letter_topic, self.topics)], self.partitions)
+            self._consumer = new_consumer(self.bootstrap, self.name, self.name, self.topics, self.config.profile,
+                                          self.coverage)
+        batch = self._consumer.poll(timeout_ms=self.config.poll_timeout_ms)
+        self.assigned = bool(self._consumer.assignment())
+        if self.coverage.needs_rejoin({t: set(self._consumer.partitions_for_topic(t) or ())
+                                       for t in self.topics}, self.assigned, time.monotonic()):
+            log.warning("partitions without a consumer; rejoining the group",
+                        extra=log_fields(consumer=self.name, unassigned=self.coverage.unassigned))
+            self.rejoins += 1
+            self._close()
+            return
+        self._process_batch(batch)
+        if self.stopping:
+            return
+        if self.rewind.check(self._consumer, self.topics):
+            log.warning("the broker lost its log; re-reading from the start",
+                        extra=log_fields(consumer=self.name, partitions=len(self._consumer.assignment())))
+        self._update_lag()
+        self.last_error = None
+
+    def on_failure(self, error: Exception) -> None:
+        self._close()
+
+    def close(self) -> None:
+        self._close()
 
     def _process_batch(self, batch: dict) -> None:
         """Apply a poll's messages in order, then commit their offsets in one request.
@@ -145,10 +149,12 @@ class IdempotentConsumer:
         try:
             for tp, messages in batch.items():
                 for message in messages:
-                    if self._stop.is_set():
+                    if self.stopping:
                         return
                     self._process(message)
                     offsets[tp] = OffsetAndMetadata(message.offset + 1, None, -1)
+        except Stopping:
+            return
         finally:
             if offsets:
                 self._consumer.commit(offsets)
@@ -164,11 +170,15 @@ class IdempotentConsumer:
         self.lag = lag
 
     def _close(self) -> None:
+        timeout_s = self.config.close_timeout_ms / 1000
         for attr in ("_consumer", "_dlq_producer"):
             client = getattr(self, attr)
             if client is not None:
-                try:
-                    client.close()
+                try:  # bounded: leaving the group is a courtesy (the session timeout ends a silent member)
+                    if attr == "_consumer":
+                        client.close(autocommit=False, timeout_ms=self.config.close_timeout_ms)
+                    else:
+                        client.close(timeout=timeout_s)
                 except Exception:  # noqa: BLE001
                     pass
                 setattr(self, attr, None)
@@ -197,7 +207,8 @@ class IdempotentConsumer:
                         return
                     log.warning("handler failed; retrying", extra=log_fields(
                         consumer=self.name, event_id=envelope.event_id, attempt=attempt, error=repr(e)))
-                    time.sleep(self.retry_base_seconds * 2 ** (attempt - 1))
+                    if self.pause(self.retry_base_seconds * 2 ** (attempt - 1)):
+                        raise Stopping  # its offset stays uncommitted: the next start applies it
         finally:
             correlation_id_var.reset(token)
 
@@ -230,7 +241,7 @@ class IdempotentConsumer:
         """Park a message that cannot be applied; blocks (and so holds the offset) until the DLQ has it."""
         self.dead_lettered += 1
         log.error("event dead-lettered", extra=log_fields(consumer=self.name, topic=message.topic, error=error))
-        while not self._stop.is_set():
+        while not self.stopping:
             try:
                 if self._dlq_producer is None:
                     self._dlq_producer = new_producer(self.bootstrap, f"{self.name}-dlq")
@@ -246,5 +257,5 @@ class IdempotentConsumer:
                 return
             except Exception as e:  # noqa: BLE001
                 self.last_error = f"dead-letter publish failed: {e}"
-                time.sleep(1)
-        raise RuntimeError("stopped while dead-lettering")
+                self.pause(1)
+        raise Stopping

@@ -68,10 +68,14 @@ class LogLossRewind:
     The client keeps its fetch positions across the restart, and the broker recreates a topic on first
     contact (Tansu with 4 partitions, whatever the client asks), so the kept positions would skip events
     of the refilled log. Signs of a lost log: a partition's end below our position, or a topic whose
-    partition count changed. Re-reading costs only duplicates, which the inbox drops.
+    partition count changed. Re-reading costs only duplicates, which the inbox drops (it is never purged:
+    kafka_io.BrokerProfile). For `window_seconds` after the sign, partitions assigned anew (the rebalance that
+    follows) are rewound too. A window of 0 turns the rewind off (the `kafka` broker profile: Apache Kafka keeps
+    its log).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, window_seconds: float = 60.0) -> None:
+        self.window_seconds = window_seconds
         self.count = 0
         self._partition_counts: dict[str, int] = {}
         self._until = 0.0
@@ -79,13 +83,15 @@ class LogLossRewind:
 
     def check(self, consumer, topics: list[str]) -> bool:  # noqa: ANN001 - a KafkaConsumer
         """Seek the assigned partitions to their beginning when the log was lost; True when it did."""
+        if self.window_seconds <= 0:
+            return False
         assigned = consumer.assignment()
         counts = {t: len(consumer.partitions_for_topic(t) or ()) for t in topics}
         recreated = any(n and self._partition_counts.get(t, n) != n for t, n in counts.items())
         self._partition_counts.update({t: n for t, n in counts.items() if n})
         shrunk = any((high := consumer.highwater(tp)) is not None and high < consumer.position(tp) for tp in assigned)
         if recreated or shrunk:
-            self._until = time.monotonic() + 60  # and again after the rebalance that follows
+            self._until = time.monotonic() + self.window_seconds  # and again after the rebalance that follows
             self._rewound = set()
         if assigned and time.monotonic() < self._until and assigned != self._rewound:
             consumer.seek_to_beginning(*assigned)

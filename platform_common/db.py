@@ -108,7 +108,7 @@ def gated_sqlite_connection(gate: threading.Lock, timeout: float) -> type[sqlite
     return GatedConnection
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> Engine:
     # hide_parameters: a database error is logged with its statement; its values may be a patient's.
     if is_sqlite(url):
         gate = threading.Lock()
@@ -117,7 +117,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
                           "factory": gated_sqlite_connection(gate, SQLITE_BUSY_TIMEOUT_SECONDS)},
             pool_size=pool_size,
-            max_overflow=20,
+            max_overflow=max_overflow,
             hide_parameters=True,
         )
 
@@ -138,7 +138,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             conn.connection.dbapi_connection.begin_immediate()
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True, hide_parameters=True)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -36,6 +36,12 @@ class OutboxHealth(ResponseModel):
     healthy: bool = Field(description="false after a failed send, until the next one succeeds")
     backlog: int | None = Field(default=None, description="events recorded, not yet acknowledged by the broker")
     oldest_unpublished: UtcInstant | None = None
+    oldest_unpublished_attempts: int | None = Field(
+        default=None, description="failed sends of the oldest unpublished event (the one the relay is stuck on)")
+    oldest_unpublished_error: str | None = Field(default=None, description="why its last send failed")
+    publishing: bool | None = Field(
+        default=None, description="this replica's relay holds the outbox lease (one relay publishes at a time; "
+                                  "the others stand by)")
     published_since_start: int | None = None
     last_error: str | None = None
     broker_restarts_detected: int | None = Field(

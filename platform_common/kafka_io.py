@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from dataclasses import dataclass
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
@@ -42,7 +43,43 @@ def new_producer(bootstrap: str, client_id: str) -> KafkaProducer:
     )
 
 
-def new_consumer(bootstrap: str, group_id: str, client_id: str, topics: list[str], assignor=None) -> KafkaConsumer:  # noqa: ANN001
+@dataclass(frozen=True)
+class BrokerProfile:
+    """What differs between the broker the platform runs on in production (Apache Kafka) and the local one.
+
+    `CONSORTIUM_BROKER_PROFILE`: `kafka` (the default, production's Apache Kafka) or `tansu` (the memory-only
+    broker `make run` and the tests start). Tansu lets a consumer group member join only with a short poll
+    interval, and loses its log when it restarts, so a consumer that finds a partition's end below its position
+    re-reads its partitions from the start for `rewind_window_seconds` (consumer_partitions.LogLossRewind).
+    Apache Kafka keeps its log and takes Kafka's own five-minute poll interval; the rewind is off there.
+
+    The rewind is safe only because the inbox is never purged: every event a consumer ever applied keeps its
+    inbox row, so re-reading a partition from its start applies nothing twice (tests/unit/platform/
+    test_broker_profile.py). A purge of the inbox would have to keep every row younger than the oldest event
+    a rewind can re-read (the broker's retention, and the relay's outbox retention a refill re-publishes).
+    """
+
+    name: str = "kafka"
+    max_poll_interval_ms: int = 300_000
+    session_timeout_ms: int = 10_000
+    rewind_window_seconds: float = 0.0
+
+    @classmethod
+    def named(cls, name: str) -> "BrokerProfile":
+        try:
+            return BROKER_PROFILES[name]
+        except KeyError:
+            raise ValueError(f"unknown broker profile {name!r}; choose from {sorted(BROKER_PROFILES)}") from None
+
+
+BROKER_PROFILES = {
+    "kafka": BrokerProfile(),
+    "tansu": BrokerProfile("tansu", max_poll_interval_ms=5000, session_timeout_ms=6000, rewind_window_seconds=60.0),
+}
+
+
+def new_consumer(bootstrap: str, group_id: str, client_id: str, topics: list[str],  # noqa: PLR0913
+                 profile: BrokerProfile = BrokerProfile(), assignor=None) -> KafkaConsumer:  # noqa: ANN001
     consumer = KafkaConsumer(
         bootstrap_servers=bootstrap,
         group_id=group_id,
@@ -52,9 +89,8 @@ def new_consumer(bootstrap: str, group_id: str, client_id: str, topics: list[str
         **({"partition_assignment_strategy": [assignor]} if assignor is not None else {}),
         enable_auto_commit=False,
         auto_offset_reset="earliest",
-        # Tansu only lets a group join with a short poll interval (see ENGINEERING.md).
-        max_poll_interval_ms=5000,
-        session_timeout_ms=6000,
+        max_poll_interval_ms=profile.max_poll_interval_ms,
+        session_timeout_ms=profile.session_timeout_ms,
         heartbeat_interval_ms=1000,
         max_poll_records=50,
         fetch_max_wait_ms=100,

@@ -2,7 +2,13 @@
 
 Delivery is at least once: a row is marked published only after its send was acknowledged
 (`future.get`, since `flush()` hides failures), so a crash between send and mark re-sends it
-and the consumers' inbox drops the duplicate.
+and the consumers' inbox drops the duplicate. No database transaction stays open across the sends: the
+rows are read in one short transaction and marked in another.
+
+Per-aggregate order with any number of relays (replicas of a service on one PostgreSQL database): rows are
+read and sent in `seq` order and only acknowledged rows are ever skipped, never rows another relay holds, and
+one relay at a time publishes (relay_lease.py). A send that fails stops the batch there, counts an attempt on
+that row and keeps its error (`attempts`, `last_error`, shown by /health); later rows are sent after it.
 
 A broker that lost its log (a memory-only broker restarted) is noticed by the relay itself, by its
 periodic check (broker_watch.py) or by an acknowledgement at an offset it had already been given in that
@@ -10,60 +16,64 @@ partition; it then re-publishes every row it keeps, with no one running `replay-
 """
 from __future__ import annotations
 
+import json
 import logging
-import threading
 import time
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import Engine, Table, delete, func, select, update
 
+from .broker_watch import BrokerWatch
 from .clock import iso_instant
 from .events import utcnow
-from .broker_watch import BrokerWatch
 from .kafka_io import ensure_topics, new_producer
-from .messaging import published_counts, replay_outbox
 from .logs import log_fields
+from .messaging import published_counts, replay_outbox
+from .relay_lease import RelayLease
 from .unit_of_work import WakeSignal
+from .worker import Backoff, BackgroundWorker
 
 log = logging.getLogger(__name__)
 
+__all__ = ["OutboxRelay", "RelayConfig", "replay_outbox"]
 
-class OutboxRelay:
-    def __init__(
-        self,
-        engine: Engine,
-        outbox: Table,
-        bootstrap: str,
-        topics: list[str],
-        partitions: int,
-        name: str,
-        wake: WakeSignal,
-        batch_size: int = 500,
-        idle_poll_seconds: float = 0.2,
-        retention: timedelta = timedelta(days=7),
-        broker_check_seconds: float = 5.0,
-    ) -> None:
+
+@dataclass(frozen=True)
+class RelayConfig:
+    """The relay's figures (ServiceSettings.relay_config() reads them from the settings)."""
+
+    batch_size: int = 500
+    idle_poll_seconds: float = 0.2
+    retention: timedelta = timedelta(days=7)
+    broker_check_seconds: float = 5.0
+    purge_interval_seconds: float = 300.0
+    send_timeout_seconds: float = 10.0
+    backoff: Backoff = field(default_factory=Backoff)
+
+
+class OutboxRelay(BackgroundWorker):
+    def __init__(self, engine: Engine, outbox: Table, bootstrap: str, topics: list[str], partitions: int,
+                 name: str, wake: WakeSignal, config: RelayConfig = RelayConfig(), *,
+                 lease: RelayLease | None = None, producer_factory: Callable[[], Any] | None = None,
+                 watch: BrokerWatch | None = None) -> None:
+        super().__init__(f"{name}-relay", config.backoff)
         self.engine = engine
         self.outbox = outbox
         self.bootstrap = bootstrap
         self.topics = topics
         self.partitions = partitions
-        self.name = name
+        self.service = name
         self.wake = wake
-        self.batch_size = batch_size
-        self.idle_poll_seconds = idle_poll_seconds
-        self.retention = retention
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.config = config
+        self.lease = lease
+        self._producer_factory = producer_factory or self._new_producer
         self._producer = None
         self.published = 0
-        self.last_error: str | None = None
         self.last_success_at: float | None = None
         self._last_purge = 0.0
-        self._lock_rows = engine.dialect.name == "postgresql"
-        self.watch = BrokerWatch(bootstrap, topics, partitions)
-        self.broker_check_seconds = broker_check_seconds
+        self.watch = watch if watch is not None else BrokerWatch(bootstrap, topics, partitions)
         self._next_check = 0.0
         self._acked: dict[tuple[str, int], int] = {}  # highest offset acknowledged per (topic, partition)
         self.broker_restarts = 0
@@ -72,31 +82,46 @@ class OutboxRelay:
         self.broker_check_error: str | None = None
         self._log_reset = False
 
-    # -- lifecycle -------------------------------------------------------------------------
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"{self.name}-relay", daemon=True)
-        self._thread.start()
+    @property
+    def batch_size(self) -> int:
+        return self.config.batch_size
 
-    def stop(self) -> None:
-        self._stop.set()
+    # -- the worker --------------------------------------------------------------------------------
+    def step(self) -> None:
+        if self.lease is not None and not self.lease.acquire():
+            self.wake.wait(self.config.idle_poll_seconds)  # another replica's relay publishes
+            return
+        self.watch_broker()
+        sent = self.publish_batch()
+        self._purge_if_due()
+        if sent < self.config.batch_size and not self.stopping:
+            self.wake.wait(self.config.idle_poll_seconds)
+
+    def interrupt(self) -> None:
         self.wake.set()
-        if self._thread:
-            self._thread.join(timeout=10)
-        if self._producer is not None:
-            try:
-                self._producer.close(timeout=2)
-            except Exception:  # noqa: BLE001 - closing a producer to a dead broker may raise
-                pass
+
+    def on_failure(self, error: Exception) -> None:
+        self._drop_producer()
+
+    def close(self) -> None:
+        self._drop_producer(timeout=2)
         self.watch.close()
+        if self.lease is not None:
+            self.lease.release()
 
     def status(self) -> dict[str, Any]:
+        ob = self.outbox
         with self.engine.connect() as conn:
             backlog, oldest = conn.execute(
-                select(func.count(), func.min(self.outbox.c.created_at)).where(self.outbox.c.published_at.is_(None))
-            ).one()
+                select(func.count(), func.min(ob.c.created_at)).where(ob.c.published_at.is_(None))).one()
+            head = conn.execute(select(ob.c.attempts, ob.c.last_error).where(ob.c.published_at.is_(None))
+                                .order_by(ob.c.seq).limit(1)).first()
         return {
             "backlog": backlog,
             "oldest_unpublished": iso_instant(oldest),
+            "oldest_unpublished_attempts": head.attempts if head else 0,
+            "oldest_unpublished_error": head.last_error if head else None,
+            "publishing": self.lease is None or self.lease.held,
             "published_since_start": self.published,
             "last_error": self.last_error,
             "broker_restarts_detected": self.broker_restarts,
@@ -106,30 +131,13 @@ class OutboxRelay:
             "healthy": self.last_error is None,
         }
 
-    # -- the loop ----------------------------------------------------------------------------
-    def _run(self) -> None:
-        backoff = 0.5
-        while not self._stop.is_set():
-            try:
-                self.watch_broker()
-                sent = self.publish_batch()
-                self._purge_if_due()
-                backoff = 0.5
-                if sent < self.batch_size:
-                    self.wake.wait(self.idle_poll_seconds)
-            except Exception as e:  # noqa: BLE001 - the relay must outlive any broker or DB outage
-                self.last_error = f"{type(e).__name__}: {e}"
-                log.warning("outbox relay failed; retrying", extra=log_fields(error=self.last_error, backoff=backoff))
-                self._drop_producer()
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
-
+    # -- a broker that lost its log ------------------------------------------------------------------
     def watch_broker(self, force: bool = False) -> None:
         """At most every `broker_check_seconds`: re-publish the kept rows if the broker lost them."""
         now = time.monotonic()
         if not force and now < self._next_check:
             return
-        self._next_check = now + self.broker_check_seconds
+        self._next_check = now + self.config.broker_check_seconds
         try:
             reason = self.watch.lost_log(published_counts(self.engine, self.outbox))
             self.broker_check_error = None
@@ -148,42 +156,38 @@ class OutboxRelay:
         self._acked.clear()
         self._drop_producer()  # its metadata describes the lost topics
         log.warning("the broker lost published events; re-publishing the kept outbox",
-                    extra=log_fields(relay=self.name, reason=reason, rows=rows))
+                    extra=log_fields(relay=self.service, reason=reason, rows=rows))
         self.wake.set()
 
-    def _ensure_producer(self):  # noqa: ANN202
-        if self._producer is None:
-            ensure_topics(self.bootstrap, self.topics, self.partitions)
-            self._producer = new_producer(self.bootstrap, f"{self.name}-relay")
-        return self._producer
+    # -- publishing ----------------------------------------------------------------------------------
+    def _new_producer(self):  # noqa: ANN202
+        ensure_topics(self.bootstrap, self.topics, self.partitions)
+        return new_producer(self.bootstrap, self.name)
 
-    def _drop_producer(self) -> None:
+    def _drop_producer(self, timeout: float = 1) -> None:
         if self._producer is not None:
             try:
-                self._producer.close(timeout=1)
-            except Exception:  # noqa: BLE001
+                self._producer.close(timeout=timeout)
+            except Exception:  # noqa: BLE001 - closing a producer to a dead broker may raise
                 pass
             self._producer = None
 
     def publish_batch(self) -> int:
-        """Publish one batch of unpublished rows; returns how many were published."""
+        """Publish one batch of unpublished rows, oldest first; returns how many were published."""
         ob = self.outbox
-        query = select(ob.c.seq, ob.c.topic, ob.c.aggregate_id, ob.c.event_id, ob.c.event_type, ob.c.envelope)
-        query = query.where(ob.c.published_at.is_(None)).order_by(ob.c.seq).limit(self.batch_size)
-        if self._lock_rows:
-            # Two relays (two replicas of a service) never send the same row at once.
+        query = (select(ob.c.seq, ob.c.topic, ob.c.aggregate_id, ob.c.event_id, ob.c.event_type, ob.c.envelope)
+                 .where(ob.c.published_at.is_(None)).order_by(ob.c.seq).limit(self.config.batch_size))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            conn.rollback()
+        done, failed, error = self._send(rows)
+        if done or failed is not None:
             with self.engine.begin() as conn:
-                rows = conn.execute(query.with_for_update(skip_locked=True)).all()
-                done, error = self._send(rows)
-                self._mark(conn, done)
-        else:
-            with self.engine.connect() as conn:
-                rows = conn.execute(query).all()
-                conn.rollback()
-            done, error = self._send(rows)
-            if done:
-                with self.engine.begin() as conn:
-                    self._mark(conn, done)
+                if done:
+                    conn.execute(update(ob).where(ob.c.seq.in_(done)).values(published_at=utcnow()))
+                if failed is not None:
+                    conn.execute(update(ob).where(ob.c.seq == failed).values(
+                        attempts=ob.c.attempts + 1, last_error=f"{type(error).__name__}: {error}"[:2000]))
         self.published += len(done)
         if self._log_reset:
             self._log_reset = False
@@ -195,10 +199,12 @@ class OutboxRelay:
             self.last_success_at = time.time()
         return len(done)
 
-    def _send(self, rows) -> tuple[list[int], Exception | None]:  # noqa: ANN001
+    def _send(self, rows) -> tuple[list[int], int | None, Exception | None]:  # noqa: ANN001
+        """Send the rows in order; the acknowledged ones, then the first that failed and why."""
         if not rows:
-            return [], None
-        producer = self._ensure_producer()
+            return [], None, None
+        if self._producer is None:
+            self._producer = self._producer_factory()
         futures = []
         for row in rows:
             envelope = row.envelope
@@ -207,21 +213,21 @@ class OutboxRelay:
                 ("event_type", row.event_type.encode()),
                 ("correlation_id", str(envelope.get("correlation_id", "")).encode()),
             ]
-            futures.append((row.seq, producer.send(
-                row.topic, key=row.aggregate_id.encode(), value=_dumps(envelope), headers=headers
-            )))
+            futures.append((row.seq, self._producer.send(
+                row.topic, key=row.aggregate_id.encode(), value=_dumps(envelope), headers=headers)))
         done: list[int] = []
         went_back = False
         for seq, fut in futures:
             try:
-                sent = fut.get(timeout=10)
+                sent = fut.get(timeout=self.config.send_timeout_seconds)
             except Exception as e:  # noqa: BLE001
                 # Stop at the first failure: later rows are re-sent with it, keeping order.
-                return done, e
+                self._log_reset |= went_back
+                return done, seq, e
             done.append(seq)
             went_back |= self._acknowledged(sent.topic, sent.partition, sent.offset)
         self._log_reset |= went_back
-        return done, None
+        return done, None, None
 
     def _acknowledged(self, topic: str, partition: int, offset: int) -> bool:
         """Remember the offset; True when the partition gave an offset it had already given (its log was reset)."""
@@ -230,21 +236,15 @@ class OutboxRelay:
         self._acked[key] = max(previous, offset)
         return offset <= previous
 
-    def _mark(self, conn, seqs: list[int]) -> None:  # noqa: ANN001
-        if seqs:
-            conn.execute(update(self.outbox).where(self.outbox.c.seq.in_(seqs)).values(published_at=utcnow()))
-
     def _purge_if_due(self) -> None:
         now = time.monotonic()
-        if now - self._last_purge < 300:
+        if now - self._last_purge < self.config.purge_interval_seconds:
             return
         self._last_purge = now
-        cutoff = utcnow() - self.retention
+        cutoff = utcnow() - self.config.retention
         with self.engine.begin() as conn:
             conn.execute(delete(self.outbox).where(self.outbox.c.published_at < cutoff))
 
 
 def _dumps(envelope: dict) -> bytes:
-    import json
-
     return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()

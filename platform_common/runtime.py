@@ -9,7 +9,6 @@ import gc
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, Callable
 
 from fastapi import APIRouter, FastAPI
@@ -24,9 +23,11 @@ from .kafka_io import broker_reachable
 from .logs import configure_logging
 from .openapi import ERROR_RESPONSES
 from .relay import OutboxRelay
+from .relay_lease import lease_for
 from .settings import ServiceSettings
 from .unit_of_work import SqlUnitOfWork, WakeSignal
 from .web import RequestContextMiddleware, docs_app, install_error_handlers, principal_dependency
+from .worker import BackgroundWorker, stop_all
 
 log = logging.getLogger(__name__)
 
@@ -57,24 +58,25 @@ class ServiceRuntime:
         self.inbox = metadata.tables["inbox"]
         self.produces = produces
         self.uow_class = uow_class
-        self.engine = make_engine(settings.resolved_database_url())
+        self.engine = make_engine(settings.resolved_database_url(), pool_size=settings.db_pool_size,
+                                  max_overflow=settings.db_max_overflow)
         self.session_factory = make_session_factory(self.engine)
         self.wake = WakeSignal()
         self.background = background
         common = settings.common
         self.relay = OutboxRelay(
             self.engine, self.outbox, common.kafka_bootstrap, produces, common.topic_partitions, self.name,
-            self.wake, settings.relay_batch_size, settings.relay_idle_poll_seconds,
-            timedelta(hours=settings.outbox_retention_hours), settings.relay_broker_check_seconds,
+            self.wake, settings.relay_config(), lease=lease_for(self.engine, f"{self.name}-outbox"),
         )
         self.consumers = [
             IdempotentConsumer(
                 f"{self.name}-{spec.name}", spec.topics, spec.handlers, self.uow, self.inbox,
-                common.kafka_bootstrap, common.topic_partitions,
-                settings.consumer_max_attempts, settings.consumer_retry_base_seconds,
+                common.kafka_bootstrap, common.topic_partitions, settings.consumer_config(),
             )
             for spec in (consumers or [])
         ]
+        # The service's other periodic workers (referral's clock), started after and stopped with these.
+        self.workers: list[BackgroundWorker] = []
         self.current_principal = principal_dependency(lambda: (common.jwt_secret, common.jwt_algorithm))
 
     def uow(self) -> SqlUnitOfWork:
@@ -82,15 +84,14 @@ class ServiceRuntime:
 
     def start(self) -> None:
         if self.background:
-            self.relay.start()
-            for consumer in self.consumers:
-                consumer.start()
+            for worker in [self.relay, *self.consumers, *self.workers]:
+                worker.start()
             freeze_startup_heap()
 
     def stop(self) -> None:
-        for consumer in self.consumers:
-            consumer.stop()
-        self.relay.stop()
+        """Every worker at once: each finishes its step under way (a send acknowledged and marked, an event
+        applied and its offset committed), then the connections close."""
+        stop_all([*self.workers, *self.consumers, self.relay])
         self.engine.dispose()
 
     def health(self) -> tuple[int, dict[str, Any]]:

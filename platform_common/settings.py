@@ -6,14 +6,20 @@ demo mode); each service adds its own prefixed settings (`REFERRAL_`, `PAYMENT_`
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from . import clock
+
+if TYPE_CHECKING:
+    from .consumer import ConsumerConfig
+    from .relay import RelayConfig
+    from .worker import Backoff
 
 DEMO_JWT_SECRET = "demo-secret-change-me-0123456789abcdef"
 
@@ -30,6 +36,9 @@ class CommonSettings(BaseSettings):
     # Demo mode loads the demo consortium and accounts; production runs with it off.
     demo_mode: bool = False
     log_level: str = "INFO"
+    # kafka: production's Apache Kafka; tansu: the local memory-only broker of make run and the tests (its short
+    # poll interval, and the consumers' rewind after it lost its log): platform_common/kafka_io.BrokerProfile.
+    broker_profile: Literal["kafka", "tansu"] = "kafka"
     # The county's clock: periods, "today" and date filters are local dates (a claim dated today in
     # Wushan is not in the future at 03:00 Beijing time).
     local_timezone: str = "Asia/Shanghai"
@@ -64,8 +73,21 @@ class ServiceSettings(BaseSettings):
     relay_idle_poll_seconds: float = 0.2
     # How often the relay checks that the broker still holds what it published (and re-publishes if not).
     relay_broker_check_seconds: float = 5.0
+    # Published rows older than the retention are deleted this often.
+    relay_purge_interval_seconds: float = 300.0
+    # How long the relay waits for the broker to acknowledge one send before it counts a failed attempt.
+    relay_send_timeout_seconds: float = 10.0
     consumer_max_attempts: int = 5
     consumer_retry_base_seconds: float = 0.2
+    # One poll's wait for messages, and so the longest a stopping consumer waits for the poll under way.
+    consumer_poll_timeout_ms: int = 200
+    consumer_close_timeout_ms: int = 1000
+    # Every background worker (relay, consumers, clocks): the wait after a failure, doubled up to the longest.
+    worker_backoff_first_seconds: float = 0.5
+    worker_backoff_longest_seconds: float = 10.0
+    # Connections kept open per process, and how many more a burst may open.
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
     max_body_bytes: int = 1_048_576
     # Routes that take a file (claim files: multipart/form-data) have their own cap; every other body the small one.
     max_upload_bytes: int = 256 * 1_048_576
@@ -85,6 +107,26 @@ class ServiceSettings(BaseSettings):
     def local_date(self, moment: datetime) -> date:
         """The consortium's date at an instant (a referral created at 23:30 UTC is dated the next morning)."""
         return moment.astimezone(self.tz()).date()
+
+    def worker_backoff(self) -> "Backoff":
+        from .worker import Backoff
+
+        return Backoff(self.worker_backoff_first_seconds, self.worker_backoff_longest_seconds)
+
+    def relay_config(self) -> "RelayConfig":
+        from .relay import RelayConfig
+
+        return RelayConfig(self.relay_batch_size, self.relay_idle_poll_seconds,
+                           timedelta(hours=self.outbox_retention_hours), self.relay_broker_check_seconds,
+                           self.relay_purge_interval_seconds, self.relay_send_timeout_seconds, self.worker_backoff())
+
+    def consumer_config(self) -> "ConsumerConfig":
+        from .consumer import ConsumerConfig
+        from .kafka_io import BrokerProfile
+
+        return ConsumerConfig(self.consumer_max_attempts, self.consumer_retry_base_seconds,
+                              self.consumer_poll_timeout_ms, profile=BrokerProfile.named(self.common.broker_profile),
+                              close_timeout_ms=self.consumer_close_timeout_ms, backoff=self.worker_backoff())
 
     def resolved_database_url(self) -> str:
         return self.database_url or _sqlite_url(self.common.data_dir, self.service_name)

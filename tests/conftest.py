@@ -2,6 +2,8 @@ import os
 
 # Tests run the platform in demo mode (demo secret allowed) unless a test says otherwise.
 os.environ.setdefault("CONSORTIUM_DEMO_MODE", "true")
+# The tests run on the local memory-only broker (Tansu): its profile (platform_common/kafka_io.BrokerProfile).
+os.environ.setdefault("CONSORTIUM_BROKER_PROFILE", "tansu")
 
 import logging
 

@@ -29,16 +29,8 @@ class ReferralRuntime(ServiceRuntime):
     def __init__(self, settings: ReferralSettings, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(settings, *args, **kwargs)
         self.publisher = MonthlyPublisher(self.uow, settings)
-        self.clock = OverdueClock(self.uow, settings.overdue_scan_seconds, [self.publisher])
-
-    def start(self) -> None:
-        super().start()
-        if self.background:
-            self.clock.start()
-
-    def stop(self) -> None:
-        self.clock.stop()
-        super().stop()
+        self.clock = OverdueClock(self.uow, settings.overdue_scan_seconds, [self.publisher], settings.worker_backoff())
+        self.workers.append(self.clock)
 
 
 def build_runtime(settings: ReferralSettings | None = None, background: bool = True) -> ReferralRuntime:

@@ -46,8 +46,7 @@ def partitions(bootstrap: str, topic: str) -> int:
 
 def test_a_relay_republishes_its_kept_events_by_itself_after_the_broker_lost_them(broker, tmp_path):
     rig = Rig(tmp_path, broker.kafka_bootstrap)
-    relay = rig.relay()
-    relay.broker_check_seconds = 0.5
+    relay = rig.relay(broker_check_seconds=0.5)
     rig.record(12)
     relay.start()
     try:
@@ -66,8 +65,7 @@ def test_a_relay_republishes_its_kept_events_by_itself_after_the_broker_lost_the
 
 def test_an_acknowledgement_at_an_offset_already_given_means_a_reset_log(broker, tmp_path):
     rig = Rig(tmp_path, broker.kafka_bootstrap)
-    relay = rig.relay()
-    relay.broker_check_seconds = 3600  # only the acknowledgements can tell, here
+    relay = rig.relay(broker_check_seconds=3600)  # only the acknowledgements can tell, here
     rig.record(6)
     relay.start()
     try:

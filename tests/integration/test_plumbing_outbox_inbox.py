@@ -9,12 +9,13 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer
 from sqlalchemy import Column, Integer, String, Table, func, select
 
-from platform_common.consumer import IdempotentConsumer
+from platform_common.consumer import ConsumerConfig, IdempotentConsumer
 from platform_common.contracts import EventPayload
 from platform_common.db import make_engine, make_session_factory, new_metadata
 from platform_common.events import EventEnvelope
 from platform_common.messaging import inbox_table, outbox_table
-from platform_common.relay import OutboxRelay, replay_outbox
+from platform_common.kafka_io import BrokerProfile
+from platform_common.relay import OutboxRelay, RelayConfig, replay_outbox
 from platform_common.unit_of_work import SqlUnitOfWork, WakeSignal
 
 pytestmark = pytest.mark.integration
@@ -48,13 +49,16 @@ class Rig:
         return SqlUnitOfWork(self.sessions, self.outbox, "rig", on_commit=self.wake.set,
                              contracts={"Thing": self.contract})
 
-    def relay(self, bootstrap: str | None = None) -> OutboxRelay:
+    def relay(self, bootstrap: str | None = None, **config) -> OutboxRelay:  # noqa: ANN003 - RelayConfig's fields
+        config = RelayConfig(**{"batch_size": 100, "idle_poll_seconds": 0.1, "retention": timedelta(days=1), **config})
         return OutboxRelay(self.engine, self.outbox, bootstrap or self.bootstrap, [self.topic], 3, "rig", self.wake,
-                           batch_size=100, idle_poll_seconds=0.1, retention=timedelta(days=1))
+                           config)
 
     def consumer(self, handler) -> IdempotentConsumer:  # noqa: ANN001
+        # the local broker of the tests: its profile (short poll interval, rewind after a lost log)
+        config = ConsumerConfig(max_attempts=3, retry_base_seconds=0.05, profile=BrokerProfile.named("tansu"))
         return IdempotentConsumer(f"rig-{self.topic}", [self.topic], {self.contract: handler}, self.uow, self.inbox,
-                                  self.bootstrap, 3, max_attempts=3, retry_base_seconds=0.05)
+                                  self.bootstrap, 3, config)
 
     def record(self, n: int) -> None:
         for i in range(n):

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
 from typing import Callable, Sequence
 
 from platform_common.contracts import ReferralEvent
 from platform_common.events import utcnow
 from platform_common.logs import log_fields
+from platform_common.worker import Backoff, BackgroundWorker
 
 from ..domain.lifecycle import AWAITING_RESPONSE
 from .events import iso, publish
@@ -30,27 +30,21 @@ def announce_overdue(uow: ReferralUnitOfWork, now: datetime) -> list[str]:
     return announced
 
 
-class OverdueClock:
-    """Background thread that every `interval` seconds announces overdue referrals and then runs the other
+class OverdueClock(BackgroundWorker):
+    """Background worker that every `interval` seconds announces overdue referrals and then runs the other
     periodic jobs (the monthly indicator publication). Each step is guarded on its own: a failure is logged
-    and waits for the next tick, and neither stops the thread nor the other steps."""
+    and waits for the next tick, and neither stops the worker nor the other steps."""
 
     def __init__(self, uow_factory: Callable[[], ReferralUnitOfWork], interval: float,
-                 jobs: Sequence[Callable[[datetime], object]] = ()) -> None:
+                 jobs: Sequence[Callable[[datetime], object]] = (), backoff: Backoff = Backoff()) -> None:
+        super().__init__("referral-overdue-clock", backoff)
         self.uow_factory = uow_factory
         self.interval = interval
         self.jobs = list(jobs)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="referral-overdue-clock", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=10)
+    def step(self) -> None:
+        if not self.pause(self.interval):
+            self.tick()
 
     def tick(self, now: datetime | None = None) -> None:
         now = now or utcnow()
@@ -66,7 +60,3 @@ class OverdueClock:
                 job(now)
             except Exception as e:  # noqa: BLE001 - same: retried on the next tick
                 log.warning("clock job failed", extra=log_fields(job=type(job).__name__, error=repr(e)))
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            self.tick()
