@@ -187,18 +187,23 @@ class Stack:
         raise TimeoutError(f"the platform was not healthy within {timeout} s: {last}")
 
     def stop_component(self, name: str, sig: int = signal.SIGTERM, grace: float = 10) -> None:
-        proc = self.procs.pop(name, None)
-        if proc is None or proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        self.stop_together([name], sig, grace)
+
+    def stop_together(self, names: list[str], sig: int = signal.SIGTERM, grace: float = 10) -> None:
+        """Signal these processes at once, then wait for them all (SIGKILL for any still there after `grace`)."""
+        procs = [p for p in (self.procs.pop(n, None) for n in names) if p is not None and p.poll() is None]
+        for proc in procs:
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + grace
+        for proc in procs:
+            try:
+                proc.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
     def restart(self, name: str) -> None:
         """Start a process of the stack again after it died (the supervisor of make run does)."""
@@ -213,10 +218,13 @@ class Stack:
         self.stop_component(name, signal.SIGKILL)
 
     def stop(self) -> None:
-        for name in [CONSOLE.name, GATEWAY.name] + [c.name for c in SERVICES] + ["broker"]:
-            self.stop_component(name)
-        for name in list(self.procs):
-            self.stop_component(name)
+        """In three waves, each process of a wave side by side: the entry points first (the requests under way
+        finish, the services still answering them), then the services (each finishes its requests, its relay
+        its current send and its consumers their current event, the broker still there), then the broker."""
+        self.stop_together([CONSOLE.name, GATEWAY.name])
+        self.stop_together([c.name for c in SERVICES])
+        self.stop_together([n for n in self.procs if n != "broker"])
+        self.stop_together(list(self.procs))
 
     @staticmethod
     def _wait(check, timeout: float, message: str) -> None:  # noqa: ANN001

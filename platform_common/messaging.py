@@ -1,6 +1,8 @@
 """The outbox and inbox tables, added to each service's own metadata (and migration history)."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import JSON, BigInteger, Column, Engine, Integer, MetaData, String, Table, Text, func, select, update
 
 from .db import UtcDateTime
@@ -55,3 +57,17 @@ def replay_outbox(engine: Engine, outbox: Table, since=None) -> int:  # noqa: AN
         stmt = stmt.where(outbox.c.created_at >= since)
     with engine.begin() as conn:
         return conn.execute(stmt.values(published_at=None)).rowcount
+
+
+class PlumbingTables(NamedTuple):
+    """What every service's database holds besides its own tables (each in the service's migration history)."""
+
+    outbox: Table
+    inbox: Table
+    organisations: Table
+
+
+def plumbing_tables(metadata: MetaData) -> PlumbingTables:
+    from .org_directory import organisations_table
+
+    return PlumbingTables(outbox_table(metadata), inbox_table(metadata), organisations_table(metadata))

@@ -13,15 +13,16 @@ from typing import Any, Callable
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
-from sqlalchemy import MetaData, func, select, text
+from sqlalchemy import MetaData, Table, func, select, text
 
 from .consumer import Handler, IdempotentConsumer
-from .contracts import REGISTRY_TOPIC, EventPayload
+from .contracts import REGISTRY_TOPIC, EventPayload, OrganisationRegistered
 from .db import make_engine, make_session_factory
 from .health import ServiceHealth
 from .kafka_io import broker_reachable
 from .logs import configure_logging
 from .openapi import ERROR_RESPONSES
+from .org_directory import OrgDirectory
 from .relay import OutboxRelay
 from .relay_lease import lease_for
 from .settings import ServiceSettings
@@ -39,6 +40,11 @@ class ConsumerSpec:
     name: str
     topics: list[str]
     handlers: dict[type[EventPayload], Handler] = field(default_factory=dict)
+
+
+def registry_consumer(organisations: Table) -> ConsumerSpec:
+    """The consumer every service has: its copy of the organisation registry, fed by `registry.events`."""
+    return ConsumerSpec("registry", [REGISTRY_TOPIC], {OrganisationRegistered: OrgDirectory(organisations).handler})
 
 
 class ServiceRuntime:

@@ -5,10 +5,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from platform_common.contracts import (PAYMENT_TOPIC, REFERRAL_TOPIC, OrganisationRegistered, OutOfCountyReferralRecorded,
+from platform_common.contracts import (PAYMENT_TOPIC, REFERRAL_TOPIC, OutOfCountyReferralRecorded,
                                       ReferralCompleted, ReferralIndicatorsPublished)
-from platform_common.org_directory import REGISTRY_TOPIC, OrgDirectory
-from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app
+from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app, registry_consumer
 
 from .adapters import handlers, tables
 from .api.routes import routers
@@ -24,9 +23,8 @@ ROUTERS = routers  # also what the gateway documents under /payment
 
 def build_runtime(settings: PaymentSettings | None = None, background: bool = True) -> ServiceRuntime:
     settings = settings or PaymentSettings()
-    directory = OrgDirectory(tables.organisations)
     consumers = [
-        ConsumerSpec("registry", [REGISTRY_TOPIC], {OrganisationRegistered: directory.handler}),
+        registry_consumer(tables.organisations),
         ConsumerSpec("referral", [REFERRAL_TOPIC], {
             ReferralCompleted: handlers.on_referral_completed,
             OutOfCountyReferralRecorded: handlers.on_out_of_county_recorded,

@@ -5,10 +5,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from platform_common.contracts import (REFERRAL_TOPIC, STAFFING_TOPIC, OrganisationRegistered, SecondmentEnded,
+from platform_common.contracts import (REFERRAL_TOPIC, STAFFING_TOPIC, SecondmentEnded,
                                       SecondmentExtended, StaffDispatched)
-from platform_common.org_directory import REGISTRY_TOPIC, OrgDirectory
-from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app
+from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app, registry_consumer
 
 from .adapters import handlers, tables
 from .api import routes
@@ -35,9 +34,8 @@ class ReferralRuntime(ServiceRuntime):
 
 def build_runtime(settings: ReferralSettings | None = None, background: bool = True) -> ReferralRuntime:
     settings = settings or ReferralSettings()
-    directory = OrgDirectory(tables.organisations)
     consumers = [
-        ConsumerSpec("registry", [REGISTRY_TOPIC], {OrganisationRegistered: directory.handler}),
+        registry_consumer(tables.organisations),
         ConsumerSpec("staffing", [STAFFING_TOPIC], {
             StaffDispatched: handlers.on_staff_dispatched,
             SecondmentExtended: handlers.on_secondment_extended,

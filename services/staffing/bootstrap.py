@@ -5,9 +5,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from platform_common.contracts import REFERRAL_TOPIC, STAFFING_TOPIC, OrganisationRegistered, ReferralSubmitted
-from platform_common.org_directory import REGISTRY_TOPIC, OrgDirectory
-from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app
+from platform_common.contracts import REFERRAL_TOPIC, STAFFING_TOPIC, ReferralSubmitted
+from platform_common.runtime import ConsumerSpec, ServiceRuntime, create_service_app, registry_consumer
 
 from .adapters import handlers, tables
 from .api import routes
@@ -22,9 +21,8 @@ ROUTERS = [routes.router]  # also what the gateway documents under /staffing
 
 def build_runtime(settings: StaffingSettings | None = None, background: bool = True) -> ServiceRuntime:
     settings = settings or StaffingSettings()
-    directory = OrgDirectory(tables.organisations)
     consumers = [
-        ConsumerSpec("registry", [REGISTRY_TOPIC], {OrganisationRegistered: directory.handler}),
+        registry_consumer(tables.organisations),
         ConsumerSpec("referral", [REFERRAL_TOPIC], {ReferralSubmitted: handlers.on_referral_submitted}),
     ]
     return ServiceRuntime(settings, tables.metadata, [TOPIC], StaffingUnitOfWork, consumers, background)

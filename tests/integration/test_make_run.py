@@ -45,6 +45,45 @@ def _processes_mentioning(needles: list[str]) -> list[str]:
     return found
 
 
+class under_load:  # noqa: N801 - used as a verb: under_load(url, token) ... .stop()
+    """Requests sent one after another from a thread until stopped: the answers' status codes, and how many
+    found no server (refused: the process had already stopped, nothing was sent)."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.codes: list[int] = []
+        self.refused = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(url, token), daemon=True)
+        self._thread.start()
+        wait_for(lambda: len(self.codes) >= 3, 30)
+
+    def _run(self, url: str, token: str) -> None:
+        with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+            while not self._stop.is_set():
+                try:
+                    self.codes.append(client.get(url).status_code)
+                except httpx.ConnectError:
+                    self.refused += 1
+                    self._stop.wait(0.05)
+                except httpx.TransportError:  # a keep-alive connection closed while idle: never answered
+                    self._stop.wait(0.05)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(40)
+
+    @property
+    def ok(self) -> bool:
+        return self.codes.count(200) >= 3
+
+    @property
+    def server_errors(self) -> list[int]:
+        return [c for c in self.codes if c >= 500]
+
+    def summary(self) -> str:
+        return f"{len(self.codes)} answers ({len(self.server_errors)} 5xx), {self.refused} refused connections"
+
+
 def test_run_serves_the_demo_and_ctrl_c_stops_every_process(tmp_path):
     ports = {name: free_port() for name in ("GATEWAY", "REFERRAL", "PAYMENT", "STAFFING", "CONSOLE", "BROKER")}
     env = {k: v for k, v in os.environ.items() if k != "CONSORTIUM_KAFKA_BOOTSTRAP"}
@@ -108,14 +147,33 @@ def test_run_serves_the_demo_and_ctrl_c_stops_every_process(tmp_path):
         replay = subprocess.run(["make", "replay-outbox", "SERVICE=referral"], cwd=ROOT, env=shell,
                                 capture_output=True, text=True, timeout=120)
         assert replay.returncode == 0 and "kept events marked for re-publication" in replay.stdout, replay.stderr
-    finally:
+
+        # issue 17: Ctrl-C while requests are under way: every answer given is a whole one (no 5xx: the gateway
+        # stops before the services it forwards to), every process ends its work cleanly, and quickly
+        answers = under_load(f"{gateway}/referral/referrals", token)
+        began = time.monotonic()
         run.send_signal(signal.SIGINT)
-        try:
-            run.wait(30)
-        finally:
-            if run.poll() is None:
-                run.kill()
+        run.wait(60)
+        stopping = time.monotonic() - began
+        answers.stop()
+    finally:
+        if run.poll() is None:
+            run.send_signal(signal.SIGINT)
+            try:
+                run.wait(30)
+            finally:
+                if run.poll() is None:
+                    run.kill()
     assert run.returncode == 0
+    print(f"\nCtrl-C: every process stopped in {stopping:.2f} s; {answers.summary()}")
+    assert answers.ok and not answers.server_errors, answers.summary()
+    # A generous bound (the machine is shared): the figure itself is in the README (2.6 s at load 22 on 2 cores).
+    assert stopping < 10, f"Ctrl-C took {stopping:.1f} s"
+    logs = tmp_path / "var" / "logs"
+    for name in ("referral", "payment", "staffing", "gateway", "console"):
+        log = (logs / f"{name}.log").read_text(errors="replace")
+        assert "Application shutdown complete" in log, name
+        assert "still busy at shutdown" not in log, name
     time.sleep(0.5)
     assert not any(port_open(p) for p in ports.values())
     assert _processes_mentioning([f"--port {ports['GATEWAY']}", f"--port {ports['REFERRAL']}",

@@ -30,3 +30,13 @@ def platform(tmp_path_factory: pytest.TempPathFactory):
     s.wait_until(lambda: all(_directory_complete(s.url(c.name)) for c in SERVICES), 60)
     yield s
     s.stop()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
+    """The fuzz's request counts (docs/reliability.md quotes them), when tests/security/test_fuzz.py ran."""
+    import sys
+
+    fuzz = sys.modules.get("tests.security.test_fuzz")
+    line = fuzz.figures() if fuzz else None
+    if line:
+        terminalreporter.write_line(line)

@@ -10,8 +10,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integ
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from platform_common.db import UtcDateTime, new_metadata
-from platform_common.messaging import inbox_table, outbox_table
-from platform_common.org_directory import organisations_table
+from platform_common.messaging import plumbing_tables
 
 
 class Base(DeclarativeBase):
@@ -19,9 +18,7 @@ class Base(DeclarativeBase):
 
 
 metadata = Base.metadata
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
-organisations = organisations_table(metadata)
+outbox, inbox, organisations = plumbing_tables(metadata)
 
 _Id = BigInteger().with_variant(Integer, "sqlite")
 

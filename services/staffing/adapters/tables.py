@@ -7,8 +7,7 @@ from sqlalchemy import JSON, Boolean, Date, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from platform_common.db import UtcDateTime, new_metadata
-from platform_common.messaging import inbox_table, outbox_table
-from platform_common.org_directory import organisations_table
+from platform_common.messaging import plumbing_tables
 
 
 class Base(DeclarativeBase):
@@ -16,9 +15,7 @@ class Base(DeclarativeBase):
 
 
 metadata = Base.metadata
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
-organisations = organisations_table(metadata)
+outbox, inbox, organisations = plumbing_tables(metadata)
 
 
 class Staff(Base):
