@@ -40,7 +40,7 @@ SPECIALTIES = {
     "general_surgery": "普外科", "orthopaedics": "骨科", "obstetrics": "产科", "gynaecology": "妇科",
     "paediatrics": "儿科", "emergency": "急诊科", "rehabilitation": "康复医学科", "tcm": "中医科",
     "anaesthesiology": "麻醉科", "radiology": "放射科", "laboratory": "检验科", "nursing": "护理",
-    "pharmacy": "药学",
+    "pharmacy": "药学", "public_health": "公共卫生",
 }
 SEXES = {"male": "男", "female": "女"}
 ACTIONS = {
@@ -70,21 +70,27 @@ UPLOAD_FIELDS = {"claim_no": "理赔编号", "kind": "理赔类别", "org_id": "
 
 # -- the staffing service (县管乡用) ------------------------------------------------------------------------------
 QUALIFICATIONS = {"practising_physician": "执业医师", "assistant_physician": "执业助理医师", "nurse": "护士",
-                  "pharmacist": "药师", "technician": "医技人员", "administrative": "管理岗", "support": "工勤岗"}
+                  "pharmacist": "药师", "technician": "医技人员", "administrative": "管理岗", "support": "工勤岗",
+                  "village_doctor": "乡村医生"}
 TITLE_LEVELS = {"junior": "初级", "intermediate": "中级", "senior": "高级"}
 POSTING_KINDS = {"establishment": "在编", "secondment": "派驻支援", "rotation_down": "下沉轮岗",
-                 "rotation_up": "上挂培养"}
+                 "rotation_up": "上挂培养", "village": "村卫生室"}
 POSTING_STATUSES = {"active": "在岗", "dispatched": "已派出", "arrived": "已到岗", "ended": "已结束"}
-END_REASONS = {"completed": "期满结束", "early_end": "提前结束", "transferred": "调出"}
+END_REASONS = {"completed": "期满结束", "early_end": "提前结束", "transferred": "调出", "moved": "调往他村",
+               "left": "离开村卫生室"}
 REQUEST_STATUSES = {"requested": "待审批", "approved": "已批准", "rejected": "已驳回", "cancelled": "已撤销",
                     "fulfilled": "已派齐"}
 REQUEST_TONES = {"requested": "waiting", "approved": "progress", "fulfilled": "done", "rejected": "refused",
                  "cancelled": "closed"}
 REQUEST_SOURCES = {"request": "乡镇申请", "tidal": "潮汐调度"}
 QUOTA_RULES = {"quota_exceeded": "编制总数", "professional_share": "专业技术人员占比下限",
-               "senior_cap": "高级职称比例上限", "intermediate_cap": "中级职称比例上限"}
+               "senior_cap": "高级职称比例上限", "intermediate_cap": "中级职称比例上限",
+               "targeted_cap": "定向岗位比例上限", "targeted_post_senior": "定向岗位须高级职称",
+               "public_health_physician": "公共卫生医师配备"}
+EXEMPTIONS = {"township_service_promotion": "乡镇工作满20年晋升，不受岗位结构比例限制",
+              "near_retirement": "乡镇卫生院满20年且距退休不满5年，不占岗位职数"}
 RECOMMENDATION_STATUSES = {"open": "待处理", "accepted": "已采纳", "dismissed": "已忽略", "superseded": "已被新建议取代"}
-ALLOWANCE_KINDS = {"gp": "全科医生津贴", "secondment": "下沉派驻津贴"}
+ALLOWANCE_KINDS = {"gp": "全科医生津贴", "secondment": "下沉派驻津贴", "village_pension": "乡村医生养老保险补助"}
 
 
 def label(vocabulary: dict[str, str], code: str | None) -> str:

@@ -266,7 +266,9 @@ def _staff(sc: Scale, seed: int, orgs: list[Org]) -> list[dict]:
             if i >= fill - admin:
                 add(org, "general_practice", "junior", "administrative")
                 continue
-            specialty = c.TOWNSHIP_SPECIALTIES[i % len(c.TOWNSHIP_SPECIALTIES)]
+            # the first junior is the centre's public-health physician (公共卫生医师: at least one per centre)
+            specialty = "public_health" if i == seniors + intermediates else \
+                c.TOWNSHIP_SPECIALTIES[i % len(c.TOWNSHIP_SPECIALTIES)]
             qualification = {"nursing": "nurse", "pharmacy": "pharmacist", "laboratory": "technician",
                              "radiology": "technician"}.get(specialty, rng.choice(
                                  ["practising_physician", "practising_physician", "assistant_physician"]))

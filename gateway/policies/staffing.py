@@ -57,4 +57,25 @@ RULES: list[Rule] = [
     rule("DELETE", "/seasons/{season_id}", HR),
     # allowances
     rule("GET", "/allowances", *READERS),
+    # village doctors (乡聘村用): a township's manager or the bureau's HR office; reads as units
+    rule("POST", "/village-doctors", HR, R.UNIT_MANAGER),
+    rule("GET", "/village-doctors", *UNIT),
+    rule("POST", "/village-doctors/{staff_id}/qualification", HR, R.UNIT_MANAGER),
+    rule("GET", "/village-doctors/licence-share", *UNIT),
+    rule("POST", "/village-postings", HR, R.UNIT_MANAGER),
+    rule("POST", "/village-postings/{posting_id}/end", HR, R.UNIT_MANAGER),
+    rule("GET", "/village-clinics/uncovered", *UNIT),
+    rule("POST", "/village-schedules", HR, R.UNIT_MANAGER),
+    rule("GET", "/village-schedules", *UNIT),
+    rule("DELETE", "/village-schedules/{schedule_id}", HR, R.UNIT_MANAGER),
+    # the pooled county quota: loans asked by either unit's manager or the bureau, decided by the bureau
+    rule("GET", "/county-quota", *READERS),
+    rule("POST", "/quota-loans", HR, R.UNIT_MANAGER),
+    rule("GET", "/quota-loans", *UNIT),
+    rule("POST", "/quota-loans/{loan_id}/approve", HR),
+    rule("POST", "/quota-loans/{loan_id}/reject", HR),
+    rule("POST", "/quota-loans/{loan_id}/cancel", HR, R.UNIT_MANAGER),
+    rule("POST", "/quota-loans/{loan_id}/return", HR),
+    rule("POST", "/units/{org_id}/quota-reviews", HR),
+    rule("GET", "/quota-reviews", *READERS),
 ]

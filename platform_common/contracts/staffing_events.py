@@ -7,13 +7,13 @@ Schema version 2 of the four posting events names the posting `posting_id`; vers
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from .base import Count, Day, EventPayload, Flag, Id, renamed
-from .vocabulary import STAFFING_TOPIC, EndReason, Qualification, QuotaRule, Specialty, TemporaryPostingKind, \
-    TitleLevel
+from .vocabulary import STAFFING_TOPIC, EndReason, LoanDecision, Qualification, QuotaRule, ScheduleKind, Specialty, \
+    TemporaryPostingKind, TitleLevel, VillageEndReason
 
 
 class StaffingPayload(EventPayload):
@@ -111,8 +111,90 @@ class QuotaViolationDetected(StaffingPayload):
     override_reason: str | None = Field(description="the bureau's reason")
 
 
+# -- village doctors (乡聘村用) and the pooled county quota (编制统筹) -----------------------------------------------------
+
+class VillageDoctorPosted(StaffingPayload):
+    """A person was posted to a village clinic by the township centre that employs or manages them (村用)."""
+
+    posting_id: Id = Field(description="the village posting")
+    staff_id: Id = Field(description="the person")
+    township_id: Id = Field(description="the township centre that employs or manages them")
+    clinic_id: Id = Field(description="the village clinic")
+    qualification: Qualification = Field(description="village-doctor certificate, assistant or practising physician")
+    start_date: Day = Field(description="first day")
+    end_date: Day | None = Field(description="planned last day; null: until moved")
+    moved_from_clinic_id: Id | None = Field(description="the clinic the person left for this one, if any")
+
+
+class VillagePostingEnded(StaffingPayload):
+    """A village posting ended: the person moved to another clinic, or left village work."""
+
+    posting_id: Id = Field(description="the village posting")
+    staff_id: Id = Field(description="the person")
+    clinic_id: Id = Field(description="the village clinic")
+    ended_on: Day = Field(description="the last day")
+    reason: VillageEndReason = Field(description="moved (to another clinic) or left")
+
+
+class VillageDoctorQualified(StaffingPayload):
+    """A village doctor's qualification changed (e.g. passed the assistant physician exam)."""
+
+    staff_id: Id = Field(description="the person")
+    township_id: Id = Field(description="the employing township centre")
+    from_qualification: Qualification = Field(description="before")
+    to_qualification: Qualification = Field(description="after")
+    effective_date: Day = Field(description="from")
+
+
+class VillageScheduleChanged(StaffingPayload):
+    """A tour or station day (驻点/巡诊) was scheduled at a village clinic, or removed."""
+
+    schedule_id: Id = Field(description="the schedule entry")
+    staff_id: Id = Field(description="who serves")
+    clinic_id: Id = Field(description="the village clinic served")
+    kind: ScheduleKind = Field(description="tour (巡诊) or station (派驻)")
+    weekdays: list[Annotated[int, Field(ge=1, le=7)]] = Field(min_length=1, description="1 Monday … 7 Sunday")
+    start_date: Day = Field(description="first day")
+    end_date: Day = Field(description="last day")
+    removed: Flag = Field(description="the entry was removed")
+
+
+class QuotaLoanRequested(StaffingPayload):
+    """A unit asked to lend unused quota to another for a period (the bureau decides)."""
+
+    loan_id: Id = Field(description="the loan")
+    lender_org_id: Id = Field(description="the unit lending posts")
+    borrower_org_id: Id = Field(description="the unit borrowing them")
+    posts: Count = Field(ge=1, description="posts lent")
+    start_date: Day = Field(description="first day")
+    end_date: Day = Field(description="last day")
+
+
+class QuotaLoanDecided(StaffingPayload):
+    """The bureau approved or rejected a quota loan, it was cancelled, or its posts returned early."""
+
+    loan_id: Id = Field(description="the loan")
+    lender_org_id: Id = Field(description="the unit lending posts")
+    borrower_org_id: Id = Field(description="the unit borrowing them")
+    posts: Count = Field(ge=1, description="posts lent")
+    decision: LoanDecision = Field(description="approved, rejected, cancelled or returned")
+    decided_by: str = Field(min_length=1, description="who decided")
+    reason: str = Field(min_length=1, description="why")
+    effective_end: Day = Field(description="the loan's last day as it now stands")
+
+
+class QuotaReviewed(StaffingPayload):
+    """The bureau reviewed (核定) a unit's quota; the next review is due on `next_due_on`."""
+
+    org_id: Id = Field(description="the unit")
+    reviewed_on: Day = Field(description="the review's date")
+    quota: Count | None = Field(description="the quota in force on that day (null: none set)")
+    next_due_on: Day = Field(description="when the next review is due")
+
+
 CONTRACTS = (
     SecondmentRequested, SecondmentApproved, SecondmentRejected, SecondmentCancelled, StaffDispatched, StaffArrived,
-    SecondmentExtended, SecondmentEnded, QuotaViolationDetected,
+    SecondmentExtended, SecondmentEnded, QuotaViolationDetected, VillageDoctorPosted, VillagePostingEnded,
+    VillageDoctorQualified, VillageScheduleChanged, QuotaLoanRequested, QuotaLoanDecided, QuotaReviewed,
 )
 __all__ = [c.__name__ for c in CONTRACTS]

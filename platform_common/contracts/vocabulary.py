@@ -60,6 +60,13 @@ class StaffingEvent(StrEnum):
     SECONDMENT_EXTENDED = "SecondmentExtended"
     SECONDMENT_ENDED = "SecondmentEnded"
     QUOTA_VIOLATION_DETECTED = "QuotaViolationDetected"
+    VILLAGE_DOCTOR_POSTED = "VillageDoctorPosted"
+    VILLAGE_POSTING_ENDED = "VillagePostingEnded"
+    VILLAGE_DOCTOR_QUALIFIED = "VillageDoctorQualified"
+    VILLAGE_SCHEDULE_CHANGED = "VillageScheduleChanged"
+    QUOTA_LOAN_REQUESTED = "QuotaLoanRequested"
+    QUOTA_LOAN_DECIDED = "QuotaLoanDecided"
+    QUOTA_REVIEWED = "QuotaReviewed"
 
 
 class Specialty(StrEnum):
@@ -84,6 +91,7 @@ class Specialty(StrEnum):
     LABORATORY = "laboratory"
     NURSING = "nursing"
     PHARMACY = "pharmacy"
+    PUBLIC_HEALTH = "public_health"  # 公共卫生 (a public-health physician's practice category)
 
 
 Direction = Literal["upward", "downward", "out_of_county"]
@@ -94,9 +102,13 @@ RejectReason = Literal["no_bed", "no_capability", "incomplete_information", "not
                        "other"]
 TitleLevel = Literal["junior", "intermediate", "senior"]
 Qualification = Literal["practising_physician", "assistant_physician", "nurse", "pharmacist", "technician",
-                        "administrative", "support"]
+                        "administrative", "support", "village_doctor"]
 TemporaryPostingKind = Literal["secondment", "rotation_down", "rotation_up"]
 EndReason = Literal["completed", "early_end"]
-QuotaRule = Literal["quota_exceeded", "professional_share", "senior_cap", "intermediate_cap"]
+QuotaRule = Literal["quota_exceeded", "professional_share", "senior_cap", "intermediate_cap", "targeted_cap",
+                    "targeted_post_senior", "public_health_physician"]
+VillageEndReason = Literal["moved", "left"]
+ScheduleKind = Literal["tour", "station"]
+LoanDecision = Literal["approved", "rejected", "cancelled", "returned"]
 ClaimKind = Literal["member_outpatient", "out_of_county_referral", "out_of_area"]
 SurplusPurpose = Literal["performance_pay", "talent_training", "specialty_building"]

@@ -36,6 +36,31 @@ class StaffingSettings(ServiceSettings):
     township_senior_cap_bp: int = Field(default=2000, ge=0, le=10000)
     intermediate_cap_bp: int = Field(default=4200, ge=0, le=10000)
 
+    # 定向岗位: a township centre that practises 定向评价、定向使用 sets this share of its professional-technical
+    # posts aside as targeted posts, outside the senior cap (seed 002: 10%); county hospitals have none.
+    township_targeted_bp: int = Field(default=1000, ge=0, le=10000)
+    # 公共卫生医师: at least this many public-health physicians at each township centre (seeds 001, 002).
+    public_health_min: int = Field(default=1, ge=0, le=100)
+    # The seniority exemptions to the title caps (seed 002): years of township work, and years to retirement.
+    seniority_service_years: int = Field(default=20, ge=1, le=50)
+    retirement_window_years: int = Field(default=5, ge=0, le=20)
+    # The statutory retirement age, where a person's record gives none of their own (e.g. 55, or the
+    # later age of the gradual raise from 2025 for their birth month).
+    statutory_retirement_age_years: int = Field(default=60, ge=40, le=75)
+
+    # 乡聘村用: the share of village doctors holding a practising (assistant) physician licence, target 45%
+    # by 2025 (seed 002), per township and for the county.
+    village_licence_target_bp: int = Field(default=4500, ge=0, le=10000)
+    # The village-doctor pension subsidy (乡村医生养老保险补助), fen per person per month: "不得低于100元/人/月"
+    # (seed 000), so a value below the minimum is refused at start-up.
+    village_pension_subsidy_fen: int = 10000
+    village_pension_subsidy_min_fen: int = 10000
+
+    # 编制核定: a unit's quota is reviewed every this many years (seed 002: 5; seed 000: 3); a review is listed
+    # as due this many days before (illustrative).
+    quota_review_years: int = Field(default=5, ge=1, le=10)
+    quota_review_notice_days: int = Field(default=90, ge=0, le=366)
+
     # A sending unit keeps at least this many staff of the seconded specialty on site.
     min_cover_per_specialty: int = Field(default=1, ge=0)
 
@@ -63,6 +88,10 @@ class StaffingSettings(ServiceSettings):
     def _gp_allowance_in_band(self) -> "StaffingSettings":
         if self.township_senior_cap_bp < self.senior_cap_bp:
             raise ValueError("STAFFING_TOWNSHIP_SENIOR_CAP_BP must be at least STAFFING_SENIOR_CAP_BP")
+        if self.village_pension_subsidy_fen < self.village_pension_subsidy_min_fen:
+            raise ValueError(f"STAFFING_VILLAGE_PENSION_SUBSIDY_FEN ({self.village_pension_subsidy_fen}) is below the "
+                             f"seed's minimum of {self.village_pension_subsidy_min_fen} fen per person per month "
+                             "(不得低于100元/人/月)")
         for level in ("junior", "intermediate", "senior"):
             amount = getattr(self, f"gp_allowance_fen_{level}")
             if not self.gp_allowance_min_fen <= amount <= self.gp_allowance_max_fen:

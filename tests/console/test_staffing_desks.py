@@ -42,7 +42,8 @@ def seniors(console, org: str) -> int:
 
 def test_a_posting_past_the_senior_cap_is_refused_naming_it_and_the_bureau_overrides_with_a_reason(console, desk):
     hr = desk("bureau.hr")
-    with console.client("bureau.hr") as api:  # 官渡 (31,000 people): quota 31, senior cap 6
+    # 官渡 (31,000 people): quota 31, 28 professional-technical posts, senior cap 20% of 28 = 5
+    with console.client("bureau.hr") as api:
         cap = api.get("/staffing/units/guandu-thc/quota").json()["senior"]["limit"]
         for _ in range(max(0, cap - seniors(console, "guandu-thc"))):
             assert api.post("/staffing/staff", json=person("guandu-thc")).status_code == 201
@@ -51,7 +52,7 @@ def test_a_posting_past_the_senior_cap_is_refused_naming_it_and_the_bureau_overr
     refused = hr.submit("/staff/new", form)
     assert refused.status_code == 409
     assert "不符合编制规则，未保存" in refused.text and "违反「高级职称比例上限」" in refused.text
-    assert f"上限为编制 31 人的 20% = {cap} 人" in refused.text
+    assert f"上限为专业技术岗位 28 个的 20% = {cap} 人" in refused.text
     assert 'name="override_reason"' in refused.text and "批准突破并登记" in refused.text
     assert 'value="官渡超编高级"' in refused.text  # what was typed is kept
     done = hr.submit("/staff/new", form | {"override_reason": "引进急需的全科带头人"})

@@ -15,13 +15,14 @@ from services.payment.service_layer.reconciliation import CATEGORIES
 from services.staffing.domain.model import EndReason, PostingKind, PostingStatus, Qualification, TitleLevel
 from services.staffing.domain.quota import QuotaRule
 from services.staffing.domain.secondment import RequestStatus
+from services.staffing.domain.seniority import Exemption
 
 VOCABULARIES = [(Status, L.STATUSES), (Status, L.STATUS_TONES), (Direction, L.DIRECTIONS), (Action, L.ACTIONS),
                 (Urgency, L.URGENCIES), (EmergencyCategory, L.EMERGENCY_CATEGORIES), (RejectReason, L.REJECT_REASONS),
                 (Specialty, L.SPECIALTIES), (Role, L.ROLES), (OrgKind, L.ORG_KINDS), (ChronicCondition, L.CHRONIC),
                 (ClaimKind, L.CLAIM_KINDS), (Qualification, L.QUALIFICATIONS), (TitleLevel, L.TITLE_LEVELS),
                 (PostingKind, L.POSTING_KINDS), (PostingStatus, L.POSTING_STATUSES), (RequestStatus, L.REQUEST_STATUSES),
-                (RequestStatus, L.REQUEST_TONES), (QuotaRule, L.QUOTA_RULES)]
+                (RequestStatus, L.REQUEST_TONES), (QuotaRule, L.QUOTA_RULES), (Exemption, L.EXEMPTIONS)]
 
 
 def test_the_payment_and_staffing_word_lists_are_named_too():

@@ -15,8 +15,9 @@ NON_PROFESSIONAL = [q.value for q in Qualification if not q.professional]
 
 
 def effective_end():  # noqa: ANN201
-    """A temporary posting occupies its holder until it ended, or else until its planned end."""
-    return func.coalesce(Posting.ended_on, Posting.end_date)
+    """A posting away occupies its holder until it ended, or else until its planned end (a village posting may
+    have none: until it ends)."""
+    return func.coalesce(Posting.ended_on, Posting.end_date, date.max)
 
 
 def overlapping(start: date, end: date):  # noqa: ANN201

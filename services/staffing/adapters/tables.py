@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from platform_common.db import UtcDateTime, new_metadata
@@ -37,6 +37,11 @@ class Staff(Base):
     registered_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     posting_changes: Mapped[int] = mapped_column(Integer, default=0)
+    # The seniority exemptions' inputs: the statutory retirement date is the date of birth plus the person's own
+    # retirement age where given, else the setting's.
+    date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
+    retirement_age_years: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    targeted_post: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 定向岗位
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
 
@@ -76,6 +81,8 @@ class QuotaPolicyRow(Base):
     professional_min_bp: Mapped[int | None] = mapped_column(Integer, nullable=True)
     senior_cap_bp: Mapped[int | None] = mapped_column(Integer, nullable=True)
     intermediate_cap_bp: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    professional_posts: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 专业技术岗位总量
+    targeted_bp: Mapped[int | None] = mapped_column(Integer, nullable=True)         # 定向岗位
     reason: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -92,6 +99,12 @@ class CountyQuotaPolicy(Base):
     senior_cap_bp: Mapped[int] = mapped_column(Integer)
     township_senior_cap_bp: Mapped[int] = mapped_column(Integer)
     intermediate_cap_bp: Mapped[int] = mapped_column(Integer)
+    township_targeted_bp: Mapped[int] = mapped_column(Integer, server_default="1000")
+    public_health_min: Mapped[int] = mapped_column(Integer, server_default="1")
+    seniority_service_years: Mapped[int] = mapped_column(Integer, server_default="20")
+    retirement_window_years: Mapped[int] = mapped_column(Integer, server_default="5")
+    village_licence_target_bp: Mapped[int] = mapped_column(Integer, server_default="4500")
+    quota_review_years: Mapped[int] = mapped_column(Integer, server_default="5")
     reason: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -126,6 +139,10 @@ class TitleChange(Base):
     effective_date: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)
     override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    targeted_post: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # after the change
+    # A promotion under the 20-years-of-township-work exemption: beyond the cap, never silently.
+    exemption: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    exemption_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -210,3 +227,9 @@ class RecommendationRow(Base):
     decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
+
+
+
+# Village schedules and the pooled quota's loans and reviews live beside this module; imported here so that the
+# service's metadata holds every table.
+from .tables_pool import QuotaLoan, QuotaReview, VillageSchedule  # noqa: E402,F401

@@ -25,7 +25,8 @@ def county_policies(runtime: Runtime, caller: Caller):
 def set_county_policy(effective_from: IsoDate, body: schemas.CountyPolicyIn, response: Response, runtime: Runtime,
                       caller: Caller):
     change = CountyPolicyChange(body.per_mille, body.professional_min_bp, body.senior_cap_bp,
-                                body.township_senior_cap_bp, body.intermediate_cap_bp)
+                                body.township_senior_cap_bp, body.intermediate_cap_bp,
+                                **{name: getattr(body, name) for name in schemas.RULE_FIELDS})
     with runtime.uow() as uow:
         result = county_policy.set_version(uow, runtime.settings, caller, effective_from, change, body.reason,
                                            runtime.settings.today())

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from platform_common.api_types import IsoDate
 from platform_common.contracts import Specialty
 
-from ..domain.model import PostingKind, PostingStatus, Qualification, TitleLevel
+from ..domain.model import PostingKind, PostingStatus, Qualification, TitleLevel, birth_date_of
 from ..service_layer import postings as postings_uc
 from ..service_layer import quota as quota_uc
 from ..service_layer import staff as staff_uc
@@ -23,7 +23,8 @@ router = APIRouter(tags=["staff"])
 def _new(body: schemas.StaffIn, today: date) -> staff_uc.NewStaff:
     return staff_uc.NewStaff(body.name, body.id_number, body.qualification.value, body.title_level.value,
                              body.specialty.value, body.home_org_id, body.start_date or today, body.pool,
-                             body.override_reason)
+                             body.override_reason, body.targeted_post,
+                             body.date_of_birth or birth_date_of(body.id_number, today), body.retirement_age_years)
 
 
 @router.post("/staff", status_code=201, response_model=schemas.StaffOut)
@@ -65,14 +66,14 @@ def change_title(staff_id: str, body: schemas.TitleChangeIn, runtime: Runtime, c
             uow, runtime.settings, caller, staff_id, title_level=body.title_level.value,
             qualification=body.qualification.value if body.qualification else None,
             effective=body.effective_date or today, today=today, reason=body.reason,
-            override_reason=body.override_reason))
+            override_reason=body.override_reason, targeted_post=body.targeted_post))
 
 
 @router.post("/staff/{staff_id}/transfer", response_model=schemas.StaffOut)
 def transfer_staff(staff_id: str, body: schemas.TransferIn, runtime: Runtime, caller: Caller):
     with runtime.uow() as uow:
         return staff_out(staff_uc.transfer(uow, runtime.settings, caller, staff_id, body.to_org_id,
-                                           body.effective_date, body.override_reason))
+                                           body.effective_date, body.override_reason, body.targeted_post))
 
 
 @router.get("/units/{org_id}/quota", response_model=schemas_quota.QuotaReportOut)
@@ -99,7 +100,7 @@ def quota_policies(org_id: str, runtime: Runtime, caller: Caller):
 @router.post("/units/{org_id}/quota-policies", status_code=201, response_model=schemas_quota.QuotaPolicyOut)
 def set_quota_policy(org_id: str, body: schemas_quota.QuotaPolicyIn, runtime: Runtime, caller: Caller):
     change = quota_uc.UnitPolicyChange(body.quota, body.per_mille, body.professional_min_bp, body.senior_cap_bp,
-                                       body.intermediate_cap_bp)
+                                       body.intermediate_cap_bp, body.professional_posts, body.targeted_bp)
     with runtime.uow() as uow:
         row = quota_uc.set_policy(uow, runtime.settings, caller, org_id, change, body.effective_from, body.reason,
                                   runtime.settings.today())

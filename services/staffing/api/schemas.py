@@ -11,6 +11,7 @@ from platform_common.contracts import Specialty
 
 from ..domain.model import EndReason, PostingKind, PostingStatus, Qualification, TitleLevel
 from ..domain.secondment import RequestStatus
+from ..domain.seniority import Exemption
 
 ID_NUMBER = r"^\d{17}[\dXx]$"  # 居民身份证号码
 Text = Field(min_length=1, max_length=500)
@@ -30,6 +31,13 @@ class StaffIn(In):
     start_date: date | None = Field(default=None, description="establishment from; default today")
     pool: str = Field(default="county", min_length=1, max_length=64)
     override_reason: str | None = Field(default=None, min_length=1, max_length=500)
+    targeted_post: bool = Field(default=False, description="holds a targeted post (定向岗位): a senior, outside the "
+                                                           "senior cap, within the targeted share")
+    date_of_birth: date | None = Field(default=None, description="for the near-retirement exemption; default: read "
+                                                                 "from the identity number when it holds a real date")
+    retirement_age_years: int | None = Field(default=None, ge=40, le=75,
+                                             description="the person's statutory retirement age, where it is not "
+                                                         "the setting's")
 
 
 class StaffBulkIn(In):
@@ -40,6 +48,7 @@ class TransferIn(In):
     to_org_id: str = Field(min_length=1, max_length=64)
     effective_date: date
     override_reason: str | None = Field(default=None, min_length=1, max_length=500)
+    targeted_post: bool = Field(default=False, description="into one of the receiving unit's targeted posts")
 
 
 class TitleChangeIn(In):
@@ -48,6 +57,8 @@ class TitleChangeIn(In):
     effective_date: date | None = Field(default=None, description="when it took effect; default today")
     reason: str = Text
     override_reason: str | None = Field(default=None, min_length=1, max_length=500)
+    targeted_post: bool | None = Field(default=None, description="into (true) or out of (false) a targeted post; "
+                                                                 "unchanged if omitted")
 
 
 class TitleChangeOut(ResponseModel):
@@ -59,6 +70,9 @@ class TitleChangeOut(ResponseModel):
     reason: str
     override_reason: str | None
     decided_by: str
+    targeted_post: bool | None = Field(description="in a targeted post after the change (null: recorded before)")
+    exemption: Exemption | None = Field(description="appointed beyond the cap under a seniority exemption")
+    exemption_reason: str | None = Field(description="why, in words")
 
 
 class PostingOut(ResponseModel):
@@ -86,6 +100,7 @@ class StaffOut(ResponseModel):
     specialty: Specialty
     pool: str
     home_org_id: str
+    targeted_post: bool = Field(description="holds a targeted post (定向岗位)")
     current_posting: PostingOut | None = None
     postings: list[PostingOut] | None = None
     title_changes: list[TitleChangeOut] | None = None

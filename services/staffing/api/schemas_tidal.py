@@ -65,7 +65,7 @@ class AcceptIn(In):
 class AllowanceLineOut(ResponseModel):
     staff_id: str
     name: str
-    kind: Literal["secondment", "gp"]
+    kind: Literal["secondment", "gp", "village_pension"]
     org_id: str
     title_level: TitleLevel
     days: int
@@ -78,4 +78,5 @@ class AllowanceReportOut(ResponseModel):
     total_fen: Fen
     secondment_total_fen: Fen
     gp_total_fen: Fen
+    village_pension_total_fen: Fen = Field(description="乡村医生养老保险补助, prorated by the days posted to a village")
     lines: list[AllowanceLineOut]

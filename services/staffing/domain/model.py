@@ -15,6 +15,7 @@ class Qualification(StrEnum):
     TECHNICIAN = "technician"                      # 医技
     ADMINISTRATIVE = "administrative"              # 管理岗: not a professional-technical post
     SUPPORT = "support"                            # 工勤岗: not a professional-technical post
+    VILLAGE_DOCTOR = "village_doctor"              # 乡村医生 (certificate, no physician licence)
 
     @property
     def professional(self) -> bool:
@@ -24,6 +25,9 @@ class Qualification(StrEnum):
     @property
     def clinical(self) -> bool:
         return self in (Qualification.PRACTISING_PHYSICIAN, Qualification.ASSISTANT_PHYSICIAN)
+
+
+PHYSICIANS = (Qualification.PRACTISING_PHYSICIAN, Qualification.ASSISTANT_PHYSICIAN)  # 执业（助理）医师
 
 
 class TitleLevel(StrEnum):
@@ -41,10 +45,12 @@ class PostingKind(StrEnum):
     SECONDMENT = "secondment"        # 下沉/派驻, on a township's request or a tidal recommendation
     ROTATION_DOWN = "rotation_down"  # 下沉轮岗
     ROTATION_UP = "rotation_up"      # 上挂培养
+    VILLAGE = "village"              # 村用: at a village clinic of the township that employs or manages them
 
     @property
     def temporary(self) -> bool:
-        return self is not PostingKind.ESTABLISHMENT
+        """A secondment or rotation: a spell away from the establishment, ended through /postings."""
+        return self in (PostingKind.SECONDMENT, PostingKind.ROTATION_DOWN, PostingKind.ROTATION_UP)
 
 
 # Movement down (下沉) to a primary unit: what earns the secondment allowance and covers a township's demand
@@ -63,11 +69,13 @@ class EndReason(StrEnum):
     COMPLETED = "completed"      # a temporary posting, on or after its planned end
     EARLY_END = "early_end"      # a temporary posting, before it
     TRANSFERRED = "transferred"  # an establishment posting closed by a transfer to another unit
+    MOVED = "moved"              # a village posting closed by a posting to another clinic
+    LEFT = "left"                # a village posting closed with no other (the doctor left the village)
 
     @property
     def temporary(self) -> bool:
         """How a temporary posting ends (what SecondmentEnded announces); a transfer ends an establishment."""
-        return self is not EndReason.TRANSFERRED
+        return self in (EndReason.COMPLETED, EndReason.EARLY_END)
 
 
 class PostingSpan(Protocol):
@@ -123,6 +131,16 @@ def month_period(year: int, month: int) -> Period:
     first = date(year, month, 1)
     nxt = date(year + (month == 12), month % 12 + 1, 1)
     return Period(first, nxt - timedelta(days=1))
+
+
+def birth_date_of(id_number: str, today: date) -> date | None:
+    """The date of birth an 18-character resident identity number carries (characters 7-14, YYYYMMDD), or None
+    when they are not a real date of birth (before 1900 or after `today`)."""
+    try:
+        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None
+    return born if date(1900, 1, 1) <= born <= today else None
 
 
 def mask_id_number(id_number: str) -> str:

@@ -106,3 +106,15 @@ def require_arrival_recorder(p: Principal, settings: StaffingSettings, posting: 
 def require_calendar_reader(p: Principal, settings: StaffingSettings, org_id: str | None) -> None:
     if not (can_read_all(p, settings) or org_id == p.org_id):
         raise Forbidden("you may read only your own unit's calendar")
+
+
+def require_township_staffer(p: Principal, township_id: str) -> None:
+    """Village doctors are hired and posted by their township centre (乡聘村用): its manager, or the health
+    bureau's HR office."""
+    if not (is_bureau_hr(p) or is_unit_manager_of(p, township_id)):
+        raise Forbidden("only the township centre's manager or the health bureau's HR office may do this")
+
+
+def require_township_reader(p: Principal, settings: StaffingSettings, township_id: str | None) -> None:
+    if not (can_read_all(p, settings) or is_unit_manager_of(p, township_id)):
+        raise Forbidden("you may read only your own township's villages")

@@ -1,5 +1,6 @@
-"""Monthly allowance report: seconded staff (daily rate × days down) and general practitioners
-established at primary units (monthly amount by title, prorated by days)."""
+"""Monthly allowance report: seconded staff (daily rate × days down), general practitioners
+established at primary units (monthly amount by title, prorated by days), and the village doctors'
+pension subsidy (乡村医生养老保险补助: a monthly amount per person, prorated by the days posted to a village)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from platform_common.auth import OrgKind, Principal
 
 from ..domain.allowances import gp_allowance_fen, secondment_allowance_fen
 from ..domain.model import DOWNWARD_KINDS, Period, month_period
+from ..domain.village import pension_subsidy_fen
 from ..settings import StaffingSettings
 from .access import require_reader_of_all
 from .unit_of_work import StaffingUnitOfWork
@@ -17,7 +19,7 @@ from .unit_of_work import StaffingUnitOfWork
 class AllowanceLine:
     staff_id: str
     name: str
-    kind: str          # secondment / gp
+    kind: str          # secondment / gp / village_pension
     org_id: str        # where the allowance is earned
     title_level: str
     days: int
@@ -52,5 +54,10 @@ def monthly(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Prin
         days, fen = gp_allowance_fen(rate, Period(posting.start_date, posting.ended_on or posting.end_date), span)
         lines.append(AllowanceLine(staff.staff_id, staff.name, "gp", posting.org_id, staff.title_level, days, fen,
                                    posting.posting_id))
+    for posting, staff in uow.village.village_postings_in(span.start, span.end):
+        posted = Period(posting.start_date, posting.ended_on or posting.end_date)
+        days, fen = pension_subsidy_fen(settings.village_pension_subsidy_fen, posted, span)
+        lines.append(AllowanceLine(staff.staff_id, staff.name, "village_pension", posting.org_id, staff.title_level,
+                                   days, fen, posting.posting_id))
     return AllowanceReport(span, [line for line in lines if line.days > 0])
 

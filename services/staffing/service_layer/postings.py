@@ -20,7 +20,13 @@ from ..domain.model import EndReason, PostingKind, PostingStatus
 from ..domain.secondment import check_posting_move
 from ..settings import StaffingSettings
 from .access import require_approver, require_arrival_recorder, require_posting_reader, require_unit_reader
+from .post_counts import after_public_health_change
 from .unit_of_work import StaffingUnitOfWork
+
+
+def last_day(p: Posting) -> str:
+    end = p.ended_on or p.end_date
+    return end.isoformat() if end else "open-ended"
 
 
 def place(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, staff: Staff,
@@ -36,9 +42,10 @@ def place(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princi
         c = clash[0]
         raise Conflict(
             f"staff {staff.staff_id} is already posted to {c.org_id} from {c.start_date.isoformat()} to "
-            f"{(c.ended_on or c.end_date).isoformat()}; a person cannot be in two overlapping postings",
+            f"{last_day(c)}; a person cannot be in two overlapping postings",
             rule="overlapping_posting", state=c.status, posting_id=c.posting_id)
     check_cover(uow, settings, staff, start, end)
+    public_health_before = uow.quota.public_health_physicians(staff.home_org_id, start)
     posting = Posting(posting_id=str(uuid.uuid4()), staff_id=staff.staff_id, kind=kind.value,
                       from_org_id=staff.home_org_id, org_id=to_org_id, start_date=start, end_date=end,
                       status=PostingStatus.DISPATCHED.value, request_id=request_id, plan_id=plan_id,
@@ -51,6 +58,7 @@ def place(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Princi
         "qualification": staff.qualification, "start_date": start.isoformat(), "end_date": end.isoformat(),
         "posting_kind": kind.value, "request_id": request_id,
     }, org_id=to_org_id)
+    after_public_health_change(uow, settings, staff, staff.home_org_id, start, public_health_before)
     return posting
 
 

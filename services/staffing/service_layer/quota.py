@@ -1,22 +1,24 @@
 """Quota policy resolution, the quota report, and the quota check every establishment change runs."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from platform_common.auth import OrgKind, Principal
-from platform_common.contracts import STAFFING_TOPIC, StaffingEvent
 from platform_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from platform_common.events import utcnow
 from platform_common.org_directory import Organisation
 
 from ..adapters.repository_quota import QuotaOverrideSeen
 from ..adapters.tables import QuotaOverride, QuotaPolicyRow
-from ..domain.quota import (CountyPolicy, QuotaPolicy, QuotaReport, Violation, new_violations, report,
+from ..domain.county_pool import lent_on
+from ..domain.quota import (CountyPolicy, QuotaPolicy, QuotaReport, QuotaRule, Violation, new_violations, report,
                             township_quota)
 from ..settings import StaffingSettings
 from .access import is_bureau_hr, require_bureau_hr, require_reader_of_all, require_unit_reader
+from .post_counts import (ExemptHolder, PostHolding, announce_violation, check_professional_posts, check_targeted,
+                          counted, county_defaults, public_health_min, settings_defaults)
 from .unit_of_work import StaffingUnitOfWork
 
 STAFFED_KINDS = (OrgKind.COUNTY_HOSPITAL, OrgKind.TOWNSHIP_CENTRE)
@@ -32,21 +34,13 @@ def staffed_unit(uow: StaffingUnitOfWork, org_id: str, field: str) -> Organisati
     return org
 
 
-def settings_defaults(settings: StaffingSettings) -> CountyPolicy:
-    return CountyPolicy(settings.township_quota_per_mille, settings.professional_min_bp, settings.senior_cap_bp,
-                        settings.township_senior_cap_bp, settings.intermediate_cap_bp)
-
-
-def county_defaults(uow: StaffingUnitOfWork, settings: StaffingSettings, as_of: date) -> CountyPolicy:
-    """The county version in force on `as_of`, or else the settings' documented defaults."""
-    return uow.quota.county_policy(as_of) or settings_defaults(settings)
-
-
 @dataclass(frozen=True)
 class ResolvedPolicy:
     policy: QuotaPolicy
     unit_policy_from: date | None    # the unit's own row in force, if any
     county_policy_from: date | None  # the county version in force, if any (else the settings)
+    county: CountyPolicy             # the county rules in force (the exemptions' numbers)
+    lent: int = 0                    # posts lent out that day, net of those borrowed (already in the quota)
 
 
 def resolve_policy(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organisation,
@@ -63,6 +57,10 @@ def resolve_policy(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Org
         quota = township_quota(org.service_population, per_mille)
     else:
         quota = None
+    # 编制统筹: posts lent to another unit leave this one's quota for the loan's days; borrowed ones join it
+    lent = lent_on(org.org_id, uow.pool.binding(org.org_id), as_of)
+    if quota is not None:
+        quota = max(0, quota - lent)
     senior_default = county.township_senior_cap_bp if township else county.senior_cap_bp
 
     def pick(value: int | None, default: int) -> int:
@@ -73,8 +71,11 @@ def resolve_policy(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Org
         pick(row and row.professional_min_bp, county.professional_min_bp),
         pick(row and row.senior_cap_bp, senior_default),
         pick(row and row.intermediate_cap_bp, county.intermediate_cap_bp),
+        targeted_bp=pick(row and row.targeted_bp, county.township_targeted_bp if township else 0),
+        professional_posts=row.professional_posts if row else None,
+        public_health_min=public_health_min(county, org),
     )
-    return ResolvedPolicy(policy, row.effective_from if row else None, county.effective_from)
+    return ResolvedPolicy(policy, row.effective_from if row else None, county.effective_from, county, lent)
 
 
 def policy_for(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organisation, as_of: date) -> QuotaPolicy:
@@ -83,7 +84,8 @@ def policy_for(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organis
 
 def violations_on(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organisation, day: date) -> list[Violation]:
     """The rules `org` breaks on `day`: its establishment expected then against the policy in force then."""
-    return report(policy_for(uow, settings, org, day), uow.quota.establishment(org.org_id, day)).violations
+    resolved = resolve_policy(uow, settings, org, day)
+    return report(resolved.policy, counted(uow, settings, resolved.county, org, day).establishment).violations
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class UnitQuota:
     report: QuotaReport
     unit_policy_from: date | None = None
     county_policy_from: date | None = None
+    exempt: list[ExemptHolder] = field(default_factory=list)  # outside their level's cap, with the reason
 
 
 def quota_report(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, org_id: str,
@@ -103,8 +106,9 @@ def quota_report(uow: StaffingUnitOfWork, settings: StaffingSettings, principal:
     if org is None:
         raise NotFound(f"no organisation {org_id}")
     resolved = resolve_policy(uow, settings, org, as_of)
-    return UnitQuota(org, as_of, resolved.policy, report(resolved.policy, uow.quota.establishment(org_id, as_of)),
-                     resolved.unit_policy_from, resolved.county_policy_from)
+    now = counted(uow, settings, resolved.county, org, as_of)
+    return UnitQuota(org, as_of, resolved.policy, report(resolved.policy, now.establishment),
+                     resolved.unit_policy_from, resolved.county_policy_from, now.exempt)
 
 
 def policies_from(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Organisation,
@@ -114,23 +118,31 @@ def policies_from(uow: StaffingUnitOfWork, settings: StaffingSettings, org: Orga
     month binds an admission made today)."""
     dates = [r.effective_from for r in uow.quota.unit_policies(org.org_id)]
     dates += [v.effective_from for v in uow.quota.county_policies()]
+    # a loan the unit makes lowers its quota from the loan's first day (a borrower's posts are its own to use:
+    # the pool report shows what it must give back)
+    dates += [loan.period.start for loan in uow.pool.binding(org.org_id) if loan.lender == org.org_id]
     later = sorted({d for d in dates if d > start})
     return [(day, policy_for(uow, settings, org, day)) for day in [start, *later]]
 
 
 def check_admission(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal,
-                    org: Organisation, start: date, *, professional: bool, title: str, staff_id: str,
-                    override_reason: str | None, replacing: tuple[bool, str] | None = None,
+                    org: Organisation, start: date, *, holding: PostHolding, staff_id: str,
+                    override_reason: str | None, replacing: PostHolding | None = None,
                     what: str = "posting") -> list[Violation]:
     """Refuse adding one person to `org`'s establishment from `start` if that breaks a quota rule,
     naming the rule, unless the health bureau overrides it with a reason; an override is recorded
     and announced. Counted: everyone established there on `start` or later (see
     `QuotaRepository.establishment`), against every policy in force from `start` on.
-    `replacing` (professional, title) is the post the person already fills there (a promotion); `what`
-    names the refused change in the message ("posting", "title change")."""
-    before = uow.quota.establishment(org.org_id, start, onward=True)
-    after = before.minus(professional=replacing[0], title=replacing[1]) if replacing else before
-    after = after.plus(professional=professional, title=title)
+    `replacing` is the post the person already fills there (a promotion); `what` names the refused
+    change in the message ("posting", "title change")."""
+    check_targeted(holding)
+    before = counted(uow, settings, county_defaults(uow, settings, start), org, start, onward=True).establishment
+    after = before
+    if replacing:
+        after = after.minus(professional=replacing.professional, title=replacing.title, targeted=replacing.targeted,
+                            exempt=replacing.exempt)
+    after = after.plus(professional=holding.professional, title=holding.title, targeted=holding.targeted,
+                       exempt=holding.exempt)
     violations: list[Violation] = []
     for day, policy in policies_from(uow, settings, org, start):
         for v in new_violations(policy, before, after):
@@ -154,13 +166,6 @@ def check_admission(uow: StaffingUnitOfWork, settings: StaffingSettings, princip
     return violations
 
 
-def announce_violation(uow: StaffingUnitOfWork, org_id: str, v: Violation, override_reason: str | None) -> None:
-    uow.record(STAFFING_TOPIC, StaffingEvent.QUOTA_VIOLATION_DETECTED, "unit_quota", org_id, {
-        "org_id": org_id, "rule": v.rule.value, "detail": v.detail,
-        "overridden": override_reason is not None, "override_reason": override_reason,
-    }, org_id=org_id)
-
-
 @dataclass(frozen=True)
 class UnitPolicyChange:
     """A unit's own effective-dated policy: each value left None is taken from the county version in force."""
@@ -170,6 +175,8 @@ class UnitPolicyChange:
     professional_min_bp: int | None = None
     senior_cap_bp: int | None = None
     intermediate_cap_bp: int | None = None
+    professional_posts: int | None = None  # 专业技术岗位总量, the caps' base
+    targeted_bp: int | None = None      # 定向岗位 share of the professional posts
 
 
 def set_policy(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, org_id: str,
@@ -184,12 +191,16 @@ def set_policy(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: P
                          created_by=principal.username, created_at=utcnow(),
                          per_mille=str(change.per_mille) if change.per_mille is not None else None,
                          quota=change.quota, professional_min_bp=change.professional_min_bp,
-                         senior_cap_bp=change.senior_cap_bp, intermediate_cap_bp=change.intermediate_cap_bp)
+                         senior_cap_bp=change.senior_cap_bp, intermediate_cap_bp=change.intermediate_cap_bp,
+                         professional_posts=change.professional_posts, targeted_bp=change.targeted_bp)
     uow.quota.add_unit_policy(row)
+    check_professional_posts(policy_for(uow, settings, org, effective_from))
     # A row in force now is checked against today's establishment; a future one against the
     # establishment expected on its first day (later transfers in count, transfers out do not).
     day = max(today, effective_from)
     for v in violations_on(uow, settings, org, day):
+        if v.rule is QuotaRule.PUBLIC_HEALTH_PHYSICIAN:
+            continue  # a unit row does not bear on it (announced when a physician leaves, or the county rule rises)
         announce_violation(uow, org_id, v if day == today else Violation(v.rule, f"{v.detail} (from {day})"), None)
     uow.commit()
     return row

@@ -13,9 +13,13 @@ from platform_common.errors import Conflict, InvalidInput, NotFound, ServiceErro
 from platform_common.events import utcnow
 
 from ..adapters.tables import Posting, Staff, TitleChange
-from ..domain.model import EndReason, PostingKind, PostingStatus, Qualification, current_posting, mask_id_number
+from ..domain.model import (EndReason, PostingKind, PostingStatus, Qualification, TitleLevel, current_posting,
+                            mask_id_number)
+from ..domain.seniority import ExemptionFinding, TitleGained, exemption_on
+from ..domain.village import VILLAGE_POOL
 from ..settings import StaffingSettings
 from .access import require_bureau_hr, require_staff_reader, staff_list_scope
+from .post_counts import PostHolding, after_public_health_change, counted, county_defaults, seniority_rules
 from .quota import check_admission, staffed_unit
 from .unit_of_work import StaffingUnitOfWork
 
@@ -31,6 +35,9 @@ class NewStaff:
     start_date: date
     pool: str = "county"
     override_reason: str | None = None
+    targeted_post: bool = False              # 定向岗位 (a senior at a township centre)
+    date_of_birth: date | None = None        # for the near-retirement exemption
+    retirement_age_years: int | None = None  # the person's statutory age, where it is not the setting's
 
 
 @dataclass(frozen=True)
@@ -120,9 +127,16 @@ def _register(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pr
                   id_number_masked=mask_id_number(new.id_number), qualification=new.qualification,
                   title_level=new.title_level, specialty=new.specialty, pool=new.pool,
                   home_org_id=new.home_org_id, active=True, registered_by=principal.username,
-                  created_at=utcnow(), posting_changes=0)
+                  created_at=utcnow(), posting_changes=0, targeted_post=new.targeted_post,
+                  date_of_birth=new.date_of_birth, retirement_age_years=new.retirement_age_years)
+    if new.date_of_birth is not None and not date(1900, 1, 1) <= new.date_of_birth <= settings.today():
+        raise InvalidInput("date_of_birth lies between 1900-01-01 and today", field="date_of_birth")
+    if new.pool == VILLAGE_POOL or new.qualification == Qualification.VILLAGE_DOCTOR:
+        raise InvalidInput("village doctors are hired by a township for its villages, outside its quota: register "
+                           "them with POST /village-doctors", field="pool" if new.pool == VILLAGE_POOL else "qualification")
     check_admission(uow, settings, principal, org, new.start_date,
-                    professional=Qualification(new.qualification).professional, title=new.title_level,
+                    holding=PostHolding(Qualification(new.qualification).professional, new.title_level,
+                                        new.targeted_post),
                     staff_id=staff.staff_id, override_reason=new.override_reason)
     uow.staff.register(staff, _establishment_posting(staff, org.org_id, None, new.start_date, principal))
     return staff
@@ -136,10 +150,14 @@ def _establishment_posting(staff: Staff, org_id: str, from_org: str | None, star
 
 
 def transfer(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, staff_id: str,
-             to_org_id: str, effective: date, override_reason: str | None) -> StaffRecord:
-    """Move a person's establishment (编制) to another unit; the quota rules of the receiving unit apply."""
+             to_org_id: str, effective: date, override_reason: str | None, targeted_post: bool = False) -> StaffRecord:
+    """Move a person's establishment (编制) to another unit; the quota rules of the receiving unit apply. A
+    targeted post belongs to the unit that set it: the person holds one at the new unit only if `targeted_post`."""
     require_bureau_hr(principal)
     staff = get_staff(uow, settings, principal, staff_id)
+    if staff.pool == VILLAGE_POOL:
+        raise Conflict("a village doctor is employed by a township, outside its quota: post them to another clinic "
+                       "with POST /village-doctors/{staff_id}/postings", state="village", field="staff_id")
     if staff.home_org_id == to_org_id:
         raise Conflict(f"{staff_id} is already established at {to_org_id}", field="to_org_id",
                        state=staff.home_org_id)
@@ -149,16 +167,20 @@ def transfer(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pri
         raise InvalidInput(f"effective_date must be after {current.start_date.isoformat()}, when the "
                            "current establishment began", field="effective_date")
     check_admission(uow, settings, principal, org, effective,
-                    professional=Qualification(staff.qualification).professional, title=staff.title_level,
+                    holding=PostHolding(Qualification(staff.qualification).professional, staff.title_level,
+                                        targeted_post),
                     staff_id=staff.staff_id, override_reason=override_reason)
     from_org = staff.home_org_id
+    public_health_before = uow.quota.public_health_physicians(from_org, effective)
     if current:
         current.end_date = current.ended_on = effective - timedelta(days=1)
         current.status = PostingStatus.ENDED.value
         current.end_reason = EndReason.TRANSFERRED.value
     uow.postings.add(_establishment_posting(staff, org.org_id, from_org, effective, principal))
     staff.home_org_id = org.org_id
+    staff.targeted_post = targeted_post
     staff.posting_changes += 1
+    after_public_health_change(uow, settings, staff, from_org, effective, public_health_before)
     record = _detail(uow, settings, staff, title_changes=False)
     uow.commit()
     return record
@@ -166,33 +188,56 @@ def transfer(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pri
 
 def change_title(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, staff_id: str, *,
                  title_level: str, qualification: str | None, effective: date, today: date, reason: str,
-                 override_reason: str | None) -> StaffRecord:
+                 override_reason: str | None, targeted_post: bool | None = None) -> StaffRecord:
     """Record a promotion (晋升) or a new qualification (e.g. an assistant physician passing the
-    practising exam). Title caps bind promotions above all, so the home unit's quota rules apply."""
+    practising exam). Title caps bind promotions above all, so the home unit's quota rules apply; a person
+    promoted after the years of township work is appointed beyond the cap, and the change says why."""
     require_bureau_hr(principal)
     staff = get_staff(uow, settings, principal, staff_id)
     if not staff.active:
         raise Conflict(f"staff {staff_id} is not active", state="inactive")
+    if staff.pool == VILLAGE_POOL:
+        raise Conflict("a village doctor's qualification is recorded with POST /village-doctors/{staff_id}/"
+                       "qualification (outside the township's quota)", state="village", field="staff_id")
     qualification = qualification or staff.qualification
-    if (title_level, qualification) == (staff.title_level, staff.qualification):
+    targeted = staff.targeted_post if targeted_post is None else targeted_post
+    if (title_level, qualification, targeted) == (staff.title_level, staff.qualification, staff.targeted_post):
         raise InvalidInput(f"{staff_id} already holds a {title_level} title as {qualification}", field="title_level")
     if effective > today:
         raise InvalidInput("record a title change once it has taken effect", field="effective_date")
     # Checked from today: the head counts are of today's titles, whatever the date of the decision.
     org = staffed_unit(uow, staff.home_org_id, "staff_id")
+    exemption = promotion_exemption(uow, settings, staff, title_level, qualification, effective, today)
+    held = counted(uow, settings, county_defaults(uow, settings, today), org, today, onward=True)
     check_admission(uow, settings, principal, org, today,
-                    professional=Qualification(qualification).professional, title=title_level,
+                    holding=PostHolding(Qualification(qualification).professional, title_level, targeted,
+                                        exemption is not None),
                     staff_id=staff.staff_id, override_reason=override_reason,
-                    replacing=(Qualification(staff.qualification).professional, staff.title_level),
+                    replacing=PostHolding(Qualification(staff.qualification).professional, staff.title_level,
+                                          staff.targeted_post, any(h.staff_id == staff_id for h in held.exempt)),
                     what="title change")
     uow.staff.add_title_change(TitleChange(staff_id=staff.staff_id, from_title=staff.title_level, to_title=title_level,
                              from_qualification=staff.qualification, to_qualification=qualification,
                              effective_date=effective, reason=reason, override_reason=override_reason,
-                             decided_by=principal.username, created_at=utcnow()))
-    staff.title_level, staff.qualification = title_level, qualification
+                             decided_by=principal.username, created_at=utcnow(), targeted_post=targeted,
+                             exemption=exemption.exemption.value if exemption else None,
+                             exemption_reason=exemption.reason if exemption else None))
+    staff.title_level, staff.qualification, staff.targeted_post = title_level, qualification, targeted
     record = _detail(uow, settings, staff)
     uow.commit()
     return record
+
+
+def promotion_exemption(uow: StaffingUnitOfWork, settings: StaffingSettings, staff: Staff, title: str,
+                        qualification: str, gained_on: date, today: date) -> ExemptionFinding | None:
+    """The exemption the new title will have today, counting this promotion as gained on `gained_on`."""
+    if TitleLevel(title).rank <= TitleLevel(staff.title_level).rank:
+        return None
+    county = county_defaults(uow, settings, today)
+    spells = uow.quota.spells(staff.staff_id)
+    return exemption_on(today, title=title, professional=Qualification(qualification).professional, spells=spells,
+                        gained=[TitleGained(title, gained_on)], date_of_birth=staff.date_of_birth,
+                        retirement_age_years=staff.retirement_age_years, rules=seniority_rules(county, settings))
 
 
 def get_staff(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Principal, staff_id: str) -> Staff:

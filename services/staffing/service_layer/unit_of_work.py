@@ -7,10 +7,12 @@ from platform_common.org_directory import OrgDirectory
 from platform_common.unit_of_work import SqlUnitOfWork
 
 from ..adapters import tables
+from ..adapters.repository_pool import PoolRepository
 from ..adapters.repository_quota import QuotaRepository
 from ..adapters.repository_secondments import RotationPlanRepository, SecondmentRepository
 from ..adapters.repository_staff import PostingRepository, StaffRepository
 from ..adapters.repository_tidal import TidalRepository
+from ..adapters.repository_village import VillageRepository
 
 _directory = OrgDirectory(tables.organisations)
 
@@ -22,6 +24,8 @@ class StaffingUnitOfWork(SqlUnitOfWork):
     secondments: SecondmentRepository
     rotations: RotationPlanRepository
     tidal: TidalRepository
+    village: VillageRepository
+    pool: PoolRepository
     orgs: OrgDirectory
 
     def _started(self, session: Session) -> None:
@@ -31,4 +35,6 @@ class StaffingUnitOfWork(SqlUnitOfWork):
         self.secondments = SecondmentRepository(session)
         self.rotations = RotationPlanRepository(session)
         self.tidal = TidalRepository(session)
+        self.village = VillageRepository(session)
+        self.pool = PoolRepository(session)
         self.orgs = _directory

@@ -20,30 +20,31 @@ def quota(client, org: str, as_of: str) -> dict:
     return r.json()
 
 
-def test_the_38000_township_under_a_county_senior_cap_raised_from_20_to_22_percent(client):
-    # Dachang: 38 posts. Township senior cap 20% = floor(7.6) = 7 today; 22% from `raised` = floor(8.36) = 8.
+def test_the_38000_township_under_a_county_senior_cap_raised_from_20_to_23_percent(client):
+    # Dachang: 38 posts, 35 of them professional-technical. Township senior cap 20% of 35 = 7 today; 23% from
+    # `raised` = floor(8.05) = 8 (22% would still give floor(7.7) = 7).
     raised, cut = soon(30), soon(90)
     register(client, *[person("dachang-thc", title="senior") for _ in range(7)])
-    r = put_version(client, raised, township_senior_cap_bp=2200)
+    r = put_version(client, raised, township_senior_cap_bp=2300)
     assert r.status_code == 201, r.text
     version = r.json()
     assert (version["township_senior_cap_bp"], version["senior_cap_bp"], version["intermediate_cap_bp"],
-            version["professional_min_bp"], version["per_mille"]) == (2200, 1800, 4200, 9000, "1")
+            version["professional_min_bp"], version["per_mille"]) == (2300, 1800, 4200, 9000, "1")
     assert version["in_force"] is False and version["units_in_breach"] == []
 
     before, after = quota(client, "dachang-thc", soon(29)), quota(client, "dachang-thc", raised)
     assert (before["senior"]["limit"], before["senior"]["limit_bp"], before["county_policy_from"]) == (7, 2000, None)
-    assert (after["senior"]["limit"], after["senior"]["limit_bp"], after["county_policy_from"]) == (8, 2200, raised)
+    assert (after["senior"]["limit"], after["senior"]["limit_bp"], after["county_policy_from"]) == (8, 2300, raised)
     assert after["quota"] == before["quota"] == 38
 
-    # An eighth senior established from today breaks today's 20% cap; from `raised` on the 22% cap holds.
+    # An eighth senior established from today breaks today's 20% cap; from `raised` on the 23% cap holds.
     eighth = person("dachang-thc", title="senior")
     r = client.post("/staff", json=eighth | {"start_date": county_today().isoformat()}, headers=BUREAU)
     assert r.status_code == 409 and r.json()["error"]["details"]["rules"] == ["senior_cap"]
     r = client.post("/staff", json=eighth | {"start_date": raised}, headers=BUREAU)
     assert r.status_code == 201, r.text
     assert quota(client, "dachang-thc", raised)["senior"] == {
-        "count": 8, "limit": 8, "kind": "max", "ratio_bp": 2105, "limit_bp": 2200, "ok": True}
+        "count": 8, "limit": 8, "kind": "max", "ratio_bp": 2285, "limit_bp": 2300, "ok": True}
     assert quota(client, "dachang-thc", soon(29))["senior"]["count"] == 7
 
     # The bureau puts the cap back to 20% from `cut`: Dachang's eight seniors then break it, announced.
@@ -58,7 +59,7 @@ def test_the_38000_township_under_a_county_senior_cap_raised_from_20_to_22_perce
     assert r.status_code == 201, r.text
     listed = client.get(DEFAULTS, headers=ANALYST).json()
     assert [(v["effective_from"], v["township_senior_cap_bp"]) for v in listed["versions"]] == [
-        (raised, 2200), (cut, 2000)]
+        (raised, 2300), (cut, 2000)]
     assert listed["settings"]["township_senior_cap_bp"] == 2000
 
 
@@ -78,11 +79,13 @@ def test_resolution_unit_row_then_county_version_then_settings_field_by_field(cl
     luoping = quota(client, "luoping-thc", county_from)
     assert (luoping["quota"], luoping["senior"]["limit_bp"], luoping["intermediate"]["limit_bp"]) == (32, 2500, 4500)
     assert (luoping["unit_policy_from"], luoping["county_policy_from"]) == ("2024-06-01", county_from)
-    dachang = quota(client, "dachang-thc", county_from)  # 38,000 × 1.2‰ = 45.6 -> 45 posts
-    assert (dachang["quota"], dachang["senior"]["limit"], dachang["professional"]["limit"]) == (45, 9, 42)
+    # 38,000 × 1.2‰ = 45.6 -> 45 posts; 42 of them professional-technical (92%), 21% of those = 8.82 -> 8 seniors
+    dachang = quota(client, "dachang-thc", county_from)
+    assert (dachang["quota"], dachang["senior"]["limit"], dachang["professional"]["limit"]) == (45, 8, 42)
     assert dachang["unit_policy_from"] is None
-    hospital = quota(client, "county-peoples-hospital", county_from)  # the general senior cap, not the township one
-    assert (hospital["quota"], hospital["senior"]["limit_bp"], hospital["senior"]["limit"]) == (500, 1900, 95)
+    # the general senior cap, not the township one: 19% of 460 professional-technical posts = 87.4 -> 87
+    hospital = quota(client, "county-peoples-hospital", county_from)
+    assert (hospital["quota"], hospital["senior"]["limit_bp"], hospital["senior"]["limit"]) == (500, 1900, 87)
 
     # The day before, the settings' documented defaults apply where the unit row is silent.
     luoping = quota(client, "luoping-thc", soon(29))

@@ -29,17 +29,20 @@ def test_bulk_registration_is_all_or_nothing_and_names_the_bad_entry(client):
 
 
 def test_quota_report_of_a_township_of_38000(client):
-    # 38,000 people × 1‰ = 38 posts; senior cap 20% (township) = 7; intermediate 42% = 15;
-    # professional-technical ≥ 90% = 35, so at most 3 administrative or support posts.
+    # 38,000 people × 1‰ = 38 posts; professional-technical ≥ 90% = 35 posts, so at most 3 administrative or
+    # support posts; the caps are shares of the 35: senior 20% (township) = 7, intermediate 42% = 14.7 -> 14.
     register(client, *[person("dachang-thc", title="senior") for _ in range(7)],
              *[person("dachang-thc", title="intermediate") for _ in range(5)],
              *[person("dachang-thc", title="junior", qualification="administrative") for _ in range(3)])
     report = client.get("/units/dachang-thc/quota", headers=DACHANG).json()
     assert (report["quota"], report["filled"], report["vacant"]) == (38, 15, 23)
-    assert report["senior"] == {"count": 7, "limit": 7, "kind": "max", "ratio_bp": 1842, "limit_bp": 2000, "ok": True}
-    assert report["intermediate"]["limit"] == 15 and report["intermediate"]["count"] == 5
+    assert (report["quota"], report["professional_posts"]) == (38, 35)  # both numbers, the base of the caps
+    assert report["senior"] == {"count": 7, "limit": 7, "kind": "max", "ratio_bp": 2000, "limit_bp": 2000, "ok": True}
+    assert report["intermediate"]["limit"] == 14 and report["intermediate"]["count"] == 5
     assert report["professional"]["limit"] == 35 and report["professional"]["count"] == 12
-    assert report["violations"] == []
+    assert report["targeted"]["limit"] == 3  # 定向岗位: 10% of the 35 professional-technical posts
+    # no public-health physician (公共卫生医师) yet: reported, never a reason to refuse anyone
+    assert [v["rule"] for v in report["violations"]] == ["public_health_physician"]
     assert client.get("/units/dachang-thc/quota", headers=LUOPING).status_code == 403
     assert client.get("/units/dachang-thc/quota", headers=ANALYST).status_code == 200
 

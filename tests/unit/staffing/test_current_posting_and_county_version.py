@@ -47,12 +47,14 @@ def test_an_ended_establishment_is_nowhere_and_a_transfer_is_the_new_one():
     assert current_posting([old], date(2026, 2, 1)) is None
 
 
-BEFORE = CountyPolicy(Decimal("1.2"), 8000, 1800, 2000, 4200)
+RULES = dict(township_targeted_bp=1000, public_health_min=1, seniority_service_years=20, retirement_window_years=5,
+             village_licence_target_bp=4500, quota_review_years=5)
+BEFORE = CountyPolicy(Decimal("1.2"), 8000, 1800, 2000, 4200, **RULES)
 
 
 def test_a_version_keeps_what_it_does_not_change():
     v = county_version(BEFORE, CountyPolicyChange(senior_cap_bp=1900), date(2027, 1, 1))
-    assert v == CountyPolicy(Decimal("1.2"), 8000, 1900, 2000, 4200, date(2027, 1, 1))
+    assert v == CountyPolicy(Decimal("1.2"), 8000, 1900, 2000, 4200, date(2027, 1, 1), **RULES)
 
 
 def test_a_version_is_checked_whole_naming_the_field():
