@@ -1,9 +1,9 @@
 """The pooled county quota (编制统筹使用): the pool, loans of unused quota, quota reviews."""
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter
+
+from platform_common.api_types import IsoDate
 
 from ..domain.county_pool import LoanStatus
 from ..service_layer import county_pool as pool_uc
@@ -15,7 +15,7 @@ router = APIRouter(tags=["quota pool"])
 
 
 @router.get("/county-quota", response_model=schemas_pool.PoolOut)
-def county_quota(runtime: Runtime, caller: Caller, as_of: date | None = None):
+def county_quota(runtime: Runtime, caller: Caller, as_of: IsoDate | None = None):
     with runtime.uow() as uow:
         return pool_out(pool_uc.pool_report(uow, runtime.settings, caller, as_of or runtime.settings.today()))
 
@@ -68,7 +68,7 @@ def record_review(org_id: str, body: schemas_pool.ReviewIn, runtime: Runtime, ca
 
 
 @router.get("/quota-reviews", response_model=list[schemas_pool.ReviewStatusOut])
-def reviews_due(runtime: Runtime, caller: Caller, as_of: date | None = None, every_unit: bool = False):
+def reviews_due(runtime: Runtime, caller: Caller, as_of: IsoDate | None = None, every_unit: bool = False):
     with runtime.uow() as uow:
         return [review_status_out(r) for r in pool_uc.reviews_due(uow, runtime.settings, caller,
                                                                   as_of or runtime.settings.today(), every_unit)]

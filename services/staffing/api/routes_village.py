@@ -2,9 +2,9 @@
 the station schedule (tours and stations), the licence share and the villages with no doctor."""
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter
+
+from platform_common.api_types import IsoDate
 
 from ..service_layer import village as village_uc
 from ..service_layer import village_schedule as schedule_uc
@@ -58,14 +58,14 @@ def end_village_posting(posting_id: str, body: schemas_village.VillagePostingEnd
 
 
 @router.get("/village-doctors/licence-share", response_model=schemas_village.LicenceReportOut)
-def licence_share(runtime: Runtime, caller: Caller, as_of: date | None = None):
+def licence_share(runtime: Runtime, caller: Caller, as_of: IsoDate | None = None):
     with runtime.uow() as uow:
         return licence_report_out(village_uc.licence_report(uow, runtime.settings, caller,
                                                             as_of or runtime.settings.today()))
 
 
 @router.get("/village-clinics/uncovered", response_model=list[schemas_village.UncoveredClinicOut])
-def uncovered_clinics(runtime: Runtime, caller: Caller, township_id: str | None = None, as_of: date | None = None):
+def uncovered_clinics(runtime: Runtime, caller: Caller, township_id: str | None = None, as_of: IsoDate | None = None):
     with runtime.uow() as uow:
         return [uncovered_out(u) for u in schedule_uc.uncovered(uow, runtime.settings, caller, township_id,
                                                                  as_of or runtime.settings.today())]
@@ -80,7 +80,7 @@ def add_schedule(body: schemas_village.ScheduleIn, runtime: Runtime, caller: Cal
 
 
 @router.get("/village-schedules", response_model=list[schemas_village.ScheduleOut])
-def list_schedules(runtime: Runtime, caller: Caller, township_id: str | None = None, as_of: date | None = None):
+def list_schedules(runtime: Runtime, caller: Caller, township_id: str | None = None, as_of: IsoDate | None = None):
     with runtime.uow() as uow:
         return [schedule_out(s) for s in schedule_uc.listed(uow, runtime.settings, caller, township_id, as_of)]
 
