@@ -65,7 +65,7 @@ def merged_openapi(app: FastAPI, policies: dict[str, RoutePolicy]) -> dict[str, 
         raise RuntimeError("the gateway's routes must declare platform_common.openapi.ERROR_RESPONSES")
     services = {name: service_openapi(name) for name in policies}
     names = component_names({s: d.get("components", {}).get("schemas", {}) for s, d in services.items()},
-                            reserved=set(schemas))
+                            fixed=schemas)
     for service, sdoc in services.items():
         rules = {(r.method, r.path): r for r in policies[service].rules}
         for name, schema in sdoc.get("components", {}).get("schemas", {}).items():
@@ -87,15 +87,15 @@ def merged_openapi(app: FastAPI, policies: dict[str, RoutePolicy]) -> dict[str, 
     return doc
 
 
-def component_names(defined: dict[str, dict[str, Any]], reserved: set[str]) -> dict[str, dict[str, str]]:
+def component_names(defined: dict[str, dict[str, Any]], fixed: dict[str, Any]) -> dict[str, dict[str, str]]:
     """service → {schema name in the service: name in the merged document}. A name defined the same way by
-    every service that defines it (its references included) stays bare; otherwise it takes the service's
-    prefix, `payment.Page`."""
-    by_name: dict[str, list[Any]] = {}
+    every service that defines it and by the gateway itself (`fixed`, whose names never change), its
+    references included, stays bare; otherwise it takes the service's prefix, `payment.Page`."""
+    by_name: dict[str, list[Any]] = {n: [s] for n, s in fixed.items()}
     for schemas in defined.values():
         for name, schema in schemas.items():
             by_name.setdefault(name, []).append(schema)
-    shared = {n for n, versions in by_name.items() if n not in reserved and all(v == versions[0] for v in versions)}
+    shared = {n for n, versions in by_name.items() if all(v == versions[0] for v in versions)}
     changed = True
     while changed:  # a schema is shared only if everything it references is shared too
         unshared = {n for n in shared if any(r not in shared for v in by_name[n] for r in _refs(v))}

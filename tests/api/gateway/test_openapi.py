@@ -137,3 +137,17 @@ def test_the_events_json_schemas_are_served_as_published_without_a_token(gateway
     assert gateway.get("/events/schemas/ReferralCompleted").json() == json.loads(published.read_text())
     missing = gateway.get("/events/schemas/ReferralTeleported")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+def test_component_names_stay_bare_when_every_definition_agrees():
+    from gateway.openapi import component_names
+
+    page = {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Row"}}}}
+    defined = {"referral": {"Page": page, "Row": {"type": "string"}, "ErrorBody": {"type": "object"}},
+               "payment": {"Page": page, "Row": {"type": "integer"}, "Fen": {"type": "integer"}}}
+    names = component_names(defined, fixed={"ErrorBody": {"type": "object"}, "Claims": {"type": "object"}})
+    # Row differs, so each Page (which refers to its own Row) keeps its service's meaning
+    assert names["referral"] == {"Page": "referral.Page", "Row": "referral.Row", "ErrorBody": "ErrorBody"}
+    assert names["payment"] == {"Page": "payment.Page", "Row": "payment.Row", "Fen": "Fen"}
+    assert component_names({"staffing": {"Claims": {"type": "string"}}}, fixed={"Claims": {"type": "object"}}) == {
+        "staffing": {"Claims": "staffing.Claims"}}
