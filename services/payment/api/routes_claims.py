@@ -1,10 +1,10 @@
 """Claims (one by one and bulk CSV), enrolments and capitation."""
 from __future__ import annotations
 
-from datetime import date
 
 from fastapi import APIRouter, File, Response, UploadFile
 
+from platform_common.api_types import IsoDate
 from platform_common.errors import InvalidInput
 
 from ..domain.claims import ClaimInput, ClaimKind, parse_claim_no
@@ -56,7 +56,7 @@ def upload_report(upload_id: str, uow: UowDep, principal: PrincipalDep, settings
 def list_claims(uow: UowDep, principal: PrincipalDep, page: PageDep, consortium_id: str | None = None,
                 org_id: str | None = None, period: str | None = None, kind: ClaimKind | None = None,
                 late: bool | None = None, sort: str = "-service_date", claim_no: str | None = None,
-                date_from: date | None = None, date_to: date | None = None) -> dict:
+                date_from: IsoDate | None = None, date_to: IsoDate | None = None) -> dict:
     """`claim_no`: the number or its beginning; `date_from`/`date_to`: the service date (inclusive)."""
     found = claims.list_claims(uow, principal, consortium_id=consortium_id, org_id=org_id, period=period, kind=kind,
                                late=late, sort=sort, limit=page.limit, offset=page.offset, claim_no=claim_no,
