@@ -3,18 +3,19 @@
 The same documents as docs/events/*.json (`python -m platform_common.contracts`), served so that a system
 reading the platform's topics can fetch the schema of the version it meets. No token: they hold no data.
 """
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from platform_common.api_types import ResponseModel, open_content
 from platform_common.contracts import CONTRACTS
 from platform_common.contracts.docs import json_schema, schema_index
 from platform_common.errors import NotFound
 from platform_common.openapi import ErrorBody
 
 
-class EventSchemaSummary(BaseModel):
+class EventSchemaSummary(ResponseModel):
     type: str
     topic: str
     schema_version: int
@@ -22,7 +23,11 @@ class EventSchemaSummary(BaseModel):
     description: str
 
 
-class EventJsonSchema(BaseModel):
+# A JSON Schema's keywords vary from one property to the next: what is typed here is the document's frame.
+SCHEMA_KEYWORDS = "JSON Schema keywords (draft 2020-12), which vary with each field of the event"
+
+
+class EventJsonSchema(ResponseModel):
     """A JSON Schema document (draft 2020-12) of one event type's message."""
 
     dialect: str = Field(alias="$schema")
@@ -32,10 +37,12 @@ class EventJsonSchema(BaseModel):
     topic: str = Field(alias="x-topic")
     schema_version: int = Field(alias="x-schema-version")
     type: Literal["object"]
-    properties: dict[str, Any] = Field(description="the envelope's fields; `payload` refers to `$defs`")
+    properties: Annotated[dict[str, Any], open_content(SCHEMA_KEYWORDS)] = Field(
+        description="the envelope's fields; `payload` refers to `$defs`")
     required: list[str]
     additionalProperties: bool
-    defs: dict[str, Any] = Field(alias="$defs", description="the payload's schema and its vocabularies")
+    defs: Annotated[dict[str, Any], open_content(SCHEMA_KEYWORDS)] = Field(
+        alias="$defs", description="the payload's schema and its vocabularies")
 
 
 def event_schemas_router() -> APIRouter:

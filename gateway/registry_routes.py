@@ -2,13 +2,12 @@
 
 (No `from __future__ import annotations`: FastAPI must resolve the local dependency alias.)
 """
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field, StrictInt
 
-from platform_common.api_types import RequestBody
+from platform_common.api_types import RequestBody, ResponseModel, UtcInstant
 from platform_common.auth import OrgKind, Principal, Role
 from platform_common.errors import Forbidden
 from platform_common.runtime import ServiceRuntime
@@ -50,19 +49,39 @@ class UserOut(BaseModel):
     display_name: str
 
 
-class RegistryChange(BaseModel):
-    changed_at: datetime
+class OrganisationRecord(ResponseModel):
+    """An organisation as the registry held it (before or after a change)."""
+
+    org_id: str
+    name: str
+    kind: OrgKind
+    consortium_id: str | None
+    parent_org_id: str | None
+    service_population: int | None
+
+
+class AccountRecord(ResponseModel):
+    """An account as it was created (never its password)."""
+
+    username: str
+    org_id: str
+    role: Role
+    display_name: str
+
+
+class RegistryChange(ResponseModel):
+    changed_at: UtcInstant
     actor: str = Field(description="the username of the HR officer, or `system` (the demo loader)")
-    subject: str = Field(description="organisation | user")
+    subject: Literal["organisation", "user"]
     subject_id: str
     org_id: str
-    action: str = Field(description="created | updated")
-    before: dict[str, Any] | None
-    after: dict[str, Any]
+    action: Literal["created", "updated"]
+    before: OrganisationRecord | None = Field(description="the organisation before an update; null when created")
+    after: OrganisationRecord | AccountRecord = Field(description="the organisation or account after the change")
     request_id: str | None
 
 
-class RegistryChanges(BaseModel):
+class RegistryChanges(ResponseModel):
     total: int
     items: list[RegistryChange]
 

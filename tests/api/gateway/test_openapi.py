@@ -5,6 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gateway.api import MIGRATIONS, create_app
+from gateway.health import Health
 from gateway.openapi import METHODS, SERVICE_ERRORS, policy_parity, service_openapi
 from gateway.policies import all_policies
 from gateway.policy import RoutePolicy, rule
@@ -115,13 +116,19 @@ def test_a_schema_two_services_define_differently_keeps_each_services_meaning(do
     assert document["components"]["schemas"][body] == service_openapi("referral")["components"]["schemas"]["AcceptIn"]
 
 
-def test_the_gateways_own_operations_have_typed_answers(document):
-    """Services type their answers in their api/schemas.py; the gateway's own routes are typed here."""
-    untyped = [f"{m.upper()} {p}" for m, p, op in operations(document) if p.split("/")[1] not in POLICIES
-               for status, response in op["responses"].items() if status.startswith("2")
-               for schema in [response.get("content", {}).get("application/json", {}).get("schema", {})]
-               if schema.get("type") == "object" and "properties" not in schema and "$ref" not in schema]
-    assert untyped == []
+def test_the_gateways_health_answers_with_its_documented_model(gateway, document):
+    """Issue 16: the gateway's /health was typed only at its top; each part is now a service's own /health answer."""
+    r = gateway.get("/health")
+    assert r.status_code == 503  # no broker and no service behind this gateway
+    answer = Health.model_validate_json(r.content, strict=True)
+    assert {name: part.status for name, part in answer.services.items() if name != "gateway"} == {
+        "referral": "down", "payment": "down", "staffing": "down"}
+    assert answer.services["gateway"].detail.service == "gateway" and answer.broker.status == "down"
+    assert "processes" not in r.json()  # nothing supervises this gateway
+    documented = document["paths"]["/health"]["get"]["responses"]
+    assert documented["503"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Health"}
+    component = document["components"]["schemas"]["ComponentHealth"]["properties"]["detail"]
+    assert {"$ref": "#/components/schemas/ServiceHealth"} in component["anyOf"]
 
 
 def test_the_events_json_schemas_are_served_as_published_without_a_token(gateway):
