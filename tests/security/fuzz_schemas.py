@@ -6,6 +6,8 @@ forwards service routes to the service apps in-process (tests/support/inprocess.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import schemathesis
 from schemathesis.checks import CHECKS, load_all_checks
 
@@ -23,6 +25,7 @@ CONFIG = schemathesis.Config.from_dict({"checks": {"positive_data_acceptance": {
     "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]}}})
 
 SERVICES = ("referral", "payment", "staffing")
+ROLE_CALLS: Counter[str] = Counter()  # requests sent with each role's token, for docs/reliability.md
 POLICIES = all_policies()
 # Where each role works in the demo consortium (a township for unit roles; the bureau for HR).
 HOME = {Role.REFERRAL_CLERK: "dachang-thc", Role.UNIT_MANAGER: "dachang-thc",
@@ -36,19 +39,20 @@ ACTORS = {f"POST /referral/referrals/{{referral_id}}/{step}": "peoples.referral"
     "POST /referral/referrals/downward": "peoples.referral"}
 
 
-def authorization(method: str, public_path: str) -> str:
-    """The bearer header of a caller the gateway's policy lets through to this operation."""
+def callers(method: str, public_path: str, x_roles: list[str]) -> list[tuple[str, str]]:
+    """(role, bearer header) of the callers the gateway lets through to this operation: first the one most
+    likely to reach the handler with the seeded records (a receiver for the steps a receiver takes), then a
+    token of every other role it admits, each working at its home unit. `x_roles`: the document's own list."""
     label = f"{method} {public_path}"
-    if label in ACTORS:
-        return demo_user_header(ACTORS[label])["Authorization"]
     service, _, rest = public_path.lstrip("/").partition("/")
     if service in POLICIES:
         _, rule = POLICIES[service].find(method, "/" + rest)
         assert rule is not None, f"{label} has no gateway policy"
-        role = next(r for r in PREFERRED if r in rule.roles)
-    else:
-        role = Role.HR_OFFICER  # the health bureau's HR office may call every gateway route
-    return f"Bearer {token_for(HOME[role], role)}"
+        roles = [r for r in PREFERRED if r in rule.roles]
+    else:  # the gateway's own routes: the health bureau's HR office may call them all
+        roles = [Role.HR_OFFICER] + [r for r in PREFERRED if r.value in x_roles and r is not Role.HR_OFFICER]
+    first = [(Role.REFERRAL_CLERK.value, demo_user_header(ACTORS[label])["Authorization"])] if label in ACTORS else []
+    return first + [(role.value, f"Bearer {token_for(HOME[role], role)}") for role in roles]
 
 
 def gateway_schemas(apps: dict) -> dict[str, schemathesis.BaseSchema]:  # noqa: ANN001 - {name: TestClient}
@@ -87,11 +91,20 @@ def started_elsewhere(app):  # noqa: ANN001, ANN201
 
 
 def _authorise(schema) -> None:  # noqa: ANN001
-    # Through schemathesis' auth hook, so that a case meant to test a missing token is sent without one.
+    # Through schemathesis' auth hook, so that a case meant to test a missing token is sent without one. Every
+    # other case of an operation goes with its first caller; the rest take the other roles in turn, so that each
+    # role the policy admits is fuzzed (its answers and their schemas), not only the one that reaches furthest.
+    turns: Counter[str] = Counter()
+
     @schema.auth(refresh_interval=None)
     class RoleToken:
         def get(self, case, _context) -> str:  # noqa: ANN001
-            return authorization(case.method, case.operation.path)
+            who = callers(case.method, case.operation.path, case.operation.definition.raw.get("x-roles", []))
+            label = f"{case.method} {case.operation.path}"
+            turn, turns[label] = turns[label], turns[label] + 1
+            role, header = who[0] if turn % 2 == 0 or len(who) == 1 else who[1 + (turn // 2) % (len(who) - 1)]
+            ROLE_CALLS[role] += 1
+            return header
 
         def set(self, case, data: str, _context) -> None:  # noqa: ANN001
             case.headers = {**(case.headers or {}), "Authorization": data}

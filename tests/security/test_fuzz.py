@@ -3,8 +3,9 @@ status and content type documented, every response matching its schema, invalid 
 
 Every operation of the gateway's one document (its own routes and each service's under `/<service>`;
 tests/security/fuzz_schemas.py) gets EXAMPLES generated cases, valid and invalid, each sent to the real gateway
-app, which forwards to the service apps in-process. A caller the gateway's policy lets
-through is used, so the fuzz reaches the handlers, not just the 403. Path parameters point at real records
+app, which forwards to the service apps in-process. Callers the gateway's policy lets through are used, so the
+fuzz reaches the handlers, not just the 403: every other case the one likeliest to reach the handler with the
+seeded records, the rest a token of each role the policy admits in turn. Path parameters point at real records
 (tests/security/fuzz_seeds.py) in most cases, so state transitions are fuzzed on referrals, secondments and
 postings that exist.
 """
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
 
-from .fuzz_schemas import ALL_CHECKS, gateway_schemas
+from .fuzz_schemas import ALL_CHECKS, ROLE_CALLS, gateway_schemas
 from .fuzz_seeds import seed
 
 EXAMPLES = 50
@@ -77,4 +78,7 @@ def figures() -> str | None:
     fuzz ran: a report, not a test, so it depends on no test order."""
     services = {k: v for k, v in CALLS.items() if " " not in k}
     operations = sum(1 for k in CALLS if " " in k)
-    return f"FUZZ: {sum(services.values())} requests over {operations} operations: {services}" if services else None
+    if not services:
+        return None
+    return (f"FUZZ: {sum(services.values())} requests over {operations} operations: {services}; "
+            f"tokens by role: {dict(sorted(ROLE_CALLS.items()))}")
