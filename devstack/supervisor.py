@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, TextIO
 
+from platform_common.worker import Backoff
+
 from .stack import Stack
 
 STATUS_FILE_ENV = "GATEWAY_SUPERVISOR_STATUS_FILE"
@@ -38,8 +40,7 @@ class Supervisor:
         self.stack = stack
         self.max_crashes = max_crashes
         self.window = window_seconds
-        self.first_backoff = first_backoff
-        self.max_backoff = max_backoff
+        self.backoff = Backoff(first=first_backoff, longest=max_backoff)
         self.out = out
         self.clock = clock
         self.status_file = status_file(stack.data_dir)
@@ -72,7 +73,7 @@ class Supervisor:
             self._say(f"!!! {name} exited with {code}, its {len(watched.crashes)}th crash in {self.window:.0f} s: "
                       f"NOT restarting it any more. The platform is degraded; see {log}")
             return
-        delay = min(self.first_backoff * 2 ** (len(watched.crashes) - 1), self.max_backoff)
+        delay = self.backoff.for_failure(len(watched.crashes))
         watched.state, watched.restart_at = "restarting", now + delay
         self._say(f"{name} exited with {code}; restarting it in {delay:.0f} s (see {log})")
 

@@ -33,6 +33,10 @@ class Backoff:
     def after(self, current: float) -> float:
         return min(current * 2, self.longest)
 
+    def for_failure(self, count: int) -> float:
+        """The wait after the `count`-th failure in a row (1 → `first`)."""
+        return min(self.first * 2 ** max(count - 1, 0), self.longest)
+
 
 class BackgroundWorker:
     """Subclasses implement `step()` (one unit of work, raising on failure) and may override `interrupt()`
