@@ -50,6 +50,17 @@ class QuotaRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def lock_unit(self, org_id: str) -> None:
+        """Hold the unit's row until the transaction ends, before reading what its quota admits.
+
+        Every change that uses up a unit's posts (a hire or transfer in, a loan out, posts given back by a
+        borrower) takes it first, so two of them check and write one after the other. Without it, on
+        PostgreSQL (read committed) two approvals each passed the check against the other's uncommitted
+        change, and a lender lent 24 of its 22 unused posts. SQLite runs writers one at a time already.
+        """
+        self.session.execute(select(organisations.c.org_id).where(organisations.c.org_id == org_id)
+                             .with_for_update())
+
     def establishment(self, org_id: str, on: date, *, onward: bool = False) -> Establishment:
         """Head counts of the establishment postings (在编) at `org_id` in force on `on`; with
         `onward`, of every posting in force on `on` or later (a later transfer in counts, one that

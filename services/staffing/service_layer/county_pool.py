@@ -90,6 +90,7 @@ def approve(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Prin
     require_bureau_hr(principal)
     loan = _load(uow, loan_id, "approve")
     lender = staffed_unit(uow, loan.lender_org_id, "lender_org_id")
+    uow.quota.lock_unit(lender.org_id)
     period = Period(loan.start_date, loan.end_date)
     filled = uow.quota.establishment(lender.org_id, loan.start_date, onward=True).filled
     for day in change_days([*uow.pool.binding(lender.org_id), span_of(loan)], period):
@@ -128,6 +129,7 @@ def give_back(uow: StaffingUnitOfWork, settings: StaffingSettings, principal: Pr
         raise InvalidInput(f"the last day of an early return lies from {loan.start_date.isoformat()} to before "
                            f"{loan.end_date.isoformat()}", field="returned_on")
     borrower = staffed_unit(uow, loan.borrower_org_id, "borrower_org_id")
+    uow.quota.lock_unit(borrower.org_id)
     day = last_day + timedelta(days=1)
     quota = resolve_policy(uow, settings, borrower, day).policy.quota or 0
     filled = uow.quota.establishment(borrower.org_id, day, onward=True).filled

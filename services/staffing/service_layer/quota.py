@@ -136,6 +136,7 @@ def check_admission(uow: StaffingUnitOfWork, settings: StaffingSettings, princip
     `replacing` is the post the person already fills there (a promotion); `what` names the refused
     change in the message ("posting", "title change")."""
     check_targeted(holding)
+    uow.quota.lock_unit(org.org_id)
     before = counted(uow, settings, county_defaults(uow, settings, start), org, start, onward=True).establishment
     after = before
     if replacing:
