@@ -2,7 +2,8 @@
 
 Starts its own stack (broker, three services, gateway) with free ports in a temporary directory, so it
 runs from a clean clone; writes bench/results.json and the table in bench/README.md.
-Options: --quick (shorter runs, 200,000 rows for benches 3–4 and 7; for trying the harness), --skip 1,2,…
+Options: --quick (shorter runs, 200,000 rows for benches 3–4 and 7; for trying the harness), --skip 1,2,…,
+--merge (keep the previous results.json's figures of the benches skipped, e.g. to add bench 8 to a full run).
 """
 from __future__ import annotations
 
@@ -79,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--skip", default="", help="comma-separated bench numbers to skip")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--merge", action="store_true", help="keep the skipped benches' figures from --out")
     args = parser.parse_args(argv)
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     seconds = 4 if args.quick else 8
@@ -86,7 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     results: dict = {"run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
                      "quick": args.quick, "git": _git_head()}
-    from . import b_console, b_gateway, b_payment, b_propagation, b_upload, report
+    previous = json.loads(args.out.read_text()) if args.merge and args.out.exists() else {}
+    results = {k: v for k, v in previous.items() if k not in ("run_at", "machine", "quick", "git", "seconds")} | results
+    if previous:
+        results["merged_from"] = {"run_at": previous.get("run_at"), "git": previous.get("git")}
+    from . import b_capacity, b_console, b_gateway, b_payment, b_propagation, b_upload, report
 
     with tempfile.TemporaryDirectory(prefix="consortium-bench-") as tmp:
         work = Path(tmp)
@@ -121,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
             results.update(b_payment.run(work / "payment", rows))
             results.setdefault("memory_mb", {})["payment in-process (bench 3-4)"] = round(
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        if "8" not in skip:
+            _say("bench 8: free capacity of a county hospital, 40 lines x 90 days of slots, in-process ...")
+            (work / "capacity").mkdir()
+            results["capacity"] = b_capacity.run(work / "capacity", n=100 if args.quick else 300)
     results["seconds"] = round(time.monotonic() - started, 1)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     table = report.table(results)

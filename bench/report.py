@@ -67,12 +67,29 @@ def table(r: dict) -> str:
                 f"{b['payment_before_mb']}) | {a['rows']:,} rows: {a['total_s']} s; peak console {a['console_peak_mb']} MB, "
                 f"payment {a['payment_peak_mb']} MB | {'memory flat with the file (< 10 MB more for 10× the rows)' if kind == 'CSV' else '—'}"
                 f" | {_ok(u['goal_met']) if kind == 'CSV' else ''} |")
+    cap = r.get("capacity")
+    if cap:
+        for name, label in (("week", "the whole hospital, the next 7 days (`GET /capacity`)"),
+                            ("department_90_days", "one department, 90 days slot by slot (`GET /capacity/slots`)"),
+                            ("hospital_90_days", "the whole hospital, 90 days (`GET /capacity`)")):
+            q = cap[name]
+            raw = q.get("raw")
+            ratio = f"p99 {q['p99_ms'] / raw['p99_ms']:.1f}×" if raw else "—"
+            base = f"raw sqlite3 GROUP BY: p50 {raw['p50_ms']} ms, p99 {raw['p99_ms']} ms" if raw else "—"
+            rows.append(f"| 8 | free capacity of a county hospital with {cap['lines']} lines × {cap['days']} days of "
+                        f"slots ({cap['hospital_slots']:,} of {cap['slots']:,} slots): {label}, {q['rows']:,} rows, "
+                        f"in-process | {ratio} | p50 {q['p50_ms']} ms, p99 {q['p99_ms']} ms; CPU p50 "
+                        f"{q['cpu_p50_ms']} ms, p99 {q['cpu_p99_ms']} ms ({q['n']} requests) | "
+                        f"{base} | p99 < 50 ms | {_ok(q['goal_met'])} |")
     mem = r.get("memory_mb")
     if mem:
         rows.append("| 5 | peak RSS (VmHWM) | — | " + ", ".join(f"{k} {v} MB" for k, v in mem.items())
                     + " | — | — | |")
     head = (f"Machine: {m['nproc']} cores, {m['cpu']}, {m['memory_mb']} MB, Python {m['python']}; run "
             f"{r['run_at']} (commit {r.get('git')}), {r.get('seconds')} s{' — QUICK run' if r.get('quick') else ''}.")
+    if r.get("merged_from"):
+        f = r["merged_from"]
+        head += f" Benches not run then are kept from the run of {f['run_at']} (commit {f['git']})."
     return head + "\n\n" + "\n".join(rows)
 
 

@@ -9,6 +9,7 @@ from gateway.policy import Rule, rule
 from platform_common.auth import Role as R
 
 CLERK = (R.REFERRAL_CLERK,)
+CAPACITY = (R.REFERRAL_CLERK, R.UNIT_MANAGER)  # the service checks a county hospital publishes its own
 INDICATOR_READERS = (R.BUREAU_ANALYST, R.FINANCE_OFFICER, R.REFERRAL_CLERK, R.UNIT_MANAGER)
 
 RULES: list[Rule] = [
@@ -27,6 +28,13 @@ RULES: list[Rule] = [
     rule("POST", "/referrals/{referral_id}/complete", *CLERK),
     rule("POST", "/referrals/{referral_id}/decline", *CLERK),
     rule("POST", "/referrals/{referral_id}/follow-ups/{follow_up_id}", *CLERK),
+    rule("POST", "/referrals/{referral_id}/exams", *CLERK),
+    rule("POST", "/referrals/{referral_id}/exams/{booking_id}/cancel", *CLERK),
+    rule("POST", "/capacity/slots", *CAPACITY),
+    rule("POST", "/capacity/templates/apply", *CAPACITY),
+    rule("POST", "/capacity/bulk-edit", *CAPACITY),
+    rule("GET", "/capacity", *CAPACITY),
+    rule("GET", "/capacity/slots", *CAPACITY),
     rule("GET", "/capabilities", *CLERK),
     rule("GET", "/icd10", *CLERK),
     rule("PUT", "/visit-volumes/{month}", R.REFERRAL_CLERK, R.UNIT_MANAGER),

@@ -12,8 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .base import BasisPoints, Count, Day, EventPayload, Flag, Id, Instant, Month, NonNegativeFen
-from .vocabulary import REFERRAL_TOPIC, ChronicCondition, Direction, EmergencyCategory, RejectReason, Specialty, \
-    Urgency
+from .vocabulary import REFERRAL_TOPIC, CapacityKind, CapacitySource, ChronicCondition, Direction, \
+    EmergencyCategory, ExamType, RejectReason, ReleaseReason, Specialty, Urgency
 
 
 
@@ -210,14 +210,70 @@ class ReferralIndicatorsPublished(EventPayload):
                     "county, highest 转外率 first (`month`, `specialty`, `out_of_county_count`, "
                     "`referrals_out_count`, `out_of_county_rate_bp`, `specialty_referrals_out_count`, "
                     "`within_specialty_bp`); null only in version-1 events, published before it existed")
+    booked_accept_share_bp: BasisPoints | None = Field(
+        default=None, description="upward acceptances that booked a published slot or bed ÷ all upward "
+                                  "acceptances (预约); absent in events published before capacity existed")
+    no_show_count: Count | None = Field(default=None, description="booked visits and beds of the period the "
+                                                                  "patient missed; absent in older events")
+    no_show_rate_bp: BasisPoints | None = Field(default=None, description="no-shows ÷ booked visits and beds of "
+                                                                          "the period; absent in older events")
 
     schema_version = 2
     upgrades = {1: _no_breakdown}
+
+
+class CapacityPayload(EventPayload):
+    """What every capacity event names: the county hospital's department and the kind of capacity."""
+
+    topic = REFERRAL_TOPIC
+    consortium_id: Id = Field(description="the consortium of the hospital")
+    org_id: Id = Field(description="the county hospital")
+    specialty: Specialty = Field(description="the department")
+    kind: CapacityKind = Field(description="outpatient slots (门诊号源), beds kept for referrals, or exam slots")
+    exam_type: ExamType | None = Field(description="the exam, for exam slots; else null")
+
+
+class CapacityPublished(CapacityPayload):
+    """A county department published or changed its bookable capacity over some days (one event per request:
+    a list of slots, a weekly template applied, or a bulk edit)."""
+
+    source: CapacitySource = Field(description="how: slots listed, a weekly template applied, or a bulk edit")
+    date_from: Day = Field(description="first local day touched")
+    date_to: Day = Field(description="last local day touched")
+    slot_count: Count = Field(description="slots created or changed")
+    places: Count = Field(description="their capacity after the change, summed")
+
+
+class SlotBooking(CapacityPayload):
+    booking_id: Id = Field(description="the booking (also the event's aggregate id)")
+    referral_id: Id = Field(description="the upward referral holding it")
+    slot_id: Id | None = Field(description="the slot; null only for an emergency taken in on a day its "
+                                           "department published nothing for")
+    day: Day = Field(description="the local day of the visit, admission or exam")
+    band_start: str = Field(pattern=r"^\d{2}:\d{2}$", description="local start of the band (`00:00` for a bed)")
+    band_end: str = Field(pattern=r"^\d{2}:\d{2}$", description="local end of the band (`24:00` for a bed)")
+
+
+class SlotBooked(SlotBooking):
+    """An upward referral booked a place: the slot the township chose when referring, its visit or bed on
+    acceptance, or an exam with its own slot."""
+
+    urgency: Urgency = Field(description="the referral's urgency")
+    overflow: Flag = Field(description="booked beyond capacity: an emergency taken in on a full day")
+
+
+class SlotReleased(SlotBooking):
+    """A booked place was given back: the referral was cancelled, rejected or redirected, the patient did not
+    come by the end of the slot plus the grace (no-show), the slot chosen when referring passed unanswered
+    (expired) or the hospital accepted with another one (rebooked), or the hospital cancelled the exam."""
+
+    reason: ReleaseReason = Field(description="why the place was released")
 
 
 CONTRACTS = (
     ReferralSubmitted, ReferralAccepted, ReferralRejected, ReferralRedirected, ReferralCancelled, PatientArrived,
     ReferralCompleted, DownwardReferralIssued, DownwardReferralAccepted, DownwardReferralDeclined,
     FollowUpRecorded, OutOfCountyReferralRecorded, ReferralResponseOverdue, ReferralIndicatorsPublished,
+    CapacityPublished, SlotBooked, SlotReleased,
 )
 __all__ = [c.__name__ for c in CONTRACTS]

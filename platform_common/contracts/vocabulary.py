@@ -38,6 +38,9 @@ class ReferralEvent(StrEnum):
     OUT_OF_COUNTY_RECORDED = "OutOfCountyReferralRecorded"
     RESPONSE_OVERDUE = "ReferralResponseOverdue"
     INDICATORS_PUBLISHED = "ReferralIndicatorsPublished"
+    CAPACITY_PUBLISHED = "CapacityPublished"
+    SLOT_BOOKED = "SlotBooked"
+    SLOT_RELEASED = "SlotReleased"
 
 
 class PaymentEvent(StrEnum):
@@ -100,6 +103,10 @@ EmergencyCategory = Literal["chest_pain", "stroke", "trauma", "critical_maternal
 ChronicCondition = Literal["hypertension", "diabetes"]
 RejectReason = Literal["no_bed", "no_capability", "incomplete_information", "not_indicated", "patient_declined",
                        "other"]
+CapacityKind = Literal["outpatient", "bed", "exam"]
+ExamType = Literal["ct", "mri", "ultrasound", "endoscopy", "ecg"]
+ReleaseReason = Literal["cancelled", "rejected", "redirected", "no_show", "expired", "rebooked", "exam_cancelled"]
+CapacitySource = Literal["slots", "weekly_template", "bulk_edit"]
 TitleLevel = Literal["junior", "intermediate", "senior"]
 Qualification = Literal["practising_physician", "assistant_physician", "nurse", "pharmacist", "technician",
                         "administrative", "support", "village_doctor"]

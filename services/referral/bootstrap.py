@@ -13,6 +13,7 @@ from .adapters import handlers, tables
 from .api import routes
 from .service_layer.auto_publish import MonthlyPublisher
 from .service_layer.clock import OverdueClock
+from .service_layer.no_shows import NoShowSweeper
 from .service_layer.unit_of_work import ReferralUnitOfWork
 from .settings import ReferralSettings
 
@@ -28,7 +29,9 @@ class ReferralRuntime(ServiceRuntime):
     def __init__(self, settings: ReferralSettings, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(settings, *args, **kwargs)
         self.publisher = MonthlyPublisher(self.uow, settings)
-        self.clock = OverdueClock(self.uow, settings.overdue_scan_seconds, [self.publisher], settings.worker_backoff())
+        self.no_shows = NoShowSweeper(self.uow, settings)
+        self.clock = OverdueClock(self.uow, settings.overdue_scan_seconds, [self.publisher, self.no_shows],
+                                  settings.worker_backoff())
         self.workers.append(self.clock)
 
 

@@ -7,6 +7,8 @@ from pydantic_settings import SettingsConfigDict
 from platform_common.contracts import Specialty
 from platform_common.settings import ServiceSettings
 
+from .domain.rules import Urgency
+
 DEMO_PATIENT_KEY_SECRET = "demo-patient-key-change-me-0123456789"
 
 
@@ -41,6 +43,15 @@ class ReferralSettings(ServiceSettings):
     indicators_auto_publish: bool = True
     indicators_publish_after_days: int = Field(default=5, ge=0, le=60)
     indicators_catch_up_months: int = Field(default=12, ge=1, le=60)
+    # Capacity (预约): a booked patient not arrived by the end of the slot plus this grace is a no-show and the
+    # place is released; capacity is published from today up to the horizon; a query spans at most so many days.
+    no_show_grace_minutes: int = Field(default=120, ge=0)
+    capacity_horizon_days: int = Field(default=180, ge=1, le=730)
+    capacity_max_per_slot: int = Field(default=500, ge=1)
+    capacity_query_max_days: int = Field(default=92, ge=1, le=366)
+    # Urgencies that go over a full slot (the overflow is recorded) instead of being refused. Emergencies always
+    # do; a county may add urgent referrals.
+    capacity_overbook_urgencies: frozenset[Urgency] = frozenset({Urgency.EMERGENCY})
     page_size_default: int = Field(default=50, ge=1)
     page_size_max: int = Field(default=200, ge=1)
 
@@ -48,6 +59,9 @@ class ReferralSettings(ServiceSettings):
     def _refuse_demo_key_in_production(self) -> "ReferralSettings":
         if not self.common.demo_mode and self.patient_key_secret == DEMO_PATIENT_KEY_SECRET:
             raise ValueError("REFERRAL_PATIENT_KEY_SECRET is the demo key; set a real key or CONSORTIUM_DEMO_MODE=true")
+        if Urgency.EMERGENCY not in self.capacity_overbook_urgencies:
+            raise ValueError("REFERRAL_CAPACITY_OVERBOOK_URGENCIES must include emergency: emergencies are never "
+                             "refused for lack of capacity")
         if len(self.patient_key_secret) < 32:
             raise ValueError("REFERRAL_PATIENT_KEY_SECRET must be at least 32 characters")
         return self

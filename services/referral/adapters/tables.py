@@ -81,6 +81,9 @@ class ReferralRow(Base):
         order_by="TransitionRow.seq", cascade="all, delete-orphan", lazy="selectin")
     follow_ups: Mapped[list["FollowUpRow"]] = relationship(
         order_by="FollowUpRow.due_date", cascade="all, delete-orphan", lazy="selectin")
+    # the places it holds or held (tables_capacity.py); read only when a detail is shown
+    bookings: Mapped[list["BookingRow"]] = relationship(  # noqa: F821
+        order_by="BookingRow.booked_at", viewonly=True, lazy="select")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -167,3 +170,7 @@ class IndicatorPublicationRow(Base):
     published_at: Mapped[datetime] = mapped_column(UtcDateTime())
     unit_count: Mapped[int] = mapped_column(Integer)
     event_id: Mapped[str] = mapped_column(String(64))  # the consortium-wide event
+
+
+# The capacity tables (slots, bookings, their audit) live beside, on the same metadata and migration history.
+from . import tables_capacity  # noqa: E402,F401

@@ -93,7 +93,8 @@ def get_referral(referral_id: str, rt: Runtime, caller: Caller) -> dict:
 def accept(referral_id: str, body: s.AcceptIn, rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
     with rt.uow() as uow:
-        return detail(upward.accept(uow, caller, now, referral_id, **body.model_dump()), now, caller.org_id)
+        row = upward.accept(uow, caller, now, referral_id, settings=rt.settings, **body.model_dump())
+        return detail(row, now, caller.org_id)
 
 
 @router.post("/referrals/{referral_id}/reject", response_model=out.ReferralDetail)

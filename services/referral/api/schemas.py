@@ -65,6 +65,8 @@ class UpwardIn(ClinicalIn):
     urgency: Urgency
     emergency_category: EmergencyCategory | None = None
     to_org_id: str = Field(min_length=1, max_length=64)
+    slot_id: str | None = Field(default=None, max_length=36, description=(
+        "a free outpatient or bed slot of the department (GET /capacity), held for the patient until the answer"))
 
 
 class AcceptIn(Versioned):
@@ -75,6 +77,9 @@ class AcceptIn(Versioned):
     priority_examination: bool = True
     priority_admission: bool = False
     note: str | None = Field(default=None, max_length=2000)
+    slot_id: str | None = Field(default=None, max_length=36, description=(
+        "the department's slot to book; omitted: the slot chosen when referring, else the first free one of the "
+        "appointment's day (where the department publishes capacity)"))
 
 
 class RejectIn(Versioned):

@@ -76,6 +76,11 @@ class IndicatorsOut(ResponseModel):
     chronic_downward_share_bp: BasisPoints | None
     out_of_county_by_specialty: list[SpecialtyOutflowOut] = Field(
         description="the weak-specialty list, month by month, highest 转外率 first")
+    booked_accepts: int = Field(description="upward acceptances that booked a published slot or bed")
+    booked_accept_share_bp: BasisPoints | None = Field(description="booked_accepts ÷ upward acceptances (预约)")
+    no_show_count: int = Field(description="booked visits and beds on the period's days the patient missed")
+    no_show_rate_bp: BasisPoints | None = Field(description="no-shows ÷ booked visits and beds on those days "
+                                                            "(bookings released for another reason left out)")
 
 
 class IndicatorsPublished(IndicatorsOut):

@@ -12,6 +12,7 @@ from pydantic import Field
 from platform_common.api_types import Fen, ResponseModel, UtcInstant
 from platform_common.contracts import Specialty
 
+from ..domain.capacity import BookingStatus, CapacityKind, ExamType, ReleaseReason
 from ..domain.codes import ChronicCondition
 from ..domain.identity import Sex
 from ..domain.lifecycle import Action, Direction, Status
@@ -123,6 +124,24 @@ class TransitionOut(ResponseModel):
     response_minutes: int | None = Field(description="on answers: minutes since it reached this hospital")
 
 
+class BookingOut(ResponseModel):
+    """A place the referral holds or held: its visit, bed or an exam, on a published slot."""
+
+    booking_id: str
+    slot_id: str | None = Field(description="null only for an emergency taken in on a day with nothing published")
+    kind: CapacityKind
+    exam_type: ExamType | None
+    specialty: Specialty
+    day: date
+    band_start: str = Field(description="local HH:MM (00:00 for a bed)")
+    band_end: str = Field(description="local HH:MM (24:00 for a bed)")
+    status: BookingStatus
+    overflow: bool = Field(description="booked beyond capacity (an emergency on a full day)")
+    booked_at: UtcInstant
+    released_at: UtcInstant | None
+    release_reason: ReleaseReason | None
+
+
 class ReferralDetail(ReferralSummary):
     allowed_actions: list[Action] = Field(description="the steps the caller's unit may take now, in work order")
     reason: str
@@ -143,6 +162,8 @@ class ReferralDetail(ReferralSummary):
     capability_override_reason: str | None
     follow_ups: list[FollowUpOut]
     history: list[TransitionOut]
+    bookings: list[BookingOut] = Field(description="places booked for the patient (where the department "
+                                                   "publishes capacity), released ones included")
 
 
 class Redirected(ResponseModel):

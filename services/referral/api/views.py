@@ -8,10 +8,13 @@ from typing import Any
 
 from ..adapters.repository_referrals import DueFollowUp
 from ..adapters.tables import FollowUpRow, ReferralRow
+from ..adapters.queries_capacity import BandCapacity, DayCapacity
+from ..adapters.tables_capacity import BookingRow, SlotRow
 from ..domain.lifecycle import AWAITING_RESPONSE, Direction, Party, Status, allowed_actions
 from ..domain.rules import is_overdue
 from ..service_layer.indicators import IndicatorFigures, PublishedFigures
 from .schemas_indicators import IndicatorsOut, IndicatorsPublished
+from ..service_layer.capacity import Published
 
 
 def summary(row: ReferralRow, now: datetime) -> dict[str, Any]:
@@ -48,6 +51,13 @@ def follow_up(f: FollowUpRow) -> dict[str, Any]:
             "done_on": f.done_on, "on_time": f.on_time, "findings": f.findings, "recorded_by": f.recorded_by}
 
 
+def booking(b: BookingRow) -> dict[str, Any]:
+    return {"booking_id": b.booking_id, "slot_id": b.slot_id, "kind": b.kind, "exam_type": b.exam_type or None,
+            "specialty": b.specialty, "day": b.day, "band_start": b.band_start, "band_end": b.band_end,
+            "status": b.status, "overflow": b.overflow, "booked_at": b.booked_at, "released_at": b.released_at,
+            "release_reason": b.release_reason}
+
+
 def detail(row: ReferralRow, now: datetime, viewer_org_id: str | None = None) -> dict[str, Any]:
     """`allowed_actions`: the steps the viewer's unit may take now (sender or current receiver)."""
     party = Party.RECEIVER if viewer_org_id == row.to_org_id else \
@@ -69,4 +79,29 @@ def detail(row: ReferralRow, now: datetime, viewer_org_id: str | None = None) ->
         "history": [{"action": t.action, "from_status": t.from_status, "to_status": t.to_status,
                      "actor": t.actor, "actor_org_id": t.actor_org_id, "at": t.at, "reason": t.reason,
                      "response_minutes": t.response_minutes} for t in row.transitions],
+        "bookings": [booking(b) for b in row.bookings],
     }
+
+
+def slot(s: SlotRow) -> dict[str, Any]:
+    return {"slot_id": s.slot_id, "org_id": s.org_id, "specialty": s.specialty, "kind": s.kind,
+            "exam_type": s.exam_type or None, "day": s.day, "band_start": s.band_start, "band_end": s.band_end,
+            "places": s.capacity, "booked": s.booked, "free": max(0, s.capacity - s.booked), "overflow": s.overflow}
+
+
+def band(b: BandCapacity) -> dict[str, Any]:
+    return {"slot_id": b.slot_id, "org_id": b.org_id, "specialty": b.specialty, "kind": b.kind,
+            "exam_type": b.exam_type or None, "day": b.day, "band_start": b.band_start, "band_end": b.band_end,
+            "places": b.places, "booked": b.booked, "free": b.free, "overflow": b.overflow}
+
+
+def capacity_day(d: DayCapacity) -> dict[str, Any]:
+    return {"org_id": d.org_id, "specialty": d.specialty, "kind": d.kind, "exam_type": d.exam_type or None,
+            "day": d.day, "slots": d.slots, "places": d.places, "booked": d.booked, "free": d.free,
+            "overflow": d.overflow}
+
+
+def published(p: Published) -> dict[str, Any]:
+    return {"source": p.source, "date_from": p.date_from, "date_to": p.date_to, "slot_count": len(p.slots),
+            "places": p.places, "slots": [slot(s) for s in p.slots]}
+

@@ -49,6 +49,10 @@ class IndicatorFigures:
     chronic_patients: int
     chronic_downward_share_bp: int | None
     out_of_county_by_specialty: list[SpecialtyOutflow]  # 转外 by specialty, month by month
+    booked_accepts: int  # upward acceptances that booked a published place (预约)
+    booked_accept_share_bp: int | None
+    no_show_count: int
+    no_show_rate_bp: int | None
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ def figures(uow: ReferralUnitOfWork, settings: ReferralSettings, consortium: str
     p = parse_period(period)
     start, end = _utc_bounds(p.start, p.end, settings)
     c = uow.indicators.counts(IndicatorScope(consortium, org, start, end, p.start, p.end, p.months()))
+    b = uow.booking_figures.figures(consortium, org, start, end, p.start, p.end)
     rate = county_domain_visit_rate_bp(c)
     return IndicatorFigures(
         period=p.label, period_start=p.start, period_end=p.end, consortium_id=consortium, org_id=org,
@@ -81,7 +86,9 @@ def figures(uow: ReferralUnitOfWork, settings: ReferralSettings, consortium: str
         median_response_minutes=c.median_response_minutes, p90_response_minutes=c.p90_response_minutes,
         chronic_patients=c.chronic_patients,
         chronic_downward_share_bp=rate_bp(c.chronic_patients_down, c.chronic_patients),
-        out_of_county_by_specialty=_outflow(uow, settings, consortium, org, p.months()))
+        out_of_county_by_specialty=_outflow(uow, settings, consortium, org, p.months()),
+        booked_accepts=b.booked_accepts, booked_accept_share_bp=rate_bp(b.booked_accepts, b.accepts),
+        no_show_count=b.no_shows, no_show_rate_bp=rate_bp(b.no_shows, b.visit_bookings))
 
 
 def _utc_bounds(first: date, last: date, settings: ReferralSettings) -> tuple[datetime, datetime]:
@@ -112,7 +119,9 @@ def announce(uow: ReferralUnitOfWork, f: IndicatorFigures) -> EventEnvelope:
         downward_count=f.downward_count, out_of_county_count=f.out_of_county_count,
         acceptance_rate_bp=f.acceptance_rate_bp, median_response_minutes=f.median_response_minutes,
         p90_response_minutes=f.p90_response_minutes, chronic_downward_share_bp=f.chronic_downward_share_bp,
-        out_of_county_by_specialty=[asdict(r) for r in f.out_of_county_by_specialty])
+        out_of_county_by_specialty=[asdict(r) for r in f.out_of_county_by_specialty],
+        booked_accept_share_bp=f.booked_accept_share_bp, no_show_count=f.no_show_count,
+        no_show_rate_bp=f.no_show_rate_bp)
     key = f"{f.consortium_id}:{f.org_id or '*'}:{f.period}"
     return uow.record(REFERRAL_TOPIC, ReferralEvent.INDICATORS_PUBLISHED, AGGREGATE, key, payload, org_id=f.org_id)
 

@@ -7,11 +7,13 @@ from platform_common.org_directory import OrgDirectory
 from platform_common.unit_of_work import SqlUnitOfWork
 
 from ..adapters import tables
+from ..adapters.queries_capacity import CapacityIndicatorQueries, CapacityQueries
 from ..adapters.queries_out_of_county import OutflowQueries
 from ..adapters.queries_indicators import IndicatorQueries
 from ..adapters.repository_capabilities import CapabilityRepository
 from ..adapters.repository_indicators import PublicationRepository, VisitVolumeRepository
 from ..adapters.repository_referrals import ReferralRepository
+from ..adapters.repository_capacity import CapacityRepository
 
 _directory = OrgDirectory(tables.organisations)
 
@@ -24,4 +26,7 @@ class ReferralUnitOfWork(SqlUnitOfWork):
         self.publications = PublicationRepository(session)
         self.indicators = IndicatorQueries(session)
         self.outflow = OutflowQueries(session)
+        self.capacity = CapacityRepository(session)
+        self.capacity_queries = CapacityQueries(session)
+        self.booking_figures = CapacityIndicatorQueries(session)
         self.orgs = _directory

@@ -10,11 +10,13 @@ from platform_common.contracts import ReferralEvent
 from platform_common.errors import Conflict, InvalidInput
 
 from ..adapters.tables import ReferralRow
+from ..domain.capacity import ReleaseReason
 from ..domain.codes import chronic_condition_for, normalise_icd10
 from ..domain.lifecycle import Action, Direction, Status
 from ..domain.rules import (EmergencyCategory, RejectReason, ResponseWindows, Urgency, check_urgency,
                             response_deadline, response_minutes)
 from ..settings import ReferralSettings
+from . import booking
 from .access import PRIMARY_KINDS, load_visible, member_org, require_clerk
 from .events import iso, publish
 from .intake import patient_fields
@@ -30,7 +32,9 @@ def windows(settings: ReferralSettings) -> ResponseWindows:
 def submit(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Principal, now: datetime, *,
            patient: dict[str, Any], icd10: str, diagnosis: str, reason: str, urgency: str,
            emergency_category: str | None, to_org_id: str, specialty: str,
-           attachments: list[dict[str, Any]]) -> ReferralRow:
+           attachments: list[dict[str, Any]], slot_id: str | None = None) -> ReferralRow:
+    """`slot_id`: a free slot of the department the clerk chose from its published capacity, held for the
+    patient until the hospital answers."""
     require_clerk(principal)
     if principal.org_kind not in PRIMARY_KINDS:
         raise InvalidInput("upward referrals are submitted by township centres and village clinics",
@@ -54,6 +58,10 @@ def submit(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Princ
     )
     uow.referrals.add(row)
     audit_creation(row, Action.SUBMIT, principal, now, reason)
+    if slot_id:
+        slot = booking.visit_slot(uow, slot_id, to_org_id, specialty, "slot_id")
+        booking.check_not_past(slot, settings, now, "slot_id")
+        booking.book_slot(uow, settings, principal, now, row, slot, "slot_id")
     publish(uow, row, ReferralEvent.SUBMITTED, principal.org_id, urgency=row.urgency,
             emergency_category=row.emergency_category, icd10=row.icd10, patient_key=row.patient_key,
             chronic_condition=row.chronic_condition, response_deadline=iso(row.response_deadline))
@@ -64,16 +72,22 @@ def submit(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Princ
 def accept(uow: ReferralUnitOfWork, principal: Principal, now: datetime, referral_id: str, *,
            appointment_at: datetime | None, bed_no: str | None, priority_reception: bool,
            priority_examination: bool, priority_admission: bool, note: str | None,
-           version: int | None) -> ReferralRow:
+           version: int | None, settings: ReferralSettings, slot_id: str | None = None) -> ReferralRow:
+    """Where the department publishes capacity, an upward acceptance books a place: the slot named, else the
+    one chosen when referring, else the first free one of the appointment's day (a bed: of the admission day).
+    Without published capacity the free-text appointment or bed stays."""
     require_clerk(principal)
     row = load_visible(uow, principal, referral_id)
     if row.direction == Direction.DOWNWARD.value:
         return _accept_downward(uow, principal, now, row, note, version)
     ensure_can(row, Action.ACCEPT, principal, version)
-    if appointment_at is None and not bed_no:
+    if appointment_at is None and not bed_no and not slot_id and booking.held_visit(uow, row.referral_id) is None:
         raise InvalidInput("accepting an upward referral gives an appointment time or a bed", field="appointment_at")
     if appointment_at is not None and appointment_at < row.created_at:
         raise InvalidInput("the appointment cannot be before the referral was made", field="appointment_at")
+    booked = booking.book_on_accept(uow, settings, principal, now, row, slot_id, appointment_at, bed_no)
+    if appointment_at is None and booked is not None:
+        appointment_at = booking.appointment_of(booked, settings)
     minutes = _answer(row, now)
     transition(uow, row, Action.ACCEPT, principal, now, reason=note, response_minutes=minutes,
                expected_version=version)
@@ -111,6 +125,7 @@ def reject(uow: ReferralUnitOfWork, principal: Principal, now: datetime, referra
     transition(uow, row, Action.REJECT, principal, now, reason=f"{code.value}: {reason}",
                response_minutes=minutes, expected_version=version)
     row.responded_at, row.decision_code, row.decision_text = now, code.value, reason
+    booking.release_all(uow, principal, now, row, ReleaseReason.REJECTED)
     publish(uow, row, ReferralEvent.REJECTED, principal.org_id, reason_code=code.value, response_minutes=minutes)
     uow.commit()
     return row
@@ -127,6 +142,7 @@ def redirect(uow: ReferralUnitOfWork, principal: Principal, now: datetime, refer
         raise InvalidInput("redirect to a different hospital or department", field="to_org_id")
     member_org(uow, to_org_id, "to_org_id", (OrgKind.COUNTY_HOSPITAL,), row.consortium_id)
     minutes = response_minutes(row.routed_at, now)
+    booking.release_all(uow, principal, now, row, ReleaseReason.REDIRECTED)  # held at the old department
     transition(uow, row, Action.REDIRECT, principal, now, reason=f"to {to_org_id}{_department(specialty, previous_specialty)}: {reason}",
                response_minutes=minutes, expected_version=version)
     # The new hospital (or department) gets its own full response window; another hospital loses access.
@@ -152,6 +168,7 @@ def cancel(uow: ReferralUnitOfWork, principal: Principal, now: datetime, referra
     require_clerk(principal)
     row = load_visible(uow, principal, referral_id)
     transition(uow, row, Action.CANCEL, principal, now, reason=reason, expected_version=version)
+    booking.release_all(uow, principal, now, row, ReleaseReason.CANCELLED)
     publish(uow, row, ReferralEvent.CANCELLED, principal.org_id)
     uow.commit()
     return row

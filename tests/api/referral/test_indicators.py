@@ -31,8 +31,8 @@ def _submit(uow, s, now, seq="123", icd10="I21.4"):
                          specialty="cardiology", attachments=[]).referral_id
 
 
-def _accept(uow, who, now, rid):
-    upward.accept(uow, who, now, rid, appointment_at=None, bed_no="1", priority_reception=True,
+def _accept(uow, who, now, rid, s):
+    upward.accept(uow, who, now, rid, appointment_at=None, bed_no="1", priority_reception=True, settings=s,
                   priority_examination=True, priority_admission=False, note=None, version=None)
 
 
@@ -51,7 +51,7 @@ def october(client):
     with rt.uow() as uow:
         a = _submit(uow, s, t(5))
     with rt.uow() as uow:
-        _accept(uow, PEOPLES, t(5, 8, 10), a)
+        _accept(uow, PEOPLES, t(5, 8, 10), a, s)
     _finish(rt, s, a, t(6), 1000)
     with rt.uow() as uow:
         b = _submit(uow, s, t(6), seq="135", icd10="I10")
@@ -62,11 +62,11 @@ def october(client):
     with rt.uow() as uow:
         upward.redirect(uow, PEOPLES, t(7, 9), c, s, to_org_id="county-tcm-hospital", reason="r", version=None)
     with rt.uow() as uow:
-        _accept(uow, TCM, t(7, 9, 20), c)
+        _accept(uow, TCM, t(7, 9, 20), c, s)
     with rt.uow() as uow:
         d = _submit(uow, s, t(8), seq="157", icd10="E11.9")
     with rt.uow() as uow:
-        _accept(uow, PEOPLES, t(8, 8, 40), d)
+        _accept(uow, PEOPLES, t(8, 8, 40), d, s)
     _finish(rt, s, d, t(9), 2000)
     with rt.uow() as uow:
         out_of_county.record(uow, s, TOWN, t(10), patient=patient("179"), icd10="C34.9", diagnosis="肺癌",
