@@ -12,8 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .base import BasisPoints, Count, Day, EventPayload, Flag, Id, Instant, Month, NonNegativeFen
-from .vocabulary import REFERRAL_TOPIC, CapacityKind, CapacitySource, ChronicCondition, Direction, \
-    EmergencyCategory, ExamType, RejectReason, ReleaseReason, Specialty, Urgency
+from .vocabulary import REFERRAL_TOPIC, CapacityKind, CapacitySource, ChronicCondition, ConsultationOutcome, \
+    Direction, EmergencyCategory, ExamType, RejectReason, ReleaseReason, Specialty, Urgency
 
 
 
@@ -217,6 +217,12 @@ class ReferralIndicatorsPublished(EventPayload):
                                                                   "patient missed; absent in older events")
     no_show_rate_bp: BasisPoints | None = Field(default=None, description="no-shows ÷ booked visits and beds of "
                                                                           "the period; absent in older events")
+    consultation_count: Count | None = Field(default=None, description="consultations asked (科对科); absent in "
+                                                                       "older events")
+    median_answer_minutes: Count | None = Field(default=None, description="median consultation answer time")
+    p90_answer_minutes: Count | None = Field(default=None, description="90th percentile consultation answer time")
+    resolved_without_referral_bp: BasisPoints | None = Field(
+        default=None, description="consultations answered without a referral ÷ answered (referrals avoided)")
 
     schema_version = 2
     upgrades = {1: _no_breakdown}
@@ -270,10 +276,53 @@ class SlotReleased(SlotBooking):
     reason: ReleaseReason = Field(description="why the place was released")
 
 
+class ConsultationPayload(EventPayload):
+    """What every consultation event names (advice before referral, 科对科): who asked which county department."""
+
+    topic = REFERRAL_TOPIC
+    consultation_id: Id = Field(description="the consultation (also the event's aggregate id)")
+    consortium_id: Id = Field(description="the consortium")
+    from_org_id: Id = Field(description="the asking township centre or village clinic")
+    to_org_id: Id = Field(description="the county hospital asked")
+    specialty: Specialty = Field(description="the department asked")
+    urgency: Urgency = Field(description="how fast the answer is needed")
+
+
+class ConsultationRequested(ConsultationPayload):
+    """A township doctor asked a county department for advice about a patient."""
+
+    icd10: str = icd10()
+    patient_key: str = Field(min_length=16, max_length=128, description="keyed hash of the patient's national ID")
+    answer_deadline: Instant | None = Field(description="when the answer is due (per urgency)")
+    paired: Flag = Field(description="the department is at the unit's paired county hospital (else a reason was "
+                                     "given)")
+
+
+class ConsultationAnswered(ConsultationPayload):
+    """The county specialist answered: manage locally with advice, refer up (the referral it became), or a
+    remote consultation appointment."""
+
+    outcome: ConsultationOutcome = Field(description="local_advice, refer_up or remote_appointment")
+    answer_minutes: Count = Field(description="minutes from the question to the answer")
+    referral_id: Id | None = Field(description="the upward referral it became (refer_up only)")
+    remote_at: Instant | None = Field(description="the remote consultation's time (remote_appointment only)")
+
+
+class ConsultationCancelled(ConsultationPayload):
+    """The asking unit withdrew its question before the answer."""
+
+
+class ConsultationOverdue(ConsultationPayload):
+    """A consultation was not answered by its deadline (announced once)."""
+
+    deadline: Instant = Field(description="the deadline that passed")
+
+
 CONTRACTS = (
     ReferralSubmitted, ReferralAccepted, ReferralRejected, ReferralRedirected, ReferralCancelled, PatientArrived,
     ReferralCompleted, DownwardReferralIssued, DownwardReferralAccepted, DownwardReferralDeclined,
     FollowUpRecorded, OutOfCountyReferralRecorded, ReferralResponseOverdue, ReferralIndicatorsPublished,
-    CapacityPublished, SlotBooked, SlotReleased,
+    CapacityPublished, SlotBooked, SlotReleased, ConsultationRequested, ConsultationAnswered, ConsultationCancelled,
+    ConsultationOverdue,
 )
 __all__ = [c.__name__ for c in CONTRACTS]

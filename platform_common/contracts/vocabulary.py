@@ -41,6 +41,10 @@ class ReferralEvent(StrEnum):
     CAPACITY_PUBLISHED = "CapacityPublished"
     SLOT_BOOKED = "SlotBooked"
     SLOT_RELEASED = "SlotReleased"
+    CONSULTATION_REQUESTED = "ConsultationRequested"
+    CONSULTATION_ANSWERED = "ConsultationAnswered"
+    CONSULTATION_CANCELLED = "ConsultationCancelled"
+    CONSULTATION_OVERDUE = "ConsultationOverdue"
 
 
 class PaymentEvent(StrEnum):
@@ -106,6 +110,7 @@ RejectReason = Literal["no_bed", "no_capability", "incomplete_information", "not
 CapacityKind = Literal["outpatient", "bed", "exam"]
 ExamType = Literal["ct", "mri", "ultrasound", "endoscopy", "ecg"]
 ReleaseReason = Literal["cancelled", "rejected", "redirected", "no_show", "expired", "rebooked", "exam_cancelled"]
+ConsultationOutcome = Literal["local_advice", "refer_up", "remote_appointment"]
 CapacitySource = Literal["slots", "weekly_template", "bulk_edit"]
 TitleLevel = Literal["junior", "intermediate", "senior"]
 Qualification = Literal["practising_physician", "assistant_physician", "nurse", "pharmacist", "technician",

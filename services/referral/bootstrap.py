@@ -13,6 +13,7 @@ from .adapters import handlers, tables
 from .api import routes
 from .service_layer.auto_publish import MonthlyPublisher
 from .service_layer.clock import OverdueClock
+from .service_layer.consultations import OverdueConsultations
 from .service_layer.no_shows import NoShowSweeper
 from .service_layer.unit_of_work import ReferralUnitOfWork
 from .settings import ReferralSettings
@@ -30,7 +31,9 @@ class ReferralRuntime(ServiceRuntime):
         super().__init__(settings, *args, **kwargs)
         self.publisher = MonthlyPublisher(self.uow, settings)
         self.no_shows = NoShowSweeper(self.uow, settings)
-        self.clock = OverdueClock(self.uow, settings.overdue_scan_seconds, [self.publisher, self.no_shows],
+        self.consultations_overdue = OverdueConsultations(self.uow)
+        self.clock = OverdueClock(self.uow, settings.overdue_scan_seconds,
+                                  [self.publisher, self.no_shows, self.consultations_overdue],
                                   settings.worker_backoff())
         self.workers.append(self.clock)
 

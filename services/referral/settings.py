@@ -52,6 +52,10 @@ class ReferralSettings(ServiceSettings):
     # Urgencies that go over a full slot (the overflow is recorded) instead of being refused. Emergencies always
     # do; a county may add urgent referrals.
     capacity_overbook_urgencies: frozenset[Urgency] = frozenset({Urgency.EMERGENCY})
+    # Advice before referral (科对科): minutes the county department has to answer, per urgency (None: no clock).
+    consultation_emergency_minutes: int | None = Field(default=30, ge=1)
+    consultation_urgent_minutes: int | None = Field(default=240, ge=1)
+    consultation_routine_minutes: int | None = Field(default=2880, ge=1)
     page_size_default: int = Field(default=50, ge=1)
     page_size_max: int = Field(default=200, ge=1)
 

@@ -174,3 +174,4 @@ class IndicatorPublicationRow(Base):
 
 # The capacity tables (slots, bookings, their audit) live beside, on the same metadata and migration history.
 from . import tables_capacity  # noqa: E402,F401
+from . import tables_consultation  # noqa: E402,F401

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import routes_capacity, routes_referrals, routes_reports
+from . import routes_capacity, routes_consultation, routes_referrals, routes_reports
 
 router = APIRouter()
-for area in (routes_referrals, routes_reports, routes_capacity):
+for area in (routes_referrals, routes_reports, routes_capacity, routes_consultation):
     router.include_router(area.router)

@@ -52,6 +52,15 @@ class SpecialtyOutflowOut(ResponseModel):
     within_specialty_bp: BasisPoints = Field(description="out_of_county_count ÷ specialty_referrals_out_count")
 
 
+class ConsultationCountOut(ResponseModel):
+    """Consultations one unit asked of one county department in the period (科对科)."""
+
+    from_org_id: str
+    to_org_id: str
+    specialty: Specialty
+    count: int
+
+
 class IndicatorsOut(ResponseModel):
     """Referral indicators of a period, for the consortium or one unit; a rate is null without a base."""
 
@@ -81,6 +90,13 @@ class IndicatorsOut(ResponseModel):
     no_show_count: int = Field(description="booked visits and beds on the period's days the patient missed")
     no_show_rate_bp: BasisPoints | None = Field(description="no-shows ÷ booked visits and beds on those days "
                                                             "(bookings released for another reason left out)")
+    consultations: list[ConsultationCountOut] = Field(description="consultations asked, per unit and department")
+    consultation_count: int
+    consultation_answers: int = Field(description="consultations answered in the period")
+    median_answer_minutes: int | None
+    p90_answer_minutes: int | None
+    resolved_without_referral_bp: BasisPoints | None = Field(
+        description="answers that were not 'refer up' ÷ answers: the referrals the advice avoided")
 
 
 class IndicatorsPublished(IndicatorsOut):

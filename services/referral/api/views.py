@@ -10,6 +10,9 @@ from ..adapters.repository_referrals import DueFollowUp
 from ..adapters.tables import FollowUpRow, ReferralRow
 from ..adapters.queries_capacity import BandCapacity, DayCapacity
 from ..adapters.tables_capacity import BookingRow, SlotRow
+from ..adapters.tables_consultation import ConsultationRow
+from ..domain.consultation import ConsultationStatus, Side
+from ..domain.consultation import allowed_actions as consultation_actions
 from ..domain.lifecycle import AWAITING_RESPONSE, Direction, Party, Status, allowed_actions
 from ..domain.rules import is_overdue
 from ..service_layer.indicators import IndicatorFigures, PublishedFigures
@@ -105,3 +108,21 @@ def published(p: Published) -> dict[str, Any]:
     return {"source": p.source, "date_from": p.date_from, "date_to": p.date_to, "slot_count": len(p.slots),
             "places": p.places, "slots": [slot(s) for s in p.slots]}
 
+
+def consultation(c: ConsultationRow, now: datetime, viewer_org_id: str) -> dict[str, Any]:
+    side = Side.COUNTY if viewer_org_id == c.to_org_id else Side.ASKER if viewer_org_id == c.from_org_id else None
+    return {
+        "consultation_id": c.consultation_id, "version": c.version, "status": c.status, "from_org_id": c.from_org_id,
+        "to_org_id": c.to_org_id, "specialty": c.specialty, "urgency": c.urgency, "question": c.question,
+        "icd10": c.icd10, "diagnosis": c.diagnosis, "attachments": c.attachments or [],
+        "pairing_override_reason": c.pairing_override_reason,
+        "patient": {"name": c.patient_name, "sex": c.patient_sex, "date_of_birth": c.patient_birth_date,
+                    "national_id_masked": c.patient_id_masked},
+        "asked_at": c.asked_at, "answer_deadline": c.answer_deadline,
+        "answer_overdue": c.status == ConsultationStatus.REQUESTED.value and is_overdue(c.answer_deadline, now),
+        "answered_at": c.answered_at, "answer_minutes": c.answer_minutes, "outcome": c.outcome, "advice": c.advice,
+        "remote_at": c.remote_at, "referral_id": c.referral_id,
+        "allowed_actions": consultation_actions(ConsultationStatus(c.status), side),
+        "history": [{"action": t.action, "from_status": t.from_status, "to_status": t.to_status, "actor": t.actor,
+                     "actor_org_id": t.actor_org_id, "at": t.at, "reason": t.reason} for t in c.history],
+    }

@@ -14,6 +14,7 @@ from platform_common.errors import Conflict, InvalidInput
 from platform_common.events import EventEnvelope
 from platform_common.web import require_role
 
+from ..adapters.queries_consultation import ConsultationCount
 from ..adapters.queries_indicators import IndicatorScope
 from ..adapters.tables import VisitVolumeRow
 from ..domain.indicators import county_domain_visit_rate_bp, parse_period, rate_bp
@@ -53,6 +54,12 @@ class IndicatorFigures:
     booked_accept_share_bp: int | None
     no_show_count: int
     no_show_rate_bp: int | None
+    consultations: list[ConsultationCount]  # 科对科 asked, per unit and department
+    consultation_count: int
+    consultation_answers: int
+    median_answer_minutes: int | None
+    p90_answer_minutes: int | None
+    resolved_without_referral_bp: int | None  # answers that were not 'refer up' ÷ answers
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,8 @@ def figures(uow: ReferralUnitOfWork, settings: ReferralSettings, consortium: str
     start, end = _utc_bounds(p.start, p.end, settings)
     c = uow.indicators.counts(IndicatorScope(consortium, org, start, end, p.start, p.end, p.months()))
     b = uow.booking_figures.figures(consortium, org, start, end, p.start, p.end)
+    asked = uow.consultation_figures.asked(consortium, org, start, end)
+    answered = uow.consultation_figures.answers(consortium, org, start, end)
     rate = county_domain_visit_rate_bp(c)
     return IndicatorFigures(
         period=p.label, period_start=p.start, period_end=p.end, consortium_id=consortium, org_id=org,
@@ -88,7 +97,11 @@ def figures(uow: ReferralUnitOfWork, settings: ReferralSettings, consortium: str
         chronic_downward_share_bp=rate_bp(c.chronic_patients_down, c.chronic_patients),
         out_of_county_by_specialty=_outflow(uow, settings, consortium, org, p.months()),
         booked_accepts=b.booked_accepts, booked_accept_share_bp=rate_bp(b.booked_accepts, b.accepts),
-        no_show_count=b.no_shows, no_show_rate_bp=rate_bp(b.no_shows, b.visit_bookings))
+        no_show_count=b.no_shows, no_show_rate_bp=rate_bp(b.no_shows, b.visit_bookings),
+        consultations=asked, consultation_count=sum(a.count for a in asked),
+        consultation_answers=answered.answers, median_answer_minutes=answered.median_minutes,
+        p90_answer_minutes=answered.p90_minutes,
+        resolved_without_referral_bp=rate_bp(answered.resolved_without_referral, answered.answers))
 
 
 def _utc_bounds(first: date, last: date, settings: ReferralSettings) -> tuple[datetime, datetime]:
@@ -121,7 +134,9 @@ def announce(uow: ReferralUnitOfWork, f: IndicatorFigures) -> EventEnvelope:
         p90_response_minutes=f.p90_response_minutes, chronic_downward_share_bp=f.chronic_downward_share_bp,
         out_of_county_by_specialty=[asdict(r) for r in f.out_of_county_by_specialty],
         booked_accept_share_bp=f.booked_accept_share_bp, no_show_count=f.no_show_count,
-        no_show_rate_bp=f.no_show_rate_bp)
+        no_show_rate_bp=f.no_show_rate_bp, consultation_count=f.consultation_count,
+        median_answer_minutes=f.median_answer_minutes, p90_answer_minutes=f.p90_answer_minutes,
+        resolved_without_referral_bp=f.resolved_without_referral_bp)
     key = f"{f.consortium_id}:{f.org_id or '*'}:{f.period}"
     return uow.record(REFERRAL_TOPIC, ReferralEvent.INDICATORS_PUBLISHED, AGGREGATE, key, payload, org_id=f.org_id)
 

@@ -8,12 +8,14 @@ from platform_common.unit_of_work import SqlUnitOfWork
 
 from ..adapters import tables
 from ..adapters.queries_capacity import CapacityIndicatorQueries, CapacityQueries
+from ..adapters.queries_consultation import ConsultationQueries
 from ..adapters.queries_out_of_county import OutflowQueries
 from ..adapters.queries_indicators import IndicatorQueries
 from ..adapters.repository_capabilities import CapabilityRepository
 from ..adapters.repository_indicators import PublicationRepository, VisitVolumeRepository
 from ..adapters.repository_referrals import ReferralRepository
 from ..adapters.repository_capacity import CapacityRepository
+from ..adapters.repository_consultation import ConsultationRepository
 
 _directory = OrgDirectory(tables.organisations)
 
@@ -29,4 +31,6 @@ class ReferralUnitOfWork(SqlUnitOfWork):
         self.capacity = CapacityRepository(session)
         self.capacity_queries = CapacityQueries(session)
         self.booking_figures = CapacityIndicatorQueries(session)
+        self.consultations = ConsultationRepository(session)
+        self.consultation_figures = ConsultationQueries(session)
         self.orgs = _directory

@@ -20,6 +20,7 @@ from services.payment.domain.claims import ClaimKind
 from services.payment.domain.policy import PURPOSES
 from services.referral.domain.capacity import CapacityKind, ExamType, ReleaseReason
 from services.referral.domain.codes import ChronicCondition
+from services.referral.domain.consultation import Outcome
 from services.referral.domain.lifecycle import Direction
 from services.referral.domain.rules import EmergencyCategory, RejectReason, Urgency
 from services.staffing.domain.model import EndReason, PostingKind, Qualification, TitleLevel
@@ -124,6 +125,7 @@ def test_every_event_type_name_has_one_contract_and_every_contract_a_name():
     (v.SurplusPurpose, PURPOSES),
     (v.TemporaryPostingKind, [k for k in PostingKind if k.temporary]),
     (v.CapacityKind, CapacityKind), (v.ExamType, ExamType), (v.ReleaseReason, ReleaseReason),
+    (v.ConsultationOutcome, Outcome),
 ])
 def test_each_value_set_of_the_contracts_is_its_domain_vocabulary(literal, domain):
     values = [d.value if isinstance(d, StrEnum) else d for d in domain]
