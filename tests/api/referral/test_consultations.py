@@ -137,3 +137,15 @@ def test_bad_questions_name_the_field(client, bad, field):
     assert r.status_code == 422
     err = r.json()["error"]
     assert err.get("field") == field or field in [f["field"] for f in err.get("fields", [])], err
+
+
+def test_each_desk_lists_its_own_consultations(client):
+    first = ask(client).json()["consultation_id"]
+    ask(client, user="longmen.referral", to_org_id="county-tcm-hospital", specialty="tcm")
+    answer(client, first, outcome="local_advice", advice="观察")
+    second = ask(client).json()["consultation_id"]
+    mine = client.get("/consultations", params={"box": "outgoing"}, headers=h(TOWN)).json()
+    assert mine["total"] == 2 and [c["consultation_id"] for c in mine["items"]] == [second, first]
+    waiting = client.get("/consultations", params={"box": "incoming", "status": "requested"}, headers=h(HOSP)).json()
+    assert [c["consultation_id"] for c in waiting["items"]] == [second]
+    assert client.get("/consultations", headers=h(TCM)).json()["total"] == 1  # 龙门's, not 大昌's
