@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from platform_common.auth import Principal
 from platform_common.contracts import REFERRAL_TOPIC, ReferralEvent
@@ -66,11 +66,15 @@ def book_day(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Pri
     urgency that goes over capacity."""
     t = target
     may_over = may_go_over(Urgency(referral.urgency), settings.capacity_overbook_urgencies)
-    if not uow.capacity.has_published(t.org_id, t.specialty, t.kind.value, t.exam_type, min(day, _today(settings, now))):
+    today = _today(settings, now)
+    if not uow.capacity.has_published(t.org_id, t.specialty, t.kind.value, t.exam_type, min(day, today)):
         if free_text_fallback:
             return None
         if not may_over:
             raise Conflict(f"{t.org_id} publishes no {_what(t)} capacity", field=field, rule="capacity")
+    if not today <= day <= today + timedelta(days=settings.capacity_horizon_days):
+        raise InvalidInput(f"{day} is outside the bookable days (today to {settings.capacity_horizon_days} days on)",
+                           field=field)
     tried: FreeSlot | None = None
     slots: list[FreeSlot] = []
     for _ in range(3):  # a place taken between reading the day and taking it: read the day again

@@ -69,6 +69,8 @@ def apply_template(uow: ReferralUnitOfWork, settings: ReferralSettings, principa
                    date_from: date, date_to: date) -> Published:
     """A weekly template (weekday, band, count) published over a range of days."""
     dept = _publisher(principal, specialty, kind, exam_type)
+    # the range is bounded before it is expanded: a template over centuries is refused, not built
+    check_days([date_from, date_to], local_date(now, settings), settings.capacity_horizon_days, "date_from")
     specs = expand_week(week, date_from, date_to)
     if not specs:
         raise InvalidInput("the template gives no slot on any day of the range", field="week")
@@ -177,7 +179,10 @@ def _reader(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Prin
             raise InvalidInput(f"{f.org_id} is not a county hospital of consortium {principal.consortium_id}",
                                field="org_id")
     first = f.date_from or settings.local_date(now)
-    last = f.date_to or first + timedelta(days=6)
+    try:
+        last = f.date_to or first + timedelta(days=6)
+    except OverflowError:
+        raise InvalidInput("date_from is out of range", field="date_from") from None
     if last < first:
         raise InvalidInput("date_to is before date_from", field="date_to")
     if (last - first).days + 1 > settings.capacity_query_max_days:

@@ -67,7 +67,7 @@ def test_a_weekly_template_publishes_a_fortnight_and_a_township_sees_it_free(cli
 @pytest.mark.parametrize("over, field", [
     ({"week": [{"weekday": 2, "start": "08:00", "end": "12:00", "count": 1},
                {"weekday": 2, "start": "11:00", "end": "13:00", "count": 1}]}, "week"),
-    ({"date_from": "2026-11-30"}, "week"),
+    ({"date_from": "2026-11-30"}, "date_from"),
     ({"week": [{"weekday": 2, "start": "12:00", "end": "08:00", "count": 1}]}, "week.0.start"),
     ({"kind": "bed"}, "week.0.start"),
     ({"kind": "exam"}, "exam_type"),
@@ -232,3 +232,14 @@ def test_indicators_count_booked_acceptances_and_no_shows(client, clock):
     client.post("/indicators/publish", json={"period": "2026-12"}, headers=h("bureau.analyst"))
     payload = outbox_events(client, "ReferralIndicatorsPublished")[-1]["payload"]
     assert (payload["booked_accept_share_bp"], payload["no_show_count"], payload["no_show_rate_bp"]) == (6667, 1, 5000)
+
+
+def test_days_out_of_range_are_refused_not_built_or_overflowed(client, clock):
+    far = template(client, date_to="9999-12-31")
+    assert far.status_code == 422 and far.json()["error"]["field"] == "date_from"
+    end = client.get("/capacity", params={"date_from": "9999-12-30"}, headers=h(TOWN))
+    assert end.status_code == 422 and end.json()["error"]["field"] == "date_from"
+    template(client)
+    emergency = submit(client)["referral_id"]
+    r = accept(client, emergency, appointment_at="9999-12-31T09:00:00+08:00")
+    assert r.status_code == 422 and r.json()["error"]["field"] == "appointment_at"
