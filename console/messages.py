@@ -15,6 +15,7 @@ from typing import Callable
 
 from . import labels as L
 from .gateway_client import ApiError
+from .messages_capacity import CAPACITY_MESSAGES
 from .messages_desks import DESK_MESSAGES
 
 log = logging.getLogger(__name__)
@@ -179,6 +180,7 @@ _MESSAGES: list[Pattern] = [
 ]
 
 _MESSAGES += [_p(regex, template) for regex, template in DESK_MESSAGES]
+_MESSAGES += [_p(regex, template) for regex, template in CAPACITY_MESSAGES]
 
 _PARTIES = {"sender": "转出单位", "receiver": "接收单位"}
 _WHAT = {"posting": "人员编制变动", "title change": "职称变动"}
