@@ -70,7 +70,7 @@ def apply_template(uow: ReferralUnitOfWork, settings: ReferralSettings, principa
     """A weekly template (weekday, band, count) published over a range of days."""
     dept = _publisher(principal, specialty, kind, exam_type)
     # the range is bounded before it is expanded: a template over centuries is refused, not built
-    check_days([date_from, date_to], local_date(now, settings), settings.capacity_horizon_days, "date_from")
+    check_days([date_from, date_to], settings.local_date(now), settings.capacity_horizon_days, "date_from")
     specs = expand_week(week, date_from, date_to)
     if not specs:
         raise InvalidInput("the template gives no slot on any day of the range", field="week")
