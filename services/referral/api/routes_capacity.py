@@ -2,10 +2,9 @@
 receiving hospital books and cancels a referral's exams. Thin: parse, call one use case, shape the answer."""
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter
 
+from platform_common.api_types import IsoDate
 from platform_common.contracts import Specialty
 from platform_common.events import utcnow
 
@@ -48,8 +47,8 @@ def bulk_edit(body: c.BulkEditIn, rt: Runtime, caller: Caller) -> dict:
 
 @router.get("/capacity", response_model=c.CapacityDays)
 def free_capacity(rt: Runtime, caller: Caller, org_id: str | None = None, specialty: Specialty | None = None,
-                  kind: CapacityKind | None = None, exam_type: ExamType | None = None, date_from: date | None = None,
-                  date_to: date | None = None) -> dict:
+                  kind: CapacityKind | None = None, exam_type: ExamType | None = None, date_from: IsoDate | None = None,
+                  date_to: IsoDate | None = None) -> dict:
     """Per county hospital, department, kind and day of the caller's consortium (default: the next 7 days)."""
     f = CapacityFilter(None, org_id, specialty, kind, exam_type, date_from, date_to)
     with rt.uow() as uow:
@@ -60,8 +59,8 @@ def free_capacity(rt: Runtime, caller: Caller, org_id: str | None = None, specia
 
 @router.get("/capacity/slots", response_model=c.CapacitySlots)
 def capacity_slots(rt: Runtime, caller: Caller, org_id: str | None = None, specialty: Specialty | None = None,
-                   kind: CapacityKind | None = None, exam_type: ExamType | None = None, date_from: date | None = None,
-                   date_to: date | None = None) -> dict:
+                   kind: CapacityKind | None = None, exam_type: ExamType | None = None, date_from: IsoDate | None = None,
+                   date_to: IsoDate | None = None) -> dict:
     """The slots with their ids and free places, to choose one when referring or accepting."""
     f = CapacityFilter(None, org_id, specialty, kind, exam_type, date_from, date_to)
     with rt.uow() as uow:
