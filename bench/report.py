@@ -73,12 +73,14 @@ def table(r: dict) -> str:
                             ("department_90_days", "one department, 90 days slot by slot (`GET /capacity/slots`)"),
                             ("hospital_90_days", "the whole hospital, 90 days (`GET /capacity`)")):
             q = cap[name]
+            unit = "slots" if name == "department_90_days" else "day cells"
+            load = f", load average {cap['load_before'][0]} → {cap['load_after'][0]}" if "load_before" in cap else ""
             raw = q.get("raw")
             ratio = f"p99 {q['p99_ms'] / raw['p99_ms']:.1f}×" if raw else "—"
             base = f"raw sqlite3 GROUP BY: p50 {raw['p50_ms']} ms, p99 {raw['p99_ms']} ms" if raw else "—"
             rows.append(f"| 8 | free capacity of a county hospital with {cap['lines']} lines × {cap['days']} days of "
-                        f"slots ({cap['hospital_slots']:,} of {cap['slots']:,} slots): {label}, {q['rows']:,} rows, "
-                        f"in-process | {ratio} | p50 {q['p50_ms']} ms, p99 {q['p99_ms']} ms; CPU p50 "
+                        f"slots ({cap['hospital_slots']:,} of {cap['slots']:,} slots): {label}, {q['rows']:,} {unit}, "
+                        f"in-process{load} | {ratio} | p50 {q['p50_ms']} ms, p99 {q['p99_ms']} ms; CPU p50 "
                         f"{q['cpu_p50_ms']} ms, p99 {q['cpu_p99_ms']} ms ({q['n']} requests) | "
                         f"{base} | p99 < 50 ms | {_ok(q['goal_met'])} |")
     mem = r.get("memory_mb")

@@ -49,12 +49,12 @@ def bulk_edit(body: c.BulkEditIn, rt: Runtime, caller: Caller) -> dict:
 def free_capacity(rt: Runtime, caller: Caller, org_id: str | None = None, specialty: Specialty | None = None,
                   kind: CapacityKind | None = None, exam_type: ExamType | None = None, date_from: IsoDate | None = None,
                   date_to: IsoDate | None = None) -> dict:
-    """Per county hospital, department, kind and day of the caller's consortium (default: the next 7 days)."""
+    """Per county hospital, department, kind and day of the caller's consortium (default: the next 7 days), as a
+    grid: `days`, and for each line its figures day by day in the same order."""
     f = CapacityFilter(None, org_id, specialty, kind, exam_type, date_from, date_to)
     with rt.uow() as uow:
-        f, days = capacity.free_by_day(uow, rt.settings, caller, utcnow(), f)
-    return {"consortium_id": f.consortium_id, "date_from": f.date_from, "date_to": f.date_to,
-            "items": [views.capacity_day(d) for d in days]}
+        f, grid = capacity.free_by_day(uow, rt.settings, caller, utcnow(), f)
+    return {"consortium_id": f.consortium_id, "date_from": f.date_from, "date_to": f.date_to} | views.capacity_grid(grid)
 
 
 @router.get("/capacity/slots", response_model=c.CapacitySlots)

@@ -87,24 +87,27 @@ class PublishedOut(ResponseModel):
     slots: list[SlotOut]
 
 
-class DayOut(ResponseModel):
+class CapacityLineOut(ResponseModel):
+    """One line of a hospital (a department's outpatient slots, beds or one exam), day by day: item i of each list
+    is the i-th of `days`; null where the line published nothing that day."""
+
     org_id: str
     specialty: Specialty
     kind: CapacityKind
     exam_type: ExamType | None
-    day: date
-    slots: int
-    places: int
-    booked: int
-    free: int
-    overflow: int
+    slots: list[int | None] = Field(description="time bands published (1 for a bed day)")
+    places: list[int | None] = Field(description="places published")
+    booked: list[int | None] = Field(description="places booked (the overflow included)")
+    free: list[int | None] = Field(description="places still free")
+    overflow: list[int | None] = Field(description="emergencies taken in over capacity")
 
 
 class CapacityDays(ResponseModel):
     consortium_id: str
     date_from: date
     date_to: date
-    items: list[DayOut]
+    days: list[date] = Field(description="every day from date_from to date_to: the order of each line's lists")
+    items: list[CapacityLineOut]
 
 
 class CapacitySlots(ResponseModel):

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..adapters.repository_referrals import DueFollowUp
 from ..adapters.tables import FollowUpRow, ReferralRow
-from ..adapters.queries_capacity import BandCapacity, DayCapacity
+from ..adapters.queries_capacity import BandCapacity, CapacityGrid
 from ..adapters.tables_capacity import BookingRow, SlotRow
 from ..adapters.tables_consultation import ConsultationRow
 from ..domain.consultation import ConsultationStatus, Side
@@ -98,10 +98,11 @@ def band(b: BandCapacity) -> dict[str, Any]:
             "places": b.places, "booked": b.booked, "free": b.free, "overflow": b.overflow}
 
 
-def capacity_day(d: DayCapacity) -> dict[str, Any]:
-    return {"org_id": d.org_id, "specialty": d.specialty, "kind": d.kind, "exam_type": d.exam_type or None,
-            "day": d.day, "slots": d.slots, "places": d.places, "booked": d.booked, "free": d.free,
-            "overflow": d.overflow}
+def capacity_grid(g: CapacityGrid) -> dict[str, Any]:
+    return {"days": g.days, "items": [{"org_id": x.org_id, "specialty": x.specialty, "kind": x.kind,
+                                       "exam_type": x.exam_type or None, "slots": x.slots, "places": x.places,
+                                       "booked": x.booked, "free": x.free, "overflow": x.overflow}
+                                      for x in g.lines]}
 
 
 def published(p: Published) -> dict[str, Any]:

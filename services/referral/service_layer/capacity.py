@@ -16,7 +16,7 @@ from platform_common.contracts import REFERRAL_TOPIC, ReferralEvent
 from platform_common.errors import Conflict, Forbidden, InvalidInput
 from platform_common.web import require_role
 
-from ..adapters.queries_capacity import BandCapacity, CapacityFilter, DayCapacity
+from ..adapters.queries_capacity import BandCapacity, CapacityFilter, CapacityGrid
 from ..adapters.tables_capacity import CapacityAuditRow, SlotRow
 from ..domain.capacity import (CapacityKind, ExamType, SlotSpec, WeekRow, check_days, check_exam_type,
                                check_no_overlap, expand_week)
@@ -191,10 +191,10 @@ def _reader(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Prin
 
 
 def free_by_day(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Principal, now: datetime,
-                f: CapacityFilter) -> tuple[CapacityFilter, list[DayCapacity]]:
+                f: CapacityFilter) -> tuple[CapacityFilter, CapacityGrid]:
     """Per hospital, department, kind and day in the caller's consortium: places, booked, free."""
     f = _reader(uow, settings, principal, now, f)
-    return f, uow.capacity_queries.days(f)
+    return f, uow.capacity_queries.grid(f)
 
 
 def free_bands(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Principal, now: datetime,

@@ -56,7 +56,10 @@ def test_a_weekly_template_publishes_a_fortnight_and_a_township_sees_it_free(cli
                                         "places": 30}.items()
     days = client.get("/capacity", params={"org_id": "county-peoples-hospital", "date_from": "2026-12-05",
                                            "date_to": "2026-12-08"}, headers=h(TOWN)).json()
-    assert [(d["day"], d["places"], d["free"]) for d in days["items"]] == [("2026-12-07", 3, 3), ("2026-12-08", 3, 3)]
+    assert days["days"] == ["2026-12-05", "2026-12-06", "2026-12-07", "2026-12-08"]  # the weekend published nothing
+    (line,) = days["items"]
+    assert (line["specialty"], line["kind"], line["exam_type"]) == ("cardiology", "outpatient", None)
+    assert (line["places"], line["free"], line["slots"]) == ([None, None, 3, 3], [None, None, 3, 3], [None, None, 2, 2])
     assert days["consortium_id"] == "wushan"
     # publishing again with another count changes the same slots, never doubles them
     again = template(client, week=[{"weekday": 1, "start": "08:00", "end": "12:00", "count": 5}])
@@ -104,6 +107,20 @@ def test_a_slot_chosen_when_referring_is_held_and_a_reject_gives_it_back(client,
     booked, released = outbox_events(client, "SlotBooked"), outbox_events(client, "SlotReleased")
     assert booked[0]["payload"]["slot_id"] == released[0]["payload"]["slot_id"] == first["slot_id"]
     assert released[0]["payload"]["reason"] == "rejected" and booked[0]["payload"]["overflow"] is False
+
+
+def test_the_grid_shows_each_line_day_by_day_and_a_booking_takes_a_place_off_its_day(client, clock):
+    template(client)
+    template(client, kind="bed", week=[{"weekday": d, "count": 1} for d in range(1, 8)])
+    rid = submit(client, urgency="urgent", emergency_category=None)["referral_id"]
+    assert accept(client, rid, appointment_at="2026-12-03T09:00:00+08:00").status_code == 200
+    grid = client.get("/capacity", params={"date_from": "2026-12-02", "date_to": "2026-12-04"},
+                      headers=h(TOWN)).json()
+    assert grid["days"] == ["2026-12-02", "2026-12-03", "2026-12-04"]
+    beds, visits = grid["items"]  # the hospital's cardiology lines, beds first (in kind order)
+    assert (beds["kind"], beds["places"], beds["free"]) == ("bed", [1, 1, 1], [1, 1, 1])
+    assert (visits["kind"], visits["places"], visits["booked"], visits["free"]) == \
+        ("outpatient", [3, 3, 3], [0, 1, 0], [3, 2, 3])
 
 
 def test_accepting_books_the_band_of_the_appointment_and_the_day_fills_up(client, clock):
