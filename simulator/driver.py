@@ -24,6 +24,7 @@ from datetime import timedelta
 
 from gateway.demo import ORGANISATIONS
 
+from . import capacity
 from .client import Gateway, Progress, SimulationError
 from .county import clerk_of, manager_of
 from .referrals import ReferralTally, county_today, play_downward, play_out_of_county, play_upward
@@ -37,6 +38,7 @@ class RunTally:
     orgs_registered: int = 0
     accounts_created: int = 0
     staff_registered: int = 0
+    capacity_places: int = 0  # places the county desks published for referrals
     claim_files: int = 0
     claims_rows: int = 0
     claims_inserted: int = 0
@@ -107,6 +109,9 @@ class Driver:
         self._parallel(account, cy.accounts)
         self.progress.set_phase("waiting for the services' directories")
         self.wait_directories(len({o.org_id for o in ORGANISATIONS} | {o.org_id for o in cy.orgs}))
+
+        self.progress.set_phase("county desks publish their places for referrals (预约)")
+        self.tally.capacity_places = capacity.publish(gw, cy.accounts, cy.upward, county_today())
 
         self.progress.set_phase("staff pool (bulk registration)")
         self.register_staff()

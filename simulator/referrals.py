@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from threading import Lock
 from zoneinfo import ZoneInfo
 
+from .capacity import accept_booking
 from .client import Gateway
 from .county import Account, clerk_of
 from .scenario import Downward, OutOfCounty, Upward
@@ -32,6 +33,8 @@ class ReferralTally:
     follow_ups_recorded: int = 0
     out_of_county: int = 0
     out_of_county_fen: int = 0
+    booked_accepts: int = 0  # acceptances that booked a published place (预约)
+    overflow_accepts: int = 0  # of which emergencies over capacity
     claim_referral_ids: list[str] = field(default_factory=list)  # completed with a fund share: REF-<id> claims
     lock: Lock = field(default_factory=Lock, repr=False)
 
@@ -77,7 +80,10 @@ def play_upward(gw: Gateway, accounts: list[Account], up: Upward, tally: Referra
     tomorrow = datetime.combine(county_today() + timedelta(days=1), time(9, 0), COUNTY_TZ)
     accept = {"bed_no": f"{up.specialty[:3].upper()}-{up.no % 60 + 1}", "priority_admission": True} \
         if up.urgency != "routine" else {"appointment_at": tomorrow.isoformat()}
-    act(hospital, "accept", accept)
+    detail = accept_booking(gw, clerk_of(accounts, hospital), rid, hospital, up, county_today(), accept)
+    held = [b for b in detail.get("bookings", []) if b["status"] == "booked"]
+    tally.count("booked_accepts", n=bool(held))
+    tally.count("overflow_accepts", n=any(b["overflow"] for b in held))
     if up.outcome == "accepted":
         tally.count("by_outcome", "accepted")
         return None

@@ -43,7 +43,9 @@ def build(cy: CountyYear, t: RunTally, gw: Gateway) -> dict:
         "referrals": {"upward": r.upward_submitted, "by_urgency": dict(sorted(r.by_urgency.items())),
                       "by_outcome": dict(sorted(r.by_outcome.items())), "downward": r.downward_issued,
                       "downward_accepted": r.downward_accepted, "capability_overrides": r.downward_overrides,
-                      "follow_ups_recorded": r.follow_ups_recorded, "out_of_county": r.out_of_county},
+                      "follow_ups_recorded": r.follow_ups_recorded, "out_of_county": r.out_of_county,
+                      "capacity_places": t.capacity_places, "booked_accepts": r.booked_accepts,
+                      "overflow_accepts": r.overflow_accepts},
         "secondments": dict(t.secondments), "postings": t.postings, "tidal_recommendations": t.tidal_recommendations,
         "claims": {"files": t.claim_files, "rows": t.claims_rows, "inserted": t.claims_inserted,
                    "uploaded_fen": t.claims_amount_fen, "from_referrals": r.completed_with_claim + r.out_of_county,
@@ -96,7 +98,8 @@ def render(rep: dict) -> str:
         f"{o['village_clinics']} village clinics; {rep['residents']:,} residents, {rep['enrolled']:,} enrolled",
         f"  staff registered {rep['staff_registered']}; secondments {rep['secondments']}, postings {rep['postings']}, "
         f"tidal recommendations {rep['tidal_recommendations']}",
-        f"  referrals up {r['upward']} {r['by_urgency']}, outcomes {r['by_outcome']}",
+        f"  referrals up {r['upward']} {r['by_urgency']}, outcomes {r['by_outcome']}; accepts booked "
+        f"{r['booked_accepts']} places (overflow {r['overflow_accepts']}) of {r['capacity_places']} published",
         f"  referrals down {r['downward']} (accepted {r['downward_accepted']}, overrides {r['capability_overrides']},"
         f" follow-ups {r['follow_ups_recorded']}), out of county {r['out_of_county']}",
         f"  claims: {c['files']} monthly files, {c['inserted']:,} rows ({yuan(c['uploaded_fen'])} yuan) + "

@@ -28,4 +28,7 @@ def test_tiny_year_report_matches_the_services(stack):
     # the referral service counts the year's out-of-county records by service date
     assert rep["indicators"]["out_of_county_count"] == refs["out_of_county"]
     assert refs["upward"] == 16 and sum(refs["by_outcome"].values()) == 16
+    # the county desks published their places, and every acceptance booked one (预约), none refused as full
+    accepted = sum(n for outcome, n in refs["by_outcome"].items() if outcome not in ("cancelled", "rejected"))
+    assert refs["capacity_places"] > 0 and refs["booked_accepts"] == accepted > 0
     assert f"Settlement {YEAR}" in text

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from services.referral.domain.identity import Sex, check_patient, parse_national_id
+from simulator.capacity import demand, kind_of
 from simulator.clinical import URGENCY_MIX
 from simulator.scenario import SCALES, claim_rows, generate
 
@@ -105,3 +106,13 @@ def test_staff_fit_the_quota_rules_of_their_township(full):
         assert sum(p["title_level"] == "senior" for p in people) <= quota * 20 // 100
         assert sum(p["title_level"] == "intermediate" for p in people) <= quota * 42 // 100
         assert sum(p["qualification"] in ("administrative", "support") for p in people) <= quota - -(-quota * 9 // 10)
+
+
+def test_the_places_published_follow_the_referrals_each_hospital_department_will_accept():
+    cy = generate("small", 3, YEAR)
+    need = demand(cy.upward)
+    answered = [u for u in cy.upward if u.outcome not in ("cancelled", "rejected")]
+    assert sum(need.values()) == len(answered) > 0
+    redirected = next(u for u in answered if u.redirect_to)
+    assert need[redirected.redirect_to, redirected.specialty, kind_of(redirected)] >= 1
+    assert {kind for _, _, kind in need} <= {"outpatient", "bed"}
