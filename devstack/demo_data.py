@@ -36,7 +36,8 @@ def load_demo_activity(stack: Stack) -> str:
         s, r = rep["settlement"], rep["referrals"]
         settled = (f"demo activity: fund year {year} settled (score {s['performance_score']}, balance "
                    f"{s['balance_fen']} fen), {rep['claims']['inserted']} claims, {r['upward']} upward / "
-                   f"{r['downward']} downward / {r['out_of_county']} out-of-county referrals, "
+                   f"{r['downward']} downward / {r['out_of_county']} out-of-county referrals "
+                   f"({r['booked_accepts']} accepts booked of {r['capacity_places']} places published), "
                    f"{rep['staff_registered']} staff in {rep['seconds']} s")
         return settled + "\n" + load_open_year(gw, CONSORTIUM_ID)
     except SimulationError as e:
