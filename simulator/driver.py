@@ -111,7 +111,7 @@ class Driver:
         self.wait_directories(len({o.org_id for o in ORGANISATIONS} | {o.org_id for o in cy.orgs}))
 
         self.progress.set_phase("county desks publish their places for referrals (预约)")
-        self.tally.capacity_places = capacity.publish(gw, cy.accounts, cy.upward, county_today())
+        self.tally.capacity_places = capacity.publish(gw, cy.accounts, cy.upward, county_today(), self.workers)
 
         self.progress.set_phase("staff pool (bulk registration)")
         self.register_staff()

@@ -40,7 +40,8 @@ def book_slot(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Pr
     if not uow.capacity.take(slot.slot_id, over_capacity=False):
         if not may_go_over(Urgency(referral.urgency), settings.capacity_overbook_urgencies):
             raise Conflict(f"slot {slot.slot_id} ({slot.day} {slot.band_start}–{slot.band_end}) is fully booked",
-                           field=field, slot_id=slot.slot_id, day=slot.day.isoformat(), band_start=slot.band_start)
+                           field=field, slot_id=slot.slot_id, day=slot.day.isoformat(), band_start=slot.band_start,
+                           rule="capacity")
         uow.capacity.take(slot.slot_id, over_capacity=True)
         over = True
     place = Place(slot.slot_id, slot.day, slot.band_start, slot.band_end, over)

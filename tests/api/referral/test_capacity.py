@@ -123,6 +123,19 @@ def test_the_grid_shows_each_line_day_by_day_and_a_booking_takes_a_place_off_its
         ("outpatient", [3, 3, 3], [0, 1, 0], [3, 2, 3])
 
 
+def test_accepting_onto_a_full_slot_named_is_409_naming_it_with_the_capacity_rule(client, clock):
+    template(client)
+    morning = slots(client, date_from="2026-12-02", date_to="2026-12-02")[0]  # 2 places
+    rids = [submit(client, urgency="urgent", emergency_category=None, patient=patient(f"2{i}1"))["referral_id"]
+            for i in range(3)]
+    assert [accept(client, rid, slot_id=morning["slot_id"]).status_code for rid in rids[:2]] == [200, 200]
+    full = accept(client, rids[2], slot_id=morning["slot_id"])
+    assert full.status_code == 409, full.text
+    error = full.json()["error"]
+    assert (error["field"], error["details"]["slot_id"], error["details"]["rule"]) == \
+        ("slot_id", morning["slot_id"], "capacity")
+
+
 def test_accepting_books_the_band_of_the_appointment_and_the_day_fills_up(client, clock):
     template(client)
     rid = submit(client, urgency="urgent", emergency_category=None)["referral_id"]

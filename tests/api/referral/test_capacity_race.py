@@ -49,6 +49,7 @@ def test_two_accepts_racing_for_the_last_slot_one_wins_the_other_gets_409_naming
             loser = next(rid for rid, r in results.items() if r.status_code == 409)
             error = results[loser].json()["error"]
             assert error["details"]["slot_id"] == slot_id and slot_id in error["message"]
+            assert error["details"]["rule"] == "capacity"  # what a client retries on (another slot)
             assert client.get(f"/referrals/{loser}", headers=h(HOSP)).json()["status"] == "submitted"
             (slot,) = client.get("/capacity/slots", params={"date_from": "2026-12-02", "date_to": "2026-12-02"},
                                  headers=h(HOSP)).json()["items"]
