@@ -28,7 +28,8 @@ class ReferralRuntime(ServiceRuntime):
     def __init__(self, settings: ReferralSettings, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(settings, *args, **kwargs)
         self.publisher = MonthlyPublisher(self.uow, settings)
-        self.clock = OverdueClock(self.uow, settings.overdue_scan_seconds, [self.publisher], settings.worker_backoff())
+        self.clock = OverdueClock(self.uow, settings.overdue_scan_seconds, [self.publisher], settings.worker_backoff(),
+                                  lease=self.job_lease("clock"))
         self.workers.append(self.clock)
 
 
