@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     results: dict = {"run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
                      "quick": args.quick, "git": _git_head()}
-    from . import b_console, b_gateway, b_payment, b_propagation, b_upload, report
+    from . import b_console, b_gateway, b_payment, b_propagation, b_upload, b_workers, report
 
     with tempfile.TemporaryDirectory(prefix="consortium-bench-") as tmp:
         work = Path(tmp)
@@ -121,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
             results.update(b_payment.run(work / "payment", rows))
             results.setdefault("memory_mb", {})["payment in-process (bench 3-4)"] = round(
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        if "9" not in skip:
+            _say("bench 9: referral throughput with 1 and 2 uvicorn workers per component, on PostgreSQL ...")
+            results["workers"] = b_workers.run(work, seconds)
     results["seconds"] = round(time.monotonic() - started, 1)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     table = report.table(results)

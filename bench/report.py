@@ -67,6 +67,16 @@ def table(r: dict) -> str:
                 f"{b['payment_before_mb']}) | {a['rows']:,} rows: {a['total_s']} s; peak console {a['console_peak_mb']} MB, "
                 f"payment {a['payment_peak_mb']} MB | {'memory flat with the file (< 10 MB more for 10× the rows)' if kind == 'CSV' else '—'}"
                 f" | {_ok(u['goal_met']) if kind == 'CSV' else ''} |")
+    w = r.get("workers")
+    if w and "skipped" in w:
+        rows.append(f"| 9 | referral submission with 1 and 2 uvicorn workers per component, PostgreSQL | — | "
+                    f"skipped: {w['skipped']} | — | — | |")
+    elif w:
+        one, two = w["one_worker"], w["two_workers"]
+        rows.append(f"| 9 | referral submission with 2 uvicorn workers per component, PostgreSQL ({two['tool']}, "
+                    f"{two['connections']} conn.) | {w['scaling_ratio']:.2f}× | {two['rps']:.0f} req/s, p99 "
+                    f"{two['p99_ms']:.1f} ms, {two['errors']} errors | 1 worker: {one['rps']:.0f} req/s, p99 "
+                    f"{one['p99_ms']:.1f} ms | (scaling ratio, no goal) | |")
     mem = r.get("memory_mb")
     if mem:
         rows.append("| 5 | peak RSS (VmHWM) | — | " + ", ".join(f"{k} {v} MB" for k, v in mem.items())
