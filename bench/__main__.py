@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {k: v for k, v in previous.items() if k not in ("run_at", "machine", "quick", "git", "seconds")} | results
     if previous:
         results["merged_from"] = {"run_at": previous.get("run_at"), "git": previous.get("git")}
-    from . import b_capacity, b_console, b_gateway, b_payment, b_propagation, b_upload, report
+    from . import b_capacity, b_console, b_gateway, b_payment, b_propagation, b_upload, b_workers, report
 
     with tempfile.TemporaryDirectory(prefix="consortium-bench-") as tmp:
         work = Path(tmp)
@@ -131,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
             _say("bench 8: free capacity of a county hospital, 40 lines x 90 days of slots, in-process ...")
             (work / "capacity").mkdir()
             results["capacity"] = b_capacity.run(work / "capacity", n=100 if args.quick else 300)
+        if "9" not in skip:
+            _say("bench 9: referral throughput with 1 and 2 uvicorn workers per component, on PostgreSQL ...")
+            results["workers"] = b_workers.run(work, seconds)
     results["seconds"] = round(time.monotonic() - started, 1)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     table = report.table(results)

@@ -83,6 +83,16 @@ def table(r: dict) -> str:
                         f"in-process{load} | {ratio} | p50 {q['p50_ms']} ms, p99 {q['p99_ms']} ms; CPU p50 "
                         f"{q['cpu_p50_ms']} ms, p99 {q['cpu_p99_ms']} ms ({q['n']} requests) | "
                         f"{base} | p99 < 50 ms | {_ok(q['goal_met'])} |")
+    w = r.get("workers")
+    if w and "skipped" in w:
+        rows.append(f"| 9 | referral submission with 1 and 2 uvicorn workers per component, PostgreSQL | — | "
+                    f"skipped: {w['skipped']} | — | — | |")
+    elif w:
+        one, two = w["one_worker"], w["two_workers"]
+        rows.append(f"| 9 | referral submission with 2 uvicorn workers per component, PostgreSQL ({two['tool']}, "
+                    f"{two['connections']} conn.) | {w['scaling_ratio']:.2f}× | {two['rps']:.0f} req/s, p99 "
+                    f"{two['p99_ms']:.1f} ms, {two['errors']} errors | 1 worker: {one['rps']:.0f} req/s, p99 "
+                    f"{one['p99_ms']:.1f} ms | (scaling ratio, no goal) | |")
     mem = r.get("memory_mb")
     if mem:
         rows.append("| 5 | peak RSS (VmHWM) | — | " + ", ".join(f"{k} {v} MB" for k, v in mem.items())

@@ -2,7 +2,9 @@
 
 For each message: parse its payload with the event type's contract, open a unit of work, insert
 (consumer, event_id) into the inbox, run the handler with the typed payload, commit; only then commit the
-Kafka offset. A duplicate inbox key means the event was already applied: skip it. A payload that does not
+Kafka offset. A duplicate inbox key means the event was already applied: skip it. In the same transaction the
+consumer notes the aggregate's event number it applied (aggregate_sequence.py): one that comes at or below a
+number already applied is counted as out of order. A payload that does not
 match its contract can never be applied: it goes to `<topic>.dlq` at once with the validation errors. A
 handler that keeps failing is retried with backoff, then sent to `<topic>.dlq` with its error, and the loop
 goes on.
@@ -20,6 +22,7 @@ from kafka.structs import OffsetAndMetadata
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
+from .aggregate_sequence import advance_position
 from .consumer_partitions import GroupCoverage, LogLossRewind
 from .contracts import ContractViolation, EventPayload, dead_letter_topic
 from .events import EventEnvelope, utcnow
@@ -72,6 +75,7 @@ class IdempotentConsumer(BackgroundWorker):
         self.routes = {contract.event_type: (contract, handler) for contract, handler in handlers.items()}
         self.uow_factory = uow_factory
         self.inbox = inbox
+        self.positions = inbox.metadata.tables["aggregate_positions"]
         self.bootstrap = bootstrap
         self.partitions = partitions
         self.config = config
@@ -81,6 +85,7 @@ class IdempotentConsumer(BackgroundWorker):
         self._dlq_producer = None
         self.processed = 0
         self.duplicates = 0
+        self.out_of_order = 0
         self.dead_lettered = 0
         self.lag: dict[str, int] = {}
         self.assigned = False
@@ -101,6 +106,7 @@ class IdempotentConsumer(BackgroundWorker):
             "lag": sum(self.lag.values()),
             "processed_since_start": self.processed,
             "duplicates_skipped": self.duplicates,
+            "out_of_order": self.out_of_order,
             "dead_lettered": self.dead_lettered,
             "rewinds_after_log_loss": self.rewind.count,
             "last_error": self.last_error,
@@ -229,6 +235,11 @@ class IdempotentConsumer(BackgroundWorker):
                 uow.rollback()
                 self.duplicates += 1
                 return False
+            if not advance_position(uow.session, self.positions, self.name, envelope):
+                self.out_of_order += 1
+                log.error("event applied out of its aggregate's order", extra=log_fields(
+                    consumer=self.name, event_id=envelope.event_id, aggregate_type=envelope.aggregate_type,
+                    aggregate_id=envelope.aggregate_id, aggregate_sequence=envelope.aggregate_sequence))
             handler(uow, envelope, payload)
             uow.commit()
         self.processed += 1

@@ -29,6 +29,11 @@ class EventEnvelope(BaseModel):
     aggregate_type: str = Field(min_length=1, max_length=50, description="what kind of record it is about")
     aggregate_id: str = Field(min_length=1, max_length=100, description="which record; also the Kafka key, so one "
                                                                          "record's events stay in order")
+    aggregate_sequence: int | None = Field(
+        default=None, ge=1, description="this event's number among its aggregate's events: 1, 2, 3… with no gap, "
+                                        "given in the transaction that recorded it; a consumer applies an "
+                                        "aggregate's events in this order (null: recorded before events were "
+                                        "numbered)")
     payload: dict[str, Any] = Field(default_factory=dict, description="the event's fields (below, per type)")
 
     def to_bytes(self) -> bytes:

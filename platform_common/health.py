@@ -62,6 +62,9 @@ class ConsumerHealth(ResponseModel):
     lag: int
     processed_since_start: int
     duplicates_skipped: int
+    out_of_order: int = Field(default=0, description="events applied since start whose aggregate_sequence was not "
+                                                     "above the one already applied for their aggregate (0 "
+                                                     "expected: Kafka keeps each aggregate's events in order)")
     dead_lettered: int
     rewinds_after_log_loss: int
     last_error: str | None

@@ -5,11 +5,16 @@ from typing import NamedTuple
 
 from sqlalchemy import JSON, BigInteger, Column, Engine, Integer, MetaData, String, Table, Text, func, select, update
 
+from .aggregate_sequence import aggregate_positions_table, aggregate_sequences_table
 from .db import UtcDateTime
 
 
 def outbox_table(metadata: MetaData) -> Table:
-    """Events waiting for (or kept after) publication; written in the state change's transaction."""
+    """Events waiting for (or kept after) publication; written in the state change's transaction.
+
+    Also defines `aggregate_sequences`, the counter that numbers each aggregate's events (aggregate_sequence.py).
+    """
+    aggregate_sequences_table(metadata)
     return Table(
         "outbox",
         metadata,
@@ -28,7 +33,11 @@ def outbox_table(metadata: MetaData) -> Table:
 
 
 def inbox_table(metadata: MetaData) -> Table:
-    """Processed event ids per consumer: a duplicate key means 'already applied'."""
+    """Processed event ids per consumer: a duplicate key means 'already applied'.
+
+    Also defines `aggregate_positions`, each consumer's highest applied number per aggregate (aggregate_sequence.py).
+    """
+    aggregate_positions_table(metadata)
     return Table(
         "inbox",
         metadata,

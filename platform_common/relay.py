@@ -7,7 +7,7 @@ rows are read in one short transaction and marked in another.
 
 Per-aggregate order with any number of relays (replicas of a service on one PostgreSQL database): rows are
 read and sent in `seq` order and only acknowledged rows are ever skipped, never rows another relay holds, and
-one relay at a time publishes (relay_lease.py). A send that fails stops the batch there, counts an attempt on
+one relay at a time publishes (lease.py). A send that fails stops the batch there, counts an attempt on
 that row and keeps its error (`attempts`, `last_error`, shown by /health); later rows are sent after it.
 
 A broker that lost its log (a memory-only broker restarted) is noticed by the relay itself, by its
@@ -31,7 +31,7 @@ from .events import utcnow
 from .kafka_io import ensure_topics, new_producer
 from .logs import log_fields
 from .messaging import published_counts, replay_outbox
-from .relay_lease import RelayLease
+from .lease import Lease
 from .unit_of_work import WakeSignal
 from .worker import Backoff, BackgroundWorker
 
@@ -56,7 +56,7 @@ class RelayConfig:
 class OutboxRelay(BackgroundWorker):
     def __init__(self, engine: Engine, outbox: Table, bootstrap: str, topics: list[str], partitions: int,
                  name: str, wake: WakeSignal, config: RelayConfig = RelayConfig(), *,
-                 lease: RelayLease | None = None, producer_factory: Callable[[], Any] | None = None,
+                 lease: Lease | None = None, producer_factory: Callable[[], Any] | None = None,
                  watch: BrokerWatch | None = None) -> None:
         super().__init__(f"{name}-relay", config.backoff)
         self.engine = engine

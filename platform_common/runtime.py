@@ -24,7 +24,7 @@ from .logs import configure_logging
 from .openapi import ERROR_RESPONSES
 from .org_directory import OrgDirectory
 from .relay import OutboxRelay
-from .relay_lease import lease_for
+from .lease import Lease, lease_for
 from .settings import ServiceSettings
 from .unit_of_work import SqlUnitOfWork, WakeSignal
 from .web import RequestContextMiddleware, docs_app, install_error_handlers, principal_dependency
@@ -72,7 +72,7 @@ class ServiceRuntime:
         common = settings.common
         self.relay = OutboxRelay(
             self.engine, self.outbox, common.kafka_bootstrap, produces, common.topic_partitions, self.name,
-            self.wake, settings.relay_config(), lease=lease_for(self.engine, f"{self.name}-outbox"),
+            self.wake, settings.relay_config(), lease=self.job_lease("outbox"),
         )
         self.consumers = [
             IdempotentConsumer(
@@ -84,6 +84,10 @@ class ServiceRuntime:
         # The service's other periodic workers (referral's clock), started after and stopped with these.
         self.workers: list[BackgroundWorker] = []
         self.current_principal = principal_dependency(lambda: (common.jwt_secret, common.jwt_algorithm))
+
+    def job_lease(self, job: str) -> Lease:
+        """The lease of a job that runs on one replica at a time (lease.py): `<service>-<job>`."""
+        return lease_for(self.engine, f"{self.name}-{job}")
 
     def uow(self) -> SqlUnitOfWork:
         return self.uow_class(self.session_factory, self.outbox, self.name, on_commit=self.wake.set)

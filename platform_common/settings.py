@@ -30,6 +30,9 @@ class CommonSettings(BaseSettings):
     data_dir: Path = Path("var")
     kafka_bootstrap: str = "127.0.0.1:9092"
     topic_partitions: int = 3
+    # How many replicas of each service run (each its own member of its consumer groups); a topic's partitions are
+    # shared among them, so there must be at least as many partitions as replicas (checked below).
+    replicas: int = Field(default=1, ge=1)
     jwt_secret: str = DEMO_JWT_SECRET
     jwt_algorithm: str = "HS256"
     jwt_ttl_seconds: int = 8 * 3600
@@ -53,6 +56,9 @@ class CommonSettings(BaseSettings):
             ZoneInfo(self.local_timezone)
         except (ZoneInfoNotFoundError, ValueError) as e:
             raise ValueError(f"CONSORTIUM_LOCAL_TIMEZONE {self.local_timezone!r} is not a time zone") from e
+        if self.topic_partitions < self.replicas:
+            raise ValueError(f"CONSORTIUM_TOPIC_PARTITIONS ({self.topic_partitions}) is below CONSORTIUM_REPLICAS "
+                             f"({self.replicas}): a replica beyond the partition count would consume nothing")
         if len(self.jwt_secret) < 32:
             raise ValueError("CONSORTIUM_JWT_SECRET must be at least 32 characters")
         return self

@@ -14,6 +14,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .aggregate_sequence import next_sequence
 from .contracts import CONTRACTS, ContractViolation, EventPayload
 from .errors import Conflict
 from .events import EventEnvelope, utcnow
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
         self._session_factory = session_factory
         self._contracts = contracts
         self._outbox = outbox
+        self._sequences = outbox.metadata.tables["aggregate_sequences"]
         self._producer = producer
         self._on_commit = on_commit
         self._recorded = 0
@@ -79,6 +81,11 @@ class SqlUnitOfWork:
             raise ContractViolation(event_type, 1, "no contract for this event type")
         if contract.topic != topic:
             raise ContractViolation(event_type, contract.schema_version, f"belongs on {contract.topic}, not {topic}")
+        outgoing = contract.outgoing(payload)  # a payload that breaks its contract takes no number
+        # Flush pending ORM changes first so outbox rows follow the state they announce; then number the event
+        # (the counter row's lock orders concurrent writers of one aggregate, and rolls back with them).
+        self.session.flush()
+        sequence = next_sequence(self.session, self._sequences, aggregate_type, str(aggregate_id))
         envelope = EventEnvelope(
             type=event_type,
             version=contract.schema_version,
@@ -87,10 +94,9 @@ class SqlUnitOfWork:
             correlation_id=current_correlation_id(),
             aggregate_type=aggregate_type,
             aggregate_id=str(aggregate_id),
-            payload=contract.outgoing(payload),
+            aggregate_sequence=sequence,
+            payload=outgoing,
         )
-        # Flush pending ORM changes first so outbox rows follow the state they announce.
-        self.session.flush()
         self.session.execute(
             insert(self._outbox).values(
                 event_id=envelope.event_id,

@@ -10,15 +10,21 @@ Stopping has two halves so that a process stops all its workers at once rather t
 `request_stop()` returns at once (it wakes a worker waiting between steps; a step under way finishes: the
 relay's current send is acknowledged and marked, a consumer's current event is applied and its offset
 committed), then `join()` waits for the thread. `stop()` is both. `stop_all()` stops many workers together.
+
+A job that must run once across a service's replicas (referral's clock) takes a `lease` (lease.py) and runs
+its work only while `leading()`; the others stand by. The lease is released when the loop ends.
 """
 from __future__ import annotations
 
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .logs import log_fields
+
+if TYPE_CHECKING:
+    from .lease import Lease
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +48,9 @@ class BackgroundWorker:
     """Subclasses implement `step()` (one unit of work, raising on failure) and may override `interrupt()`
     (wake a wait of their own), `on_failure()` (drop broken clients) and `close()` (release clients)."""
 
-    def __init__(self, name: str, backoff: Backoff, join_timeout: float = 10.0) -> None:
+    def __init__(self, name: str, backoff: Backoff, join_timeout: float = 10.0, lease: "Lease | None" = None) -> None:
         self.name = name
+        self.lease = lease
         self.backoff = backoff
         self.join_timeout = join_timeout
         self.last_error: str | None = None
@@ -79,6 +86,10 @@ class BackgroundWorker:
         self.request_stop()
         self.join()
 
+    def leading(self) -> bool:
+        """True when this worker may run its once-only job now: it has no lease, or holds it (taking it if free)."""
+        return self.lease is None or self.lease.acquire()
+
     def pause(self, seconds: float) -> bool:
         """Wait up to `seconds` unless asked to stop; True when stopping."""
         return self._stopping.wait(seconds)
@@ -113,6 +124,8 @@ class BackgroundWorker:
                     delay = self.backoff.after(delay)
         finally:
             self.close()
+            if self.lease is not None:
+                self.lease.release()
 
 
 def stop_all(workers: Iterable[BackgroundWorker]) -> None:

@@ -42,6 +42,14 @@ envelope with its `type` and `version` fixed, and the payload), also served by t
 ## The envelope
 
 {envelope}
+
+**Each aggregate's order.** `aggregate_id` is the Kafka key, so one aggregate's events share a partition and
+arrive in the order they were published. `aggregate_sequence` numbers them: the producer counts 1, 2, 3… per
+(`aggregate_type`, `aggregate_id`) in the transaction that records the event (a rolled-back write takes no
+number; a concurrent writer of the same aggregate waits for the first to commit), so the numbers have no gap and
+follow the order of the state changes, with any number of replicas on one database. Each consumer keeps the
+highest number it applied per aggregate (`aggregate_positions`, in the handler's transaction) and counts an event
+at or below it as `out_of_order` in its `/health` (0 expected). Events recorded before the numbering carry `null`.
 """
 
 

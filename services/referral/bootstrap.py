@@ -34,7 +34,7 @@ class ReferralRuntime(ServiceRuntime):
         self.consultations_overdue = OverdueConsultations(self.uow)
         self.clock = OverdueClock(self.uow, settings.overdue_scan_seconds,
                                   [self.publisher, self.no_shows, self.consultations_overdue],
-                                  settings.worker_backoff())
+                                  settings.worker_backoff(), lease=self.job_lease("clock"))
         self.workers.append(self.clock)
 
 

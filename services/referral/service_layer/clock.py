@@ -7,6 +7,7 @@ from typing import Callable, Sequence
 
 from platform_common.contracts import ReferralEvent
 from platform_common.events import utcnow
+from platform_common.lease import Lease
 from platform_common.logs import log_fields
 from platform_common.worker import Backoff, BackgroundWorker
 
@@ -33,18 +34,24 @@ def announce_overdue(uow: ReferralUnitOfWork, now: datetime) -> list[str]:
 class OverdueClock(BackgroundWorker):
     """Background worker that every `interval` seconds announces overdue referrals and then runs the other
     periodic jobs (the monthly indicator publication). Each step is guarded on its own: a failure is logged
-    and waits for the next tick, and neither stops the worker nor the other steps."""
+    and waits for the next tick, and neither stops the worker nor the other steps.
+
+    With several replicas on one database only the clock holding the `referral-clock` lease ticks (lease.py);
+    the others stand by and take over when its process goes."""
 
     def __init__(self, uow_factory: Callable[[], ReferralUnitOfWork], interval: float,
-                 jobs: Sequence[Callable[[datetime], object]] = (), backoff: Backoff = Backoff()) -> None:
-        super().__init__("referral-overdue-clock", backoff)
+                 jobs: Sequence[Callable[[datetime], object]] = (), backoff: Backoff = Backoff(),
+                 lease: Lease | None = None) -> None:
+        super().__init__("referral-overdue-clock", backoff, lease=lease)
         self.uow_factory = uow_factory
         self.interval = interval
         self.jobs = list(jobs)
+        self.ticks = 0  # ticks this replica ran (a standing-by replica runs none)
 
     def step(self) -> None:
-        if not self.pause(self.interval):
+        if not self.pause(self.interval) and self.leading():
             self.tick()
+            self.ticks += 1
 
     def tick(self, now: datetime | None = None) -> None:
         now = now or utcnow()

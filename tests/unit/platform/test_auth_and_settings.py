@@ -60,3 +60,11 @@ def test_demo_mode_accepts_the_demo_secret(monkeypatch):
     monkeypatch.setenv("CONSORTIUM_DEMO_MODE", "true")
     monkeypatch.delenv("CONSORTIUM_JWT_SECRET", raising=False)
     assert CommonSettings().jwt_secret == DEMO_JWT_SECRET
+
+
+def test_fewer_partitions_than_replicas_is_refused(monkeypatch):
+    """A replica beyond the partition count would be a consumer-group member with nothing to consume."""
+    monkeypatch.setenv("CONSORTIUM_DEMO_MODE", "true")
+    with pytest.raises(ValueError, match="CONSORTIUM_TOPIC_PARTITIONS"):
+        CommonSettings(topic_partitions=2, replicas=3)
+    assert CommonSettings(topic_partitions=3, replicas=3).replicas == 3

@@ -45,9 +45,19 @@ def test_kafka_is_the_official_image_in_kraft_mode_and_postgres_is_there():
     assert SERVICES["postgres"]["image"].startswith("postgres:")
 
 
-@pytest.mark.parametrize("component", ALL, ids=lambda c: c.name)
+SERVICE_NAMES = [c.name for c in ALL if c.name != "gateway"]
+REPLICAS = 2
+
+
+def _replicas(name: str) -> list[str]:
+    """The compose services that run `name`: itself (the gateway), or its numbered replicas."""
+    return [name] if name in SERVICES else [f"{name}-{i}" for i in range(1, REPLICAS + 1)]
+
+
+@pytest.mark.parametrize("component", [(c, r) for c in ALL for r in _replicas(c.name)], ids=lambda cr: cr[1])
 def test_each_process_starts_in_production_mode_with_the_environment_compose_gives_it(component, monkeypatch):
-    svc = SERVICES[component.name]
+    component, replica = component
+    svc = SERVICES[replica]
     assert svc["command"][:2] == ["uvicorn", component.app]
     module, attr = component.app.split(":")
     assert hasattr(importlib.import_module(module), attr)
@@ -60,6 +70,20 @@ def test_each_process_starts_in_production_mode_with_the_environment_compose_giv
     assert url.startswith("postgresql+psycopg://") and url.endswith(f"@postgres:5432/{component.name}")
     assert settings.common.kafka_bootstrap == "kafka:9092"
     assert not settings.common.demo_mode
+    assert settings.common.topic_partitions >= settings.common.replicas == REPLICAS  # every replica gets partitions
+
+
+def test_two_replicas_of_each_service_and_the_gateway_lists_every_one():
+    gateway = {k: _expand(v) for k, v in SERVICES["gateway"]["environment"].items()}
+    for name in SERVICE_NAMES:
+        replicas = _replicas(name)
+        assert len(replicas) == REPLICAS and name not in SERVICES
+        port = SERVICES[replicas[0]]["command"][-2]
+        assert gateway[f"GATEWAY_{name.upper()}_URL"].split(",") == [f"http://{r}:{port}" for r in replicas]
+        assert all(SERVICES[r]["command"] == SERVICES[replicas[0]]["command"] for r in replicas)
+        assert set(replicas) <= set(SERVICES["gateway"]["depends_on"])
+    # the broker's own default for topics it would create, like the platform's
+    assert SERVICES["kafka"]["environment"]["KAFKA_NUM_PARTITIONS"] >= REPLICAS
 
 
 def test_the_console_starts_in_production_mode_and_knows_only_the_gateway(monkeypatch):

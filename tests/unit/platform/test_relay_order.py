@@ -24,7 +24,7 @@ from platform_common.db import make_engine, new_metadata
 from platform_common.events import utcnow
 from platform_common.messaging import outbox_table
 from platform_common.relay import OutboxRelay, RelayConfig
-from platform_common.relay_lease import RelayLease
+from platform_common.lease import AdvisoryLease
 from platform_common.unit_of_work import WakeSignal
 from tests.support.service_app import fresh_database
 
@@ -124,7 +124,7 @@ def record(engine, outbox, n: int) -> None:  # noqa: ANN001
 def relay(engine, outbox, broker: Broker, who: str, lease: bool = True) -> OutboxRelay:  # noqa: ANN001
     config = RelayConfig(batch_size=40, idle_poll_seconds=0.01)
     return OutboxRelay(engine, outbox, "unused:9092", ["t"], 3, "svc", WakeSignal(), config,
-                       lease=RelayLease(engine, "svc-outbox") if lease else None,
+                       lease=AdvisoryLease(engine, "svc-outbox") if lease else None,
                        producer_factory=lambda: broker.producer(who), watch=NoWatch())
 
 
