@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from ..adapters.queries_referrals import ReferralRecord
 from ..adapters.repository_referrals import DueFollowUp
 from ..adapters.tables import FollowUpRow, ReferralRow
 from ..domain.lifecycle import AWAITING_RESPONSE, Direction, Party, Status, allowed_actions
@@ -14,7 +15,7 @@ from ..service_layer.indicators import IndicatorFigures, PublishedFigures
 from .schemas_indicators import IndicatorsOut, IndicatorsPublished
 
 
-def summary(row: ReferralRow, now: datetime) -> dict[str, Any]:
+def summary(row: ReferralRow | ReferralRecord, now: datetime) -> dict[str, Any]:
     return {
         "referral_id": row.referral_id, "version": row.version, "direction": row.direction,
         "status": row.status, "urgency": row.urgency, "emergency_category": row.emergency_category,
@@ -48,7 +49,7 @@ def follow_up(f: FollowUpRow) -> dict[str, Any]:
             "done_on": f.done_on, "on_time": f.on_time, "findings": f.findings, "recorded_by": f.recorded_by}
 
 
-def detail(row: ReferralRow, now: datetime, viewer_org_id: str | None = None) -> dict[str, Any]:
+def detail(row: ReferralRow | ReferralRecord, now: datetime, viewer_org_id: str | None = None) -> dict[str, Any]:
     """`allowed_actions`: the steps the viewer's unit may take now (sender or current receiver)."""
     party = Party.RECEIVER if viewer_org_id == row.to_org_id else \
         Party.SENDER if viewer_org_id == row.from_org_id else None
