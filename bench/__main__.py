@@ -4,6 +4,7 @@ Starts its own stack (broker, three services, gateway) with free ports in a temp
 runs from a clean clone; writes bench/results.json and the table in bench/README.md.
 Options: --quick (shorter runs, 200,000 rows for benches 3–4 and 7; for trying the harness), --skip 1,2,…,
 --merge (keep the previous results.json's figures of the benches skipped, e.g. to add bench 8 to a full run).
+Bench 10 (CPU per referral, per read by id, idle) runs first, on the fresh stack.
 """
 from __future__ import annotations
 
@@ -92,15 +93,18 @@ def main(argv: list[str] | None = None) -> int:
     results = {k: v for k, v in previous.items() if k not in ("run_at", "machine", "quick", "git", "seconds")} | results
     if previous:
         results["merged_from"] = {"run_at": previous.get("run_at"), "git": previous.get("git")}
-    from . import b_capacity, b_console, b_gateway, b_payment, b_propagation, b_upload, b_workers, report
+    from . import b_capacity, b_console, b_cpu, b_gateway, b_payment, b_propagation, b_upload, b_workers, report
 
     with tempfile.TemporaryDirectory(prefix="consortium-bench-") as tmp:
         work = Path(tmp)
-        if not {"1", "2", "6", "7"} <= skip:
+        if not {"1", "2", "6", "7", "10"} <= skip:
             _say("starting the stack (broker, three services, gateway, console) ...")
             stack = start_stack(work / "stack")
             try:
                 token = login(stack, "dachang.referral")
+                if "10" not in skip:
+                    _say("bench 10: CPU per referral and per read by id, and the idle stack, from /proc ...")
+                    results.update(b_cpu.run(stack, token, args.quick))
                 if "1" not in skip:
                     _say("bench 1: referral submission through the gateway vs a bare endpoint ...")
                     results["gateway"] = b_gateway.run(stack, token, seconds)
@@ -118,14 +122,16 @@ def main(argv: list[str] | None = None) -> int:
                     _say(f"bench 7: claim files uploaded through the console, CSV {sizes[0]} and XLSX {sizes[1]} rows ...")
                     (work / "upload").mkdir()
                     results["console_upload"] = b_upload.run(stack, work / "upload", *sizes)
-                results["memory_mb"] = {name: peak_rss_mb(p.pid) for name, p in stack.procs.items()}
+                # peak resident memory of each process over the whole run (VmHWM); `memory_mb` kept for old readers
+                results["rss_mb"] = {name: peak_rss_mb(p.pid) for name, p in stack.procs.items()}
+                results["memory_mb"] = results["rss_mb"]
             finally:
                 stack.stop()
         if not {"3", "4"} <= skip:
             _say(f"bench 3-4: bulk import of {rows:,} claims and settlement, in-process ...")
             (work / "payment").mkdir()
             results.update(b_payment.run(work / "payment", rows))
-            results.setdefault("memory_mb", {})["payment in-process (bench 3-4)"] = round(
+            results.setdefault("rss_mb", {})["payment in-process (bench 3-4)"] = round(
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         if "8" not in skip:
             _say("bench 8: free capacity of a county hospital, 40 lines x 90 days of slots, in-process ...")
@@ -134,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         if "9" not in skip:
             _say("bench 9: referral throughput with 1 and 2 uvicorn workers per component, on PostgreSQL ...")
             results["workers"] = b_workers.run(work, seconds)
+    results.setdefault("memory_mb", results.get("rss_mb"))
     results["seconds"] = round(time.monotonic() - started, 1)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     table = report.table(results)

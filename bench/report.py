@@ -15,6 +15,7 @@ def table(r: dict) -> str:
     m = r["machine"]
     rows = ["| # | figure | ratio to baseline | absolute (measured) | baseline (same run) | goal | |",
             "|---|---|---|---|---|---|---|"]
+    rows += _cpu_rows(r)
     g = r.get("gateway")
     if g:
         bp, gp, bh, gh = g["bare_peak"], g["gateway_peak"], g["bare_half"], g["gateway_half"]
@@ -93,7 +94,7 @@ def table(r: dict) -> str:
                     f"{two['connections']} conn.) | {w['scaling_ratio']:.2f}× | {two['rps']:.0f} req/s, p99 "
                     f"{two['p99_ms']:.1f} ms, {two['errors']} errors | 1 worker: {one['rps']:.0f} req/s, p99 "
                     f"{one['p99_ms']:.1f} ms | (scaling ratio, no goal) | |")
-    mem = r.get("memory_mb")
+    mem = r.get("rss_mb") or r.get("memory_mb")
     if mem:
         rows.append("| 5 | peak RSS (VmHWM) | — | " + ", ".join(f"{k} {v} MB" for k, v in mem.items())
                     + " | — | — | |")
@@ -103,6 +104,30 @@ def table(r: dict) -> str:
         f = r["merged_from"]
         head += f" Benches not run then are kept from the run of {f['run_at']} (commit {f['git']})."
     return head + "\n\n" + "\n".join(rows)
+
+
+def _procs(per: dict) -> str:
+    return ", ".join(f"{name} {v:g}" for name, v in per.items())
+
+
+def _cpu_rows(r: dict) -> list[str]:
+    """Bench 8: CPU time from /proc (fair on a loaded machine, unlike wall time), each against its goal."""
+    rows = []
+    c = r.get("cpu_ms_per_referral")
+    if c:
+        rows.append(f"| 10 | CPU per upward referral through the gateway, summed over all processes ({c['referrals']:,} "
+                    f"referrals, {c['clients']} clients, until every event is applied) | — | **{c['sum']} ms** "
+                    f"({_procs(c['per_process'])}); {c['errors']} errors | — | ≤ {c['goal']:g} ms | {_ok(c['goal_met'])} |")
+    d = r.get("read_by_id_cpu_ms")
+    if d:
+        rows.append(f"| 10 | CPU in the referral service per read by id, direct ({d['reads']:,} reads, {d['clients']} "
+                    f"clients) | — | **{d['service']} ms** ({_procs(d['per_process'])}); {d['errors']} errors | — | "
+                    f"≤ {d['goal']:g} ms | {_ok(d['goal_met'])} |")
+    i = r.get("idle_cpu_percent")
+    if i:
+        rows.append(f"| 10 | idle stack over {i['seconds']:g} s, % of one core | — | **{i['sum']}%** "
+                    f"({_procs(i['per_process'])}) | — | < {i['goal']:g}% | {_ok(i['goal_met'])} |")
+    return rows
 
 
 def write_readme(path: Path, tbl: str, r: dict) -> None:

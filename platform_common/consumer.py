@@ -49,7 +49,7 @@ class ConsumerConfig:
     max_attempts: int = 5
     retry_base_seconds: float = 0.2
     # How long one poll waits for messages; also the longest a stop waits for the poll under way.
-    poll_timeout_ms: int = 200
+    poll_timeout_ms: int = 1000
     # Partitions no member consumes for this long make the member rejoin its group (consumer_partitions.py).
     rejoin_patience_seconds: float = 10.0
     # The longest closing the client may take (leaving the group) when the worker stops or reconnects.

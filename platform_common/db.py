@@ -24,6 +24,8 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+# the execution option that marks a connection's transactions as reads only (read_only() below)
+READ_ONLY = "platform_read_only"
 
 
 class UtcDateTime(TypeDecorator):
@@ -135,7 +137,12 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> Eng
 
         @event.listens_for(engine, "begin")
         def _begin(conn):  # noqa: ANN001
-            conn.connection.dbapi_connection.begin_immediate()
+            dbapi_conn = conn.connection.dbapi_connection
+            if conn.get_execution_options().get(READ_ONLY):
+                # a deferred BEGIN: the reads see one snapshot (WAL), take no write turn and never wait for one
+                dbapi_conn.execute("BEGIN")
+            else:
+                dbapi_conn.begin_immediate()
 
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True, hide_parameters=True)
@@ -143,3 +150,11 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> Eng
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine and pool for transactions that only read (`SqlUnitOfWork(read_only=True)`, the relay's
+    and /health's reads). On SQLite they start with a deferred BEGIN instead of BEGIN IMMEDIATE and so do not
+    queue for the writer gate: a read by id no longer waits behind every write of its process. On PostgreSQL
+    nothing changes (no gate); the unit of work refuses to commit either way."""
+    return engine.execution_options(**{READ_ONLY: True})

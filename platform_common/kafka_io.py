@@ -63,6 +63,14 @@ class BrokerProfile:
     max_poll_interval_ms: int = 300_000
     session_timeout_ms: int = 10_000
     rewind_window_seconds: float = 0.0
+    # An idle member sends a heartbeat per `heartbeat_interval_ms` (a third of the session timeout, Kafka's own
+    # ratio) and a fetch per `fetch_max_wait_ms`: the broker holds a fetch that finds nothing new that long.
+    # Apache Kafka answers a held fetch as soon as a message arrives, so a long wait costs no latency there.
+    # Tansu was measured answering it at the end of the wait: there the wait is added to an event's way to a
+    # consumer that had caught up, traded against the idle stack's CPU (bench/README.md, "The idle stack":
+    # 100 ms cost the idle stack ~20% of a core, 500 ms ~5%). CONSUMER_FETCH_MAX_WAIT_MS overrides it.
+    heartbeat_interval_ms: int = 3000
+    fetch_max_wait_ms: int = 2000
 
     @classmethod
     def named(cls, name: str) -> "BrokerProfile":
@@ -74,7 +82,8 @@ class BrokerProfile:
 
 BROKER_PROFILES = {
     "kafka": BrokerProfile(),
-    "tansu": BrokerProfile("tansu", max_poll_interval_ms=5000, session_timeout_ms=6000, rewind_window_seconds=60.0),
+    "tansu": BrokerProfile("tansu", max_poll_interval_ms=5000, session_timeout_ms=6000, rewind_window_seconds=60.0,
+                           heartbeat_interval_ms=2000, fetch_max_wait_ms=500),
 }
 
 
@@ -91,9 +100,9 @@ def new_consumer(bootstrap: str, group_id: str, client_id: str, topics: list[str
         auto_offset_reset="earliest",
         max_poll_interval_ms=profile.max_poll_interval_ms,
         session_timeout_ms=profile.session_timeout_ms,
-        heartbeat_interval_ms=1000,
+        heartbeat_interval_ms=profile.heartbeat_interval_ms,
         max_poll_records=50,
-        fetch_max_wait_ms=100,
+        fetch_max_wait_ms=profile.fetch_max_wait_ms,
         request_timeout_ms=7000,
         bootstrap_timeout_ms=5000,
     )

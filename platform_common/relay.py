@@ -27,6 +27,7 @@ from sqlalchemy import Engine, Table, delete, func, select, update
 
 from .broker_watch import BrokerWatch
 from .clock import iso_instant
+from .db import read_only
 from .events import utcnow
 from .kafka_io import ensure_topics, new_producer
 from .logs import log_fields
@@ -45,7 +46,8 @@ class RelayConfig:
     """The relay's figures (ServiceSettings.relay_config() reads them from the settings)."""
 
     batch_size: int = 500
-    idle_poll_seconds: float = 0.2
+    # the wait when no commit woke the relay: rows written by another process (ServiceSettings)
+    idle_poll_seconds: float = 5.0
     retention: timedelta = timedelta(days=7)
     broker_check_seconds: float = 5.0
     purge_interval_seconds: float = 300.0
@@ -60,6 +62,7 @@ class OutboxRelay(BackgroundWorker):
                  watch: BrokerWatch | None = None) -> None:
         super().__init__(f"{name}-relay", config.backoff)
         self.engine = engine
+        self._reads = read_only(engine)  # its reads take no write turn (db.read_only)
         self.outbox = outbox
         self.bootstrap = bootstrap
         self.topics = topics
@@ -111,7 +114,7 @@ class OutboxRelay(BackgroundWorker):
 
     def status(self) -> dict[str, Any]:
         ob = self.outbox
-        with self.engine.connect() as conn:
+        with self._reads.connect() as conn:
             backlog, oldest = conn.execute(
                 select(func.count(), func.min(ob.c.created_at)).where(ob.c.published_at.is_(None))).one()
             head = conn.execute(select(ob.c.attempts, ob.c.last_error).where(ob.c.published_at.is_(None))
@@ -177,7 +180,7 @@ class OutboxRelay(BackgroundWorker):
         ob = self.outbox
         query = (select(ob.c.seq, ob.c.topic, ob.c.aggregate_id, ob.c.event_id, ob.c.event_type, ob.c.envelope)
                  .where(ob.c.published_at.is_(None)).order_by(ob.c.seq).limit(self.config.batch_size))
-        with self.engine.connect() as conn:
+        with self._reads.connect() as conn:
             rows = conn.execute(query).all()
             conn.rollback()
         done, failed, error = self._send(rows)

@@ -17,7 +17,7 @@ from sqlalchemy import MetaData, Table, func, select, text
 
 from .consumer import Handler, IdempotentConsumer
 from .contracts import REGISTRY_TOPIC, EventPayload, OrganisationRegistered
-from .db import make_engine, make_session_factory
+from .db import make_engine, make_session_factory, read_only
 from .health import ServiceHealth
 from .kafka_io import broker_reachable
 from .logs import configure_logging
@@ -67,6 +67,8 @@ class ServiceRuntime:
         self.engine = make_engine(settings.resolved_database_url(), pool_size=settings.db_pool_size,
                                   max_overflow=settings.db_max_overflow)
         self.session_factory = make_session_factory(self.engine)
+        self.read_engine = read_only(self.engine)
+        self.read_session_factory = make_session_factory(self.read_engine)
         self.wake = WakeSignal()
         self.background = background
         common = settings.common
@@ -92,6 +94,10 @@ class ServiceRuntime:
     def uow(self) -> SqlUnitOfWork:
         return self.uow_class(self.session_factory, self.outbox, self.name, on_commit=self.wake.set)
 
+    def read_uow(self) -> SqlUnitOfWork:
+        """For use cases that only read (every GET): no write turn on SQLite, no commit."""
+        return self.uow_class(self.read_session_factory, self.outbox, self.name, read_only=True)
+
     def start(self) -> None:
         if self.background:
             for worker in [self.relay, *self.consumers, *self.workers]:
@@ -106,7 +112,7 @@ class ServiceRuntime:
 
     def health(self) -> tuple[int, dict[str, Any]]:
         try:
-            with self.engine.connect() as conn:
+            with self.read_engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
             database = {"healthy": True}
         except Exception as e:  # noqa: BLE001
@@ -144,7 +150,7 @@ class ServiceRuntime:
         table = self.metadata.tables.get("organisations")
         if table is None:
             return {}
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             return {"organisations": conn.execute(select(func.count()).select_from(table)).scalar_one()}
 
 

@@ -6,6 +6,7 @@ demo mode); each service adds its own prefixed settings (`REFERRAL_`, `PAYMENT_`
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -76,7 +77,9 @@ class ServiceSettings(BaseSettings):
     # Published outbox rows are kept this long so a broker that lost its log can be refilled.
     outbox_retention_hours: int = 168
     relay_batch_size: int = 500
-    relay_idle_poll_seconds: float = 0.2
+    # A commit that wrote outbox rows wakes its process's relay at once; this fallback poll finds rows written by
+    # other processes (another replica's API, the replay command). Shorter costs the idle stack CPU.
+    relay_idle_poll_seconds: float = 5.0
     # How often the relay checks that the broker still holds what it published (and re-publishes if not).
     relay_broker_check_seconds: float = 5.0
     # Published rows older than the retention are deleted this often.
@@ -86,7 +89,9 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = 5
     consumer_retry_base_seconds: float = 0.2
     # One poll's wait for messages, and so the longest a stopping consumer waits for the poll under way.
-    consumer_poll_timeout_ms: int = 200
+    consumer_poll_timeout_ms: int = 1000
+    # How long the broker may hold a fetch that finds nothing new; unset: the broker profile's (kafka_io.BrokerProfile).
+    consumer_fetch_max_wait_ms: int | None = None
     consumer_close_timeout_ms: int = 1000
     # Every background worker (relay, consumers, clocks): the wait after a failure, doubled up to the longest.
     worker_backoff_first_seconds: float = 0.5
@@ -130,8 +135,11 @@ class ServiceSettings(BaseSettings):
         from .consumer import ConsumerConfig
         from .kafka_io import BrokerProfile
 
+        profile = BrokerProfile.named(self.common.broker_profile)
+        if self.consumer_fetch_max_wait_ms is not None:
+            profile = replace(profile, fetch_max_wait_ms=self.consumer_fetch_max_wait_ms)
         return ConsumerConfig(self.consumer_max_attempts, self.consumer_retry_base_seconds,
-                              self.consumer_poll_timeout_ms, profile=BrokerProfile.named(self.common.broker_profile),
+                              self.consumer_poll_timeout_ms, profile=profile,
                               close_timeout_ms=self.consumer_close_timeout_ms, backoff=self.worker_backoff())
 
     def resolved_database_url(self) -> str:

@@ -1,6 +1,7 @@
 """Unit of work: one database transaction holding the state change and the events announcing it.
 
-Services subclass `SqlUnitOfWork` to add their repositories. `record()` writes an outbox
+Services subclass `SqlUnitOfWork` to add their repositories. A read-only unit of work (`read_only=True`, built
+on `db.read_only(engine)`: every GET) neither commits nor records; on SQLite it takes no write turn. `record()` writes an outbox
 row through the same session, so the change and its event commit (or roll back) together. It checks the
 payload against the event type's contract first: a payload that does not match raises `ContractViolation`
 and nothing of the unit of work is kept.
@@ -21,6 +22,10 @@ from .events import EventEnvelope, utcnow
 from .logs import current_correlation_id
 
 
+class ReadOnlyUnitOfWork(RuntimeError):
+    """A use case that writes was given a read-only unit of work: a programming error, never the caller's."""
+
+
 class SqlUnitOfWork:
     def __init__(
         self,
@@ -29,8 +34,10 @@ class SqlUnitOfWork:
         producer: str,
         on_commit: Callable[[], None] | None = None,
         contracts: Mapping[str, type[EventPayload]] = CONTRACTS,
+        read_only: bool = False,
     ) -> None:
         self._session_factory = session_factory
+        self.read_only = read_only
         self._contracts = contracts
         self._outbox = outbox
         self._sequences = outbox.metadata.tables["aggregate_sequences"]
@@ -55,6 +62,8 @@ class SqlUnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
+        if self.read_only:
+            raise ReadOnlyUnitOfWork("a read-only unit of work cannot commit")
         try:
             self.session.commit()
         except StaleDataError as e:
@@ -76,6 +85,8 @@ class SqlUnitOfWork:
         org_id: str | None = None,
     ) -> EventEnvelope:
         """Write one event into the outbox; `payload` is the event's model or a dict checked against it."""
+        if self.read_only:
+            raise ReadOnlyUnitOfWork("a read-only unit of work cannot record an event")
         contract = self._contracts.get(event_type)
         if contract is None:
             raise ContractViolation(event_type, 1, "no contract for this event type")

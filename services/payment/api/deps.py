@@ -19,11 +19,16 @@ def _uow(runtime: RuntimeDep) -> Iterator[PaymentUnitOfWork]:
         yield uow
 
 
+def _read_uow(runtime: RuntimeDep) -> Iterator[PaymentUnitOfWork]:
+    with runtime.read_uow() as uow:
+        yield uow
+
+
 def _settings(runtime: RuntimeDep) -> PaymentSettings:
     return runtime.settings  # type: ignore[return-value]
 
 
-__all__ = ["RuntimeDep", "PrincipalDep", "UowDep", "SettingsDep", "PageDep", "Page", "JobsDep", "RespondAsync"]
+__all__ = ["RuntimeDep", "PrincipalDep", "UowDep", "ReadUowDep", "SettingsDep", "PageDep", "Page", "JobsDep", "RespondAsync"]
 
 
 def _jobs(request: Request) -> UploadJobs:
@@ -50,6 +55,7 @@ def _page(settings: Annotated[PaymentSettings, Depends(_settings)], limit: Annot
 
 
 UowDep = Annotated[PaymentUnitOfWork, Depends(_uow)]
+ReadUowDep = Annotated[PaymentUnitOfWork, Depends(_read_uow)]  # every GET: no write turn, no commit
 SettingsDep = Annotated[PaymentSettings, Depends(_settings)]
 PageDep = Annotated[Page, Depends(_page)]
 JobsDep = Annotated[UploadJobs, Depends(_jobs)]

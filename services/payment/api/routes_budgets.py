@@ -9,7 +9,7 @@ from ..service_layer import budgets, policies
 from platform_common.api_types import IsoDate
 from . import schemas_budgets as out
 from . import views
-from .deps import PrincipalDep, SettingsDep, UowDep
+from .deps import PrincipalDep, ReadUowDep, SettingsDep, UowDep
 from .schemas import AdjustmentCreate, BudgetCreate, PolicyCreate
 
 router = APIRouter(tags=["budgets"])
@@ -21,13 +21,13 @@ def create_budget(body: BudgetCreate, uow: UowDep, principal: PrincipalDep) -> d
 
 
 @router.get("/budgets", response_model=list[out.BudgetOut])
-def list_budgets(uow: UowDep, principal: PrincipalDep, consortium_id: str | None = None,
+def list_budgets(uow: ReadUowDep, principal: PrincipalDep, consortium_id: str | None = None,
                  fund_year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> list[dict]:
     return [views.budget(b) for b in budgets.list_budgets(uow, principal, consortium_id, fund_year)]
 
 
 @router.get("/budgets/{budget_id}", response_model=out.BudgetOut)
-def get_budget(budget_id: str, uow: UowDep, principal: PrincipalDep) -> dict:
+def get_budget(budget_id: str, uow: ReadUowDep, principal: PrincipalDep) -> dict:
     return views.budget(budgets.get_budget(uow, principal, budget_id))
 
 
@@ -61,11 +61,11 @@ def create_policy(body: PolicyCreate, uow: UowDep, principal: PrincipalDep, sett
 
 
 @router.get("/policies", response_model=list[out.PolicyVersionOut])
-def list_policies(fund_year: Annotated[int, Query(ge=2000, le=2100)], uow: UowDep,
+def list_policies(fund_year: Annotated[int, Query(ge=2000, le=2100)], uow: ReadUowDep,
                   principal: PrincipalDep) -> list[dict]:
     return policies.list_versions(uow, principal, fund_year)
 
 
 @router.get("/policies/effective", response_model=out.EffectivePolicyOut)
-def effective_policy(on: IsoDate, uow: UowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
+def effective_policy(on: IsoDate, uow: ReadUowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
     return views.policy_in_force(policies.in_force(uow, principal, settings, on))

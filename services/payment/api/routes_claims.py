@@ -13,7 +13,7 @@ from ..service_layer.claim_import import get_upload
 from . import schemas_claims as out
 from . import schemas_uploads as uploads
 from . import views
-from .deps import JobsDep, PageDep, PrincipalDep, RespondAsync, SettingsDep, UowDep
+from .deps import JobsDep, PageDep, PrincipalDep, ReadUowDep, RespondAsync, SettingsDep, UowDep
 from .schemas import CapitationRun, ClaimCreate, EnrolmentSet
 
 router = APIRouter(tags=["claims"])
@@ -45,7 +45,7 @@ def upload_claims(principal: PrincipalDep, jobs: JobsDep, respond_async: Respond
 
 
 @router.get("/claims/uploads/{upload_id}", response_model=uploads.UploadReport | uploads.UploadInProgress)
-def upload_report(upload_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
+def upload_report(upload_id: str, uow: ReadUowDep, principal: PrincipalDep, settings: SettingsDep,
                   jobs: JobsDep) -> dict:
     """The report; while the file is still being read, its `status` (running) and `progress`."""
     return jobs.running(principal, upload_id, "claims") or get_upload(uow, principal, upload_id,
@@ -53,7 +53,7 @@ def upload_report(upload_id: str, uow: UowDep, principal: PrincipalDep, settings
 
 
 @router.get("/claims", response_model=out.ClaimPage)
-def list_claims(uow: UowDep, principal: PrincipalDep, page: PageDep, consortium_id: str | None = None,
+def list_claims(uow: ReadUowDep, principal: PrincipalDep, page: PageDep, consortium_id: str | None = None,
                 org_id: str | None = None, period: str | None = None, kind: ClaimKind | None = None,
                 late: bool | None = None, sort: str = "-service_date", claim_no: str | None = None,
                 date_from: IsoDate | None = None, date_to: IsoDate | None = None) -> dict:
@@ -65,7 +65,7 @@ def list_claims(uow: UowDep, principal: PrincipalDep, page: PageDep, consortium_
 
 
 @router.get("/claims/{claim_no}", response_model=out.ClaimOut)
-def get_claim(claim_no: str, uow: UowDep, principal: PrincipalDep) -> dict:
+def get_claim(claim_no: str, uow: ReadUowDep, principal: PrincipalDep) -> dict:
     return views.claim(claims.get_claim(uow, principal, claim_no))
 
 
@@ -75,7 +75,7 @@ def set_enrolment(org_id: str, body: EnrolmentSet, uow: UowDep, principal: Princ
 
 
 @router.get("/enrolments", response_model=list[out.EnrolmentOut])
-def list_enrolments(consortium_id: str, uow: UowDep, principal: PrincipalDep) -> list[dict]:
+def list_enrolments(consortium_id: str, uow: ReadUowDep, principal: PrincipalDep) -> list[dict]:
     return capitation.list_enrolments(uow, principal, consortium_id)
 
 
@@ -85,6 +85,6 @@ def run_capitation(body: CapitationRun, uow: UowDep, principal: PrincipalDep, se
 
 
 @router.get("/capitation", response_model=list[out.CapitationPaymentOut])
-def list_capitation(uow: UowDep, principal: PrincipalDep, consortium_id: str | None = None,
+def list_capitation(uow: ReadUowDep, principal: PrincipalDep, consortium_id: str | None = None,
                     period: str | None = None) -> list[dict]:
     return capitation.list_payments(uow, principal, consortium_id, period)

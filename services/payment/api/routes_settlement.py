@@ -14,19 +14,19 @@ from . import schemas_uploads as uploads
 from . import schemas_settlement as out
 from . import views
 from .downloads import CsvResponse, XlsxResponse, download
-from .deps import JobsDep, PageDep, PrincipalDep, RespondAsync, SettingsDep, UowDep
+from .deps import JobsDep, PageDep, PrincipalDep, ReadUowDep, RespondAsync, SettingsDep, UowDep
 from .schemas import SettlementCreate
 
 router = APIRouter(tags=["settlement"])
 
 
 @router.get("/indicators", response_model=out.ReceivedIndicatorsOut)
-def get_indicators(consortium_id: str, period: str, uow: UowDep, principal: PrincipalDep) -> dict:
+def get_indicators(consortium_id: str, period: str, uow: ReadUowDep, principal: PrincipalDep) -> dict:
     return views.indicators_received(consortium_id, period, received(uow, principal, consortium_id, period))
 
 
 @router.get("/performance", response_model=out.PerformancePreview)
-def preview_performance(consortium_id: str, period: str, uow: UowDep, principal: PrincipalDep,
+def preview_performance(consortium_id: str, period: str, uow: ReadUowDep, principal: PrincipalDep,
                         settings: SettingsDep) -> dict:
     return settlement.preview(uow, principal, settings, consortium_id, period)
 
@@ -44,19 +44,19 @@ def close_settlement(body: SettlementCreate, uow: UowDep, principal: PrincipalDe
 
 
 @router.get("/settlements", response_model=list[out.SettlementSummary])
-def list_settlements(consortium_id: str, uow: UowDep, principal: PrincipalDep) -> list[dict]:
+def list_settlements(consortium_id: str, uow: ReadUowDep, principal: PrincipalDep) -> list[dict]:
     return statements.list_settlements(uow, principal, consortium_id)
 
 
 @router.get("/settlements/{settlement_id}", response_model=out.SettlementOut)
-def get_statement(settlement_id: str, uow: UowDep, principal: PrincipalDep) -> dict:
+def get_statement(settlement_id: str, uow: ReadUowDep, principal: PrincipalDep) -> dict:
     return statements.statement(uow, principal, settlement_id)
 
 
 @router.get("/settlements/{settlement_id}/statement.csv", response_class=CsvResponse, responses=download(
     "text/csv", "the statement as CSV (UTF-8): item, value, yuan; then the distributions",
     "settlement-<consortium>-<period>.csv"))
-def download_statement(settlement_id: str, uow: UowDep, principal: PrincipalDep) -> Response:
+def download_statement(settlement_id: str, uow: ReadUowDep, principal: PrincipalDep) -> Response:
     view = statements.statement(uow, principal, settlement_id)
     name = f"settlement-{view['consortium_id']}-{view['period']}.csv"
     return CsvResponse(statements.statement_csv(view),
@@ -65,7 +65,7 @@ def download_statement(settlement_id: str, uow: UowDep, principal: PrincipalDep)
 
 @router.get("/settlements/{settlement_id}/statement.xlsx", response_class=XlsxResponse, responses=download(
     XlsxResponse.media_type, "the statement as an XLSX workbook", "settlement-<consortium>-<period>.xlsx"))
-def download_statement_xlsx(settlement_id: str, uow: UowDep, principal: PrincipalDep) -> Response:
+def download_statement_xlsx(settlement_id: str, uow: ReadUowDep, principal: PrincipalDep) -> Response:
     view = statements.statement(uow, principal, settlement_id)
     name = f"settlement-{view['consortium_id']}-{view['period']}.xlsx"
     return XlsxResponse(statements.statement_xlsx(view),
@@ -73,19 +73,19 @@ def download_statement_xlsx(settlement_id: str, uow: UowDep, principal: Principa
 
 
 @router.get("/distributions", response_model=list[out.DistributionOut])
-def list_distributions(uow: UowDep, principal: PrincipalDep, consortium_id: str | None = None,
+def list_distributions(uow: ReadUowDep, principal: PrincipalDep, consortium_id: str | None = None,
                        org_id: str | None = None, period: str | None = None) -> list[dict]:
     return statements.list_distributions(uow, principal, consortium_id, org_id, period)
 
 
 @router.get("/ledger/balances", response_model=out.Balances)
-def ledger_balances(consortium_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
+def ledger_balances(consortium_id: str, uow: ReadUowDep, principal: PrincipalDep, settings: SettingsDep,
                     as_of: IsoDate | None = None) -> dict:
     return statements.balances(uow, principal, consortium_id, as_of, settings.tz())
 
 
 @router.get("/ledger/accounts/{account}/postings", response_model=out.LedgerPostingPage)
-def ledger_postings(account: str, uow: UowDep, principal: PrincipalDep, page: PageDep) -> dict:
+def ledger_postings(account: str, uow: ReadUowDep, principal: PrincipalDep, page: PageDep) -> dict:
     return statements.postings(uow, principal, account, page.limit, page.offset)
 
 
@@ -103,7 +103,7 @@ def reconcile(principal: PrincipalDep, jobs: JobsDep, respond_async: RespondAsyn
 
 
 @router.get("/reconciliations/{recon_id}", response_model=recon.ReconciliationOut | uploads.ReconciliationInProgress)
-def get_reconciliation(recon_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
+def get_reconciliation(recon_id: str, uow: ReadUowDep, principal: PrincipalDep, settings: SettingsDep,
                        jobs: JobsDep) -> dict:
     """The report; while the file is being read its `status` (running) and `progress`; `failed` and why."""
     running = jobs.running(principal, recon_id, "reconciliation")
@@ -120,6 +120,6 @@ def get_reconciliation(recon_id: str, uow: UowDep, principal: PrincipalDep, sett
 
 
 @router.get("/reconciliations/{recon_id}/items", response_model=recon.ReconItemPage)
-def reconciliation_items(recon_id: str, category: str, uow: UowDep, principal: PrincipalDep,
+def reconciliation_items(recon_id: str, category: str, uow: ReadUowDep, principal: PrincipalDep,
                          page: PageDep) -> dict:
     return reconciliation.items(uow, principal, recon_id, category, page.limit, page.offset)

@@ -14,7 +14,7 @@ from ..adapters.queries_uploads import ERROR_COLUMNS
 from ..service_layer import reconciliation
 from ..service_layer.access import CLAIM_WRITERS
 from ..service_layer.upload_rows import error_rows, list_uploads as uploads_page, listed_errors, load_upload
-from .deps import PageDep, PrincipalDep, RuntimeDep, UowDep
+from .deps import PageDep, PrincipalDep, ReadUowDep, RuntimeDep
 from .downloads import CsvStream, download
 from .schemas_reconciliation import ReconciliationPage
 from .schemas_uploads import UploadErrorsPage, UploadPage
@@ -48,13 +48,13 @@ def _error_rows(runtime: RuntimeDep, upload_id: str) -> Callable[[], Iterator[li
 
 
 @router.get("/claims/uploads", response_model=UploadPage)
-def list_uploads(uow: UowDep, principal: PrincipalDep, page: PageDep) -> dict:
+def list_uploads(uow: ReadUowDep, principal: PrincipalDep, page: PageDep) -> dict:
     """Claim uploads, newest first: the insurance office sees all, a finance office those of its consortium."""
     return uploads_page(uow, principal, page.limit, page.offset)
 
 
 @router.get("/claims/uploads/{upload_id}/errors", response_model=UploadErrorsPage)
-def upload_errors(upload_id: str, uow: UowDep, principal: PrincipalDep, page: PageDep) -> dict:
+def upload_errors(upload_id: str, uow: ReadUowDep, principal: PrincipalDep, page: PageDep) -> dict:
     """Every rejected row of a claims upload, in file order, paged."""
     require_role(principal, *CLAIM_WRITERS)
     row = load_upload(uow, principal, upload_id, "claims")
@@ -64,7 +64,7 @@ def upload_errors(upload_id: str, uow: UowDep, principal: PrincipalDep, page: Pa
 
 @router.get("/claims/uploads/{upload_id}/errors.csv", response_class=CsvStream, responses=download(
     "text/csv", "every rejected row: line, claim_no, field, reason", "claims-upload-<id>-errors.csv"))
-def upload_errors_csv(upload_id: str, uow: UowDep, principal: PrincipalDep, runtime: RuntimeDep) -> CsvStream:
+def upload_errors_csv(upload_id: str, uow: ReadUowDep, principal: PrincipalDep, runtime: RuntimeDep) -> CsvStream:
     """Every rejected row of a claims upload as CSV: line, claim_no, field, reason."""
     require_role(principal, *CLAIM_WRITERS)
     load_upload(uow, principal, upload_id, "claims")
@@ -73,14 +73,14 @@ def upload_errors_csv(upload_id: str, uow: UowDep, principal: PrincipalDep, runt
 
 
 @router.get("/reconciliations", response_model=ReconciliationPage)
-def list_reconciliations(consortium_id: str, uow: UowDep, principal: PrincipalDep, page: PageDep) -> dict:
+def list_reconciliations(consortium_id: str, uow: ReadUowDep, principal: PrincipalDep, page: PageDep) -> dict:
     """The consortium's reconciliations, newest first, with their totals."""
     return reconciliation.list_reconciliations(uow, principal, consortium_id, page.limit, page.offset)
 
 
 @router.get("/reconciliations/{recon_id}/errors.csv", response_class=CsvStream, responses=download(
     "text/csv", "every row of the file that could not be compared", "reconciliation-<consortium>-<period>-errors.csv"))
-def reconciliation_errors_csv(recon_id: str, uow: UowDep, principal: PrincipalDep,
+def reconciliation_errors_csv(recon_id: str, uow: ReadUowDep, principal: PrincipalDep,
                               runtime: RuntimeDep) -> CsvStream:
     """Every row of the office's file that could not be compared, as CSV."""
     recon = reconciliation.report(uow, principal, recon_id, 0, 0)
@@ -91,7 +91,7 @@ def reconciliation_errors_csv(recon_id: str, uow: UowDep, principal: PrincipalDe
 
 @router.get("/reconciliations/{recon_id}/report.csv", response_class=CsvStream, responses=download(
     "text/csv", "every item of the report, category by category", "reconciliation-<consortium>-<period>.csv"))
-def reconciliation_report_csv(recon_id: str, uow: UowDep, principal: PrincipalDep,
+def reconciliation_report_csv(recon_id: str, uow: ReadUowDep, principal: PrincipalDep,
                               runtime: RuntimeDep) -> CsvStream:
     """Every item of the report, category by category (matched, amount_mismatch, missing_on_platform,
     missing_in_file), as CSV."""
@@ -99,7 +99,7 @@ def reconciliation_report_csv(recon_id: str, uow: UowDep, principal: PrincipalDe
     uow.rollback()  # the rows are read in slices of their own
 
     def rows() -> Iterator[list]:
-        for row in reconciliation.report_rows(runtime.uow, recon_id, CHUNK):
+        for row in reconciliation.report_rows(runtime.read_uow, recon_id, CHUNK):
             yield ["" if v is None else v for v in row]
     return _download(f"reconciliation-{recon['consortium_id']}-{recon['period']}.csv",
                      reconciliation.REPORT_COLUMNS, rows)

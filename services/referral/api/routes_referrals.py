@@ -59,7 +59,7 @@ def worklist(rt: Runtime, caller: Caller, box: Annotated[Literal["all", "incomin
              date_from: IsoDate | None = None, date_to: IsoDate | None = None, sort: str = "-created_at",
              page: Annotated[int, Query(ge=1, le=10**7)] = 1, page_size: Annotated[int | None, Query(ge=1)] = None) -> dict:
     now = utcnow()
-    with rt.uow() as uow:
+    with rt.read_uow() as uow:
         total, rows, page, size = queries.worklist(
             uow, rt.settings, caller, box=box, direction=direction, statuses=[x.value for x in status or []],
             urgency=urgency, specialty=specialty, date_from=date_from, date_to=date_to, sort=sort, page=page,
@@ -72,20 +72,20 @@ def worklist(rt: Runtime, caller: Caller, box: Annotated[Literal["all", "incomin
 @router.get("/referrals/overdue", response_model=out.OverdueReferrals)
 def overdue_responses(rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
-    with rt.uow() as uow:
+    with rt.read_uow() as uow:
         return {"items": [summary(r, now) for r in queries.overdue_responses(uow, caller, now)]}
 
 
 @router.get("/follow-ups/overdue", response_model=out.OverdueFollowUps)
 def overdue_follow_ups(rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
-    with rt.uow() as uow:
+    with rt.read_uow() as uow:
         return {"items": [overdue_follow_up(d) for d in downward.overdue_follow_ups(uow, rt.settings, caller, now)]}
 
 
 @router.get("/referrals/{referral_id}", response_model=out.ReferralDetail)
 def get_referral(referral_id: str, rt: Runtime, caller: Caller) -> dict:
-    with rt.uow() as uow:
+    with rt.read_uow() as uow:
         return detail(queries.get(uow, caller, referral_id), utcnow(), caller.org_id)
 
 

@@ -18,7 +18,7 @@ router = APIRouter(tags=["indicators"])
 
 @router.get("/capabilities", response_model=out.Capabilities)
 def capabilities(rt: Runtime, caller: Caller, org_id: str | None = None) -> dict:
-    with rt.uow() as uow:
+    with rt.read_uow() as uow:
         baseline = sorted(x.value for x in rt.settings.baseline_specialties)
         return {"baseline_specialties": baseline,
                 "items": capability.current(uow, rt.settings, caller, utcnow(), org_id)}
@@ -41,7 +41,7 @@ def report_visits(month: str, body: s.VisitVolumeIn, rt: Runtime, caller: Caller
 @router.get("/indicators", response_model=out.IndicatorsOut)
 def read_indicators(rt: Runtime, caller: Caller, period: str, org_id: str | None = None,
                     consortium_id: str | None = None) -> out.IndicatorsOut:
-    with rt.uow() as uow:
+    with rt.read_uow() as uow:
         return indicators_out(indicators.compute(uow, rt.settings, caller, period=period, org_id=org_id,
                                                  consortium_id=consortium_id))
 

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from ..adapters.queries_referrals import ReferralRecord
 from ..adapters.repository_referrals import DueFollowUp
 from ..adapters.tables import FollowUpRow, ReferralRow
 from ..adapters.queries_capacity import BandCapacity, CapacityGrid
@@ -20,7 +21,7 @@ from .schemas_indicators import IndicatorsOut, IndicatorsPublished
 from ..service_layer.capacity import Published
 
 
-def summary(row: ReferralRow, now: datetime) -> dict[str, Any]:
+def summary(row: ReferralRow | ReferralRecord, now: datetime) -> dict[str, Any]:
     return {
         "referral_id": row.referral_id, "version": row.version, "direction": row.direction,
         "status": row.status, "urgency": row.urgency, "emergency_category": row.emergency_category,
@@ -61,7 +62,7 @@ def booking(b: BookingRow) -> dict[str, Any]:
             "release_reason": b.release_reason}
 
 
-def detail(row: ReferralRow, now: datetime, viewer_org_id: str | None = None) -> dict[str, Any]:
+def detail(row: ReferralRow | ReferralRecord, now: datetime, viewer_org_id: str | None = None) -> dict[str, Any]:
     """`allowed_actions`: the steps the viewer's unit may take now (sender or current receiver)."""
     party = Party.RECEIVER if viewer_org_id == row.to_org_id else \
         Party.SENDER if viewer_org_id == row.from_org_id else None

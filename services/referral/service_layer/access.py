@@ -2,6 +2,8 @@
 move which referral is checked here."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 from platform_common.auth import OrgKind, Principal, Role
 from platform_common.errors import Forbidden, InvalidInput, NotFound
 from platform_common.org_directory import Organisation
@@ -10,6 +12,7 @@ from platform_common.web import require_role
 from ..adapters.tables import ReferralRow
 from .unit_of_work import ReferralUnitOfWork
 
+T = TypeVar("T")
 MEMBER_KINDS = (OrgKind.COUNTY_HOSPITAL, OrgKind.TOWNSHIP_CENTRE, OrgKind.VILLAGE_CLINIC)
 PRIMARY_KINDS = (OrgKind.TOWNSHIP_CENTRE, OrgKind.VILLAGE_CLINIC)
 WIDE_ROLES = (Role.BUREAU_ANALYST, Role.FINANCE_OFFICER)   # indicators of any unit of their consortium
@@ -24,7 +27,11 @@ def require_clerk(principal: Principal) -> None:
 
 def load_visible(uow: ReferralUnitOfWork, principal: Principal, referral_id: str) -> ReferralRow:
     """A unit sees only referrals it sent or (currently) receives; for anyone else they do not exist."""
-    row = uow.referrals.get(referral_id)
+    return require_visible(principal, uow.referrals.get(referral_id), referral_id)
+
+
+def require_visible(principal: Principal, row: T | None, referral_id: str) -> T:
+    """`row` (the aggregate or its read model), when the caller's unit sent it or currently receives it."""
     if row is None or principal.org_id not in (row.from_org_id, row.to_org_id):
         raise NotFound(f"referral {referral_id} not found")
     return row

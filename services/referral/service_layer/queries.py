@@ -7,18 +7,20 @@ from platform_common.auth import Principal
 from platform_common.errors import InvalidInput
 
 from ..adapters.diagnosis_catalogue import catalogue
+from ..adapters.queries_referrals import ReferralRecord
 from ..adapters.repository_referrals import SORT_KEYS, WorklistQuery
 from ..adapters.tables import ReferralRow
 from ..domain.diagnoses import Diagnosis, search
 from ..domain.lifecycle import AWAITING_RESPONSE
 from ..settings import ReferralSettings
-from .access import load_visible, require_clerk
+from .access import require_clerk, require_visible
 from .unit_of_work import ReferralUnitOfWork
 
 
-def get(uow: ReferralUnitOfWork, principal: Principal, referral_id: str) -> ReferralRow:
+def get(uow: ReferralUnitOfWork, principal: Principal, referral_id: str) -> ReferralRecord:
+    """One referral for an answer, read without loading the aggregate (queries_referrals)."""
     require_clerk(principal)
-    return load_visible(uow, principal, referral_id)
+    return require_visible(principal, uow.referral_records.get(referral_id), referral_id)
 
 
 # e.g. the county desk's queue: emergencies first, then the nearest deadline (-urgency,response_deadline)

@@ -11,6 +11,7 @@ from ..adapters.queries_capacity import CapacityIndicatorQueries, CapacityQuerie
 from ..adapters.queries_consultation import ConsultationQueries
 from ..adapters.queries_out_of_county import OutflowQueries
 from ..adapters.queries_indicators import IndicatorQueries
+from ..adapters.queries_referrals import ReferralQueries
 from ..adapters.repository_capabilities import CapabilityRepository
 from ..adapters.repository_indicators import PublicationRepository, VisitVolumeRepository
 from ..adapters.repository_referrals import ReferralRepository
@@ -23,6 +24,7 @@ _directory = OrgDirectory(tables.organisations)
 class ReferralUnitOfWork(SqlUnitOfWork):
     def _started(self, session: Session) -> None:
         self.referrals = ReferralRepository(session)
+        self.referral_records = ReferralQueries(session)
         self.capabilities = CapabilityRepository(session)
         self.visit_volumes = VisitVolumeRepository(session)
         self.publications = PublicationRepository(session)

@@ -16,7 +16,7 @@ router = APIRouter(tags=["quota"])
 
 @router.get("/quota-policies/defaults", response_model=schemas.CountyPolicyList)
 def county_policies(runtime: Runtime, caller: Caller):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return county_versions_out(county_policy.versions(uow, runtime.settings, runtime.settings.today()))
 
 

@@ -16,7 +16,7 @@ router = APIRouter(tags=["quota pool"])
 
 @router.get("/county-quota", response_model=schemas_pool.PoolOut)
 def county_quota(runtime: Runtime, caller: Caller, as_of: IsoDate | None = None):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return pool_out(pool_uc.pool_report(uow, runtime.settings, caller, as_of or runtime.settings.today()))
 
 
@@ -30,7 +30,7 @@ def request_loan(body: schemas_pool.LoanIn, runtime: Runtime, caller: Caller):
 
 @router.get("/quota-loans", response_model=list[schemas_pool.LoanOut])
 def list_loans(runtime: Runtime, caller: Caller, org_id: str | None = None, status: LoanStatus | None = None):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return [loan_out(x) for x in pool_uc.loans(uow, runtime.settings, caller, org_id,
                                                    status.value if status else None)]
 
@@ -69,6 +69,6 @@ def record_review(org_id: str, body: schemas_pool.ReviewIn, runtime: Runtime, ca
 
 @router.get("/quota-reviews", response_model=list[schemas_pool.ReviewStatusOut])
 def reviews_due(runtime: Runtime, caller: Caller, as_of: IsoDate | None = None, every_unit: bool = False):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return [review_status_out(r) for r in pool_uc.reviews_due(uow, runtime.settings, caller,
                                                                   as_of or runtime.settings.today(), every_unit)]

@@ -27,14 +27,14 @@ def request_secondment(body: schemas.SecondmentIn, runtime: Runtime, caller: Cal
 @router.get("/secondments", response_model=schemas.SecondmentPage)
 def list_secondments(runtime: Runtime, caller: Caller, org_id: str | None = None,
                      status: RequestStatus | None = None, limit: Limit = 50, offset: Offset = 0):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         rows, total = secondments_uc.list_requests(uow, runtime.settings, caller, org_id, status, limit, offset)
         return schemas.SecondmentPage(total=total, limit=limit, offset=offset, items=[request_out(r) for r in rows])
 
 
 @router.get("/secondments/{request_id}", response_model=schemas.SecondmentOut)
 def get_secondment(request_id: str, runtime: Runtime, caller: Caller):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return request_out(secondments_uc.detail(uow, runtime.settings, caller, request_id))
 
 
@@ -59,7 +59,7 @@ def cancel_secondment(request_id: str, runtime: Runtime, caller: Caller):
 
 @router.get("/secondments/{request_id}/candidates", response_model=list[schemas.CandidateOut])
 def secondment_candidates(request_id: str, runtime: Runtime, caller: Caller, limit: Limit = 20):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return [candidate_out(c) for c in secondments_uc.candidates(uow, runtime.settings, caller, request_id, limit)]
 
 
@@ -71,7 +71,7 @@ def dispatch_staff(request_id: str, body: schemas.DispatchIn, runtime: Runtime, 
 
 @router.get("/postings/{posting_id}", response_model=schemas.PostingOut)
 def get_posting(posting_id: str, runtime: Runtime, caller: Caller):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return posting_out(postings_uc.get(uow, runtime.settings, caller, posting_id))
 
 
@@ -105,7 +105,7 @@ def create_rotation_plan(body: schemas.RotationIn, runtime: Runtime, caller: Cal
 @router.get("/rotation-plans", response_model=schemas.RotationPage)
 def list_rotation_plans(runtime: Runtime, caller: Caller, limit: Limit = 50, offset: Offset = 0):
     """Rotation plans, newest first."""
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         rows, total = rotation_uc.list_plans(uow, runtime.settings, caller, limit, offset)
         return schemas.RotationPage(total=total, limit=limit, offset=offset, items=[
             schemas.RotationSummaryOut.model_validate(p, from_attributes=True) for p in rows])
@@ -113,5 +113,5 @@ def list_rotation_plans(runtime: Runtime, caller: Caller, limit: Limit = 50, off
 
 @router.get("/rotation-plans/{plan_id}", response_model=schemas.RotationOut)
 def get_rotation_plan(plan_id: str, runtime: Runtime, caller: Caller):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return plan_out(rotation_uc.get_plan(uow, runtime.settings, caller, plan_id))

@@ -47,14 +47,14 @@ def list_staff(runtime: Runtime, caller: Caller, org_id: str | None = None, spec
                limit: Limit = 50, offset: Offset = 0,
                name: Annotated[str | None, Query(max_length=100, description="part of the name")] = None):
     where = staff_uc.StaffFilter(org_id, specialty, title_level, qualification, (name or "").strip() or None)
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         rows, total = staff_uc.list_staff(uow, runtime.settings, caller, where, limit, offset)
         return schemas.StaffPage(total=total, limit=limit, offset=offset, items=[staff_out(r) for r in rows])
 
 
 @router.get("/staff/{staff_id}", response_model=schemas.StaffOut)
 def get_staff(staff_id: str, runtime: Runtime, caller: Caller):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return staff_out(staff_uc.detail(uow, runtime.settings, caller, staff_id))
 
 
@@ -79,20 +79,20 @@ def transfer_staff(staff_id: str, body: schemas.TransferIn, runtime: Runtime, ca
 @router.get("/units/{org_id}/quota", response_model=schemas_quota.QuotaReportOut)
 def unit_quota(org_id: str, runtime: Runtime, caller: Caller, as_of: IsoDate | None = None):
     day = as_of or runtime.settings.today()  # the consortium's today, not the host's
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return quota_report_out(quota_uc.quota_report(uow, runtime.settings, caller, org_id, day))
 
 
 @router.get("/quota-report", response_model=list[schemas_quota.QuotaReportOut])
 def consortium_quota(runtime: Runtime, caller: Caller, as_of: IsoDate | None = None):
     day = as_of or runtime.settings.today()
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return [quota_report_out(u) for u in quota_uc.consortium_report(uow, runtime.settings, caller, day)]
 
 
 @router.get("/units/{org_id}/quota-policies", response_model=list[schemas_quota.QuotaPolicyOut])
 def quota_policies(org_id: str, runtime: Runtime, caller: Caller):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return [schemas_quota.QuotaPolicyOut.model_validate(r, from_attributes=True)
                 for r in quota_uc.unit_policies(uow, runtime.settings, caller, org_id)]
 
@@ -110,7 +110,7 @@ def set_quota_policy(org_id: str, body: schemas_quota.QuotaPolicyIn, runtime: Ru
 @router.get("/units/{org_id}/postings", response_model=schemas.PostingPage)
 def unit_postings(org_id: str, runtime: Runtime, caller: Caller, kind: PostingKind | None = None,
                   status: PostingStatus | None = None, limit: Limit = 50, offset: Offset = 0):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         rows, total = postings_uc.at_unit(uow, runtime.settings, caller, org_id, kind, status, limit, offset)
         return schemas.PostingPage(total=total, limit=limit, offset=offset, items=[posting_out(p) for p in rows])
 
@@ -118,5 +118,5 @@ def unit_postings(org_id: str, runtime: Runtime, caller: Caller, kind: PostingKi
 @router.get("/units/{org_id}/quota-overrides", response_model=list[schemas_quota.QuotaOverrideOut])
 def quota_overrides(org_id: str, runtime: Runtime, caller: Caller):
     """The health bureau's overrides of the unit's quota rules, newest first: who was let in, which rule, why."""
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return [override_out(o) for o in quota_uc.overrides(uow, runtime.settings, caller, org_id)]

@@ -21,7 +21,7 @@ Month = Annotated[str, Query(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", descript
 @router.get("/tidal/demand", response_model=list[schemas_tidal.DemandOut])
 def tidal_demand(runtime: Runtime, caller: Caller):
     s = runtime.settings
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         rows = tidal_uc.read_demand(uow, s, caller, utcnow())
         return [schemas_tidal.DemandOut(township_id=d.township_id, specialty=d.specialty, window_volume=d.window_volume,
                               baseline_volume=d.baseline_volume, window_days=s.demand_window_days,
@@ -38,7 +38,7 @@ def generate_recommendations(runtime: Runtime, caller: Caller):
 @router.get("/tidal/recommendations", response_model=list[schemas_tidal.RecommendationOut])
 def list_recommendations(runtime: Runtime, caller: Caller, status: str | None = Query(
         default="open", pattern="^(open|accepted|dismissed|superseded)$"), limit: Limit = 50, offset: Offset = 0):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         rows = tidal_uc.list_recommendations(uow, runtime.settings, caller, status, limit, offset)
         return [schemas_tidal.RecommendationOut.model_validate(r, from_attributes=True) for r in rows]
 
@@ -70,7 +70,7 @@ def add_season(body: schemas_tidal.SeasonIn, runtime: Runtime, caller: Caller):
 
 @router.get("/seasons", response_model=list[schemas_tidal.SeasonOut])
 def list_seasons(runtime: Runtime, caller: Caller, org_id: str | None = None):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return [schemas_tidal.SeasonOut.model_validate(s, from_attributes=True)
                 for s in tidal_uc.list_seasons(uow, runtime.settings, caller, org_id)]
 
@@ -84,7 +84,7 @@ def delete_season(season_id: str, runtime: Runtime, caller: Caller) -> None:
 @router.get("/allowances", response_model=schemas_tidal.AllowanceReportOut)
 def allowance_report(month: Month, runtime: Runtime, caller: Caller):
     year, mon = (int(x) for x in month.split("-"))
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return allowance_report_out(month, allowances_uc.monthly(uow, runtime.settings, caller, year, mon))
 
 

@@ -28,7 +28,7 @@ def register_village_doctor(body: schemas_village.VillageDoctorIn, runtime: Runt
 @router.get("/village-doctors", response_model=schemas_village.VillageDoctorPage)
 def list_village_doctors(runtime: Runtime, caller: Caller, township_id: str | None = None, limit: Limit = 50,
                          offset: Offset = 0):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         page = village_uc.listed(uow, runtime.settings, caller, township_id, limit, offset)
         return schemas_village.VillageDoctorPage(total=page.total, limit=limit, offset=offset,
                                                  items=[village_doctor_out(s, p) for s, p in page.items])
@@ -59,14 +59,14 @@ def end_village_posting(posting_id: str, body: schemas_village.VillagePostingEnd
 
 @router.get("/village-doctors/licence-share", response_model=schemas_village.LicenceReportOut)
 def licence_share(runtime: Runtime, caller: Caller, as_of: IsoDate | None = None):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return licence_report_out(village_uc.licence_report(uow, runtime.settings, caller,
                                                             as_of or runtime.settings.today()))
 
 
 @router.get("/village-clinics/uncovered", response_model=list[schemas_village.UncoveredClinicOut])
 def uncovered_clinics(runtime: Runtime, caller: Caller, township_id: str | None = None, as_of: IsoDate | None = None):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return [uncovered_out(u) for u in schedule_uc.uncovered(uow, runtime.settings, caller, township_id,
                                                                  as_of or runtime.settings.today())]
 
@@ -81,7 +81,7 @@ def add_schedule(body: schemas_village.ScheduleIn, runtime: Runtime, caller: Cal
 
 @router.get("/village-schedules", response_model=list[schemas_village.ScheduleOut])
 def list_schedules(runtime: Runtime, caller: Caller, township_id: str | None = None, as_of: IsoDate | None = None):
-    with runtime.uow() as uow:
+    with runtime.read_uow() as uow:
         return [schedule_out(s) for s in schedule_uc.listed(uow, runtime.settings, caller, township_id, as_of)]
 
 

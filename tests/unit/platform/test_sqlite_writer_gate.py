@@ -78,3 +78,48 @@ def test_a_failed_statement_inside_a_transaction_releases_the_gate_on_rollback(e
     with engine.begin() as conn:
         conn.execute(text("UPDATE counter SET n = 7"))
     assert _count(engine) == 7
+
+
+def test_a_read_only_transaction_does_not_queue_behind_a_writer(engine):
+    """A GET's transaction reads the last committed state while a write holds the gate (it used to start with
+    BEGIN IMMEDIATE and wait for the writer to finish)."""
+    from platform_common.db import read_only
+
+    writing = engine.connect()
+    writing.execute(text("UPDATE counter SET n = 41"))  # holds the gate, uncommitted
+    read = threading.Event()
+    seen = []
+
+    def reader() -> None:
+        with read_only(engine).connect() as conn:
+            seen.append(conn.execute(text("SELECT n FROM counter")).scalar_one())
+        read.set()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        assert read.wait(10), "the read waited for the writer's turn"
+        assert seen == [0]  # the committed state, not the writer's pending one
+    finally:
+        writing.rollback()
+        writing.close()
+        thread.join()
+    assert _count(engine) == 0
+
+
+def test_a_read_only_unit_of_work_neither_commits_nor_records(engine):
+    from sqlalchemy import Column, Integer, MetaData, String, Table
+
+    from platform_common.db import make_session_factory, read_only
+    from platform_common.unit_of_work import ReadOnlyUnitOfWork, SqlUnitOfWork
+
+    outbox = Table("outbox", MetaData(), Column("seq", Integer, primary_key=True), Column("event_id", String))
+    uow = SqlUnitOfWork(make_session_factory(read_only(engine)), outbox, "test", read_only=True)
+    with uow:
+        assert uow.session.execute(text("SELECT n FROM counter")).scalar_one() == 0
+        with pytest.raises(ReadOnlyUnitOfWork):
+            uow.record("referral.events", "ReferralSubmitted", "referral", "r-1", {})
+        uow.session.execute(text("UPDATE counter SET n = 5"))
+        with pytest.raises(ReadOnlyUnitOfWork):
+            uow.commit()
+    assert _count(engine) == 0
