@@ -5,6 +5,7 @@ the owning service with the request id, and reports the health of everything beh
 (No `from __future__ import annotations` here: FastAPI must see the local `CurrentPrincipal`.)
 """
 
+import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,6 +33,7 @@ from .policies import all_policies
 from .policy import upload_types
 from .proxy import forward, new_client
 from .ratelimit import LoginThrottle
+from .replicas import ReplicaProbe, ReplicaSet
 from .registry_routes import registry_router
 from .settings import GatewaySettings
 
@@ -73,7 +75,9 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
     configure_logging("gateway", common.log_level)
     runtime = ServiceRuntime(settings, tables.metadata, [REGISTRY_TOPIC], background=background)
     policies = all_policies()
-    urls = settings.service_urls()
+    bases = settings.service_replicas()
+    replica_sets = {name: ReplicaSet.of(name, urls) for name, urls in bases.items()}
+    probe = ReplicaProbe(replica_sets.values(), settings.replica_probe_seconds, settings.health_timeout_seconds)
     throttle = LoginThrottle(settings.login_max_failures, settings.login_window_seconds)
     CurrentPrincipal = Annotated[Principal, Depends(runtime.current_principal)]
 
@@ -85,9 +89,14 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
         app.state.client = new_client(settings.connect_timeout_seconds, settings.read_timeout_seconds,
                                       settings.max_connections, upstream)
         runtime.start()
+        if probe.sets:  # only services with several replicas have a rotation to keep
+            await probe.probe_all(app.state.client)
+            probe.start_on(asyncio.get_running_loop(), app.state.client)
         try:
             yield
         finally:
+            probe.request_stop()
+            await asyncio.to_thread(probe.join)  # the loop keeps running: a check under way can finish
             await app.state.client.aclose()
             runtime.stop()
 
@@ -97,6 +106,7 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
                               "role named on each operation and forwards service routes to their service.",
                   swagger_ui_parameters={"persistAuthorization": True}, responses=ERROR_RESPONSES)
     app.state.runtime = runtime
+    app.state.replica_probe = probe
     # Only the routes the policies mark as file uploads (claim files) take large bodies; each service caps
     # its own routes again.
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
@@ -132,8 +142,8 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
     @app.get("/health", tags=["ops"], response_model=Health, responses={
         503: {"model": Health, "description": "something the platform needs is down or still starting"}})
     async def health(request: Request) -> JSONResponse:
-        health = await platform_health(request.app.state.client, urls, runtime, settings.health_timeout_seconds,
-                                       settings.supervisor_status_file)
+        health = await platform_health(request.app.state.client, replica_sets, runtime,
+                                       settings.health_timeout_seconds, settings.supervisor_status_file)
         # what each part does not know is left out (exclude_unset), as in each service's own answer
         return JSONResponse(health.model_dump(mode="json", exclude_unset=True),
                             status_code=200 if health.status == "ok" else 503)
@@ -156,7 +166,7 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
         if principal.role not in rule.roles:
             raise Forbidden(f"role {principal.role.value} may not call {request.method} /{service}{rule.path}",
                             required=sorted(r.value for r in rule.roles))
-        return await forward(request.app.state.client, request, service, urls, path,
+        return await forward(request.app.state.client, request, replica_sets[service], bases, path,
                              settings.buffered_response_max_bytes)
 
     def openapi() -> dict[str, Any]:

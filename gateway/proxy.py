@@ -22,6 +22,8 @@ from starlette.background import BackgroundTask
 
 from platform_common.logs import correlation_id_var, log_fields
 
+from .replicas import Replica, ReplicaSet, may_retry
+
 log = logging.getLogger(__name__)
 
 # httpcore runs `import sniffio` several times per pooled request; sniffio is not installed (anyio 4
@@ -62,41 +64,86 @@ def _encode_segment(segment: str) -> str:
     return {".": "%2E", "..": "%2E%2E"}.get(segment) or quote(segment, safe="")
 
 
-def public_location(location: str, service: str, urls: dict[str, str]) -> str | None:
+def public_location(location: str, service: str, replicas: dict[str, list[str]]) -> str | None:
     """A service's `Location` as an address of the gateway, or None when it points somewhere the gateway does not serve."""
     target = urlsplit(location)
     query = f"?{target.query}" if target.query else ""
     if not target.scheme and not target.netloc:
         # Relative to the service's root; a relative path (no slash) resolves against the public URL as is.
         return f"/{service}{target.path}{query}" if target.path.startswith("/") else location
-    for name, url in urls.items():
-        base = urlsplit(url)
-        if (target.scheme, target.netloc) == (base.scheme, base.netloc):
-            return f"/{name}{target.path}{query}"
+    for name, urls in replicas.items():
+        for url in urls:
+            base = urlsplit(url)
+            if (target.scheme, target.netloc) == (base.scheme, base.netloc):
+                return f"/{name}{target.path}{query}"
     return None
 
 
-async def forward(client: httpx.AsyncClient, request: Request, service: str, urls: dict[str, str],
+async def forward(client: httpx.AsyncClient, request: Request, replicas: ReplicaSet, bases: dict[str, list[str]],
                   path: str, buffered_max_bytes: int = 65536) -> Response:
+    """Send the request to a replica of the service; an idempotent one goes to the next replica when a replica
+    refused the connection or broke it before answering (gateway/replicas.py)."""
+    service = replicas.service
     headers = [(k, v) for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}]
     headers.append(("x-request-id", correlation_id_var.get() or ""))
     body = request.stream() if _has_body(request) else None
+    params = request.query_params.multi_items()
+    retry = may_retry(request.method)
+    tried: list[Replica] = []
+    while (replica := replicas.choose(tried)) is not None:
+        tried.append(replica)
+        try:
+            url = httpx.URL(replica.url).copy_with(raw_path=upstream_path(path))
+            upstream = client.build_request(request.method, url, params=params, headers=headers, content=body)
+        except httpx.InvalidURL as e:
+            # Not expected since the path is re-encoded, but an address httpx refuses is the client's input.
+            log.warning("request refused: no valid upstream URL", extra=log_fields(service=service, error=str(e)))
+            return JSONResponse({"error": {"code": "invalid_path", "message": "the request path or query is not valid",
+                                           "request_id": correlation_id_var.get()}}, status_code=400)
+        replica.outstanding += 1
+        replica.forwarded += 1
+        try:
+            response = await client.send(upstream, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as e:
+            replica.outstanding -= 1
+            replica.take_out(f"connection: {type(e).__name__}")
+            if retry:
+                continue
+            # Nothing was sent: the client may safely send the same request again.
+            return _error(502, "upstream_unavailable", f"{service} service is unreachable", service)
+        except httpx.PoolTimeout:
+            replica.outstanding -= 1
+            return _error(503, "upstream_busy", f"{service} service has no free connection", service)
+        except httpx.TimeoutException:
+            replica.outstanding -= 1
+            return _error(504, "upstream_timeout", f"{service} service did not answer in time", service)
+        except httpx.TransportError:
+            replica.outstanding -= 1
+            if retry:
+                continue  # broke before any answer: a request that changes nothing goes to the next replica
+            return _lost(service)
+        return await _relay(response, replica, service, bases, buffered_max_bytes)
+    if retry and len(tried) > 1:
+        return _error(502, "upstream_unavailable", f"no replica of the {service} service answered", service)
+    return _error(502, "upstream_unavailable", f"{service} service is unreachable", service)
+
+
+def _lost(service: str) -> JSONResponse:
+    # The connection broke after the request went out: it may or may not have been applied.
+    return _error(502, "upstream_connection_lost",
+                  f"the connection to the {service} service broke; the request may have been applied", service)
+
+
+async def _relay(response: httpx.Response, replica: Replica, service: str, bases: dict[str, list[str]],
+                 buffered_max_bytes: int) -> Response:
+    """The replica's answer, back to the client (the replica's outstanding count ends with it)."""
     try:
-        url = httpx.URL(urls[service]).copy_with(raw_path=upstream_path(path))
-        upstream = client.build_request(request.method, url, params=request.query_params.multi_items(),
-                                        headers=headers, content=body)
-    except httpx.InvalidURL as e:
-        # Not expected since the path is re-encoded, but an address httpx refuses is the client's input.
-        log.warning("request refused: no valid upstream URL", extra=log_fields(service=service, error=str(e)))
-        return JSONResponse({"error": {"code": "invalid_path", "message": "the request path or query is not valid",
-                                       "request_id": correlation_id_var.get()}}, status_code=400)
-    try:
-        response = await client.send(upstream, stream=True)
         out_headers = {k: v for k, v in response.headers.items() if k.lower() not in _OWN_RESPONSE_HEADERS}
         if "location" in response.headers:
-            location = public_location(response.headers["location"], service, urls)
+            location = public_location(response.headers["location"], service, bases)
             if location is None:
                 await response.aclose()
+                replica.outstanding -= 1
                 return _error(502, "upstream_redirect_refused",
                               f"{service} service redirected to an address the gateway does not serve", service)
             out_headers["location"] = location
@@ -107,21 +154,20 @@ async def forward(client: httpx.AsyncClient, request: Request, service: str, url
                 content = await response.aread()
             finally:
                 await response.aclose()
+                replica.outstanding -= 1
             return Response(content, status_code=response.status_code, headers=out_headers)
-    except httpx.TimeoutException as e:
-        if isinstance(e, httpx.PoolTimeout):
-            return _error(503, "upstream_busy", f"{service} service has no free connection", service)
+    except httpx.TimeoutException:
         return _error(504, "upstream_timeout", f"{service} service did not answer in time", service)
-    except httpx.ConnectError:
-        # Nothing was sent: the client may safely send the same request again.
-        return _error(502, "upstream_unavailable", f"{service} service is unreachable", service)
     except httpx.TransportError:
-        # The connection broke after the request went out: it may or may not have been applied.
-        return _error(502, "upstream_connection_lost",
-                      f"the connection to the {service} service broke; the request may have been applied", service)
+        return _lost(service)
+
+    async def done() -> None:
+        replica.outstanding -= 1
+        await response.aclose()
+
     # A large body streams through; a break mid-stream can only cut the response short.
     return StreamingResponse(response.aiter_raw(), status_code=response.status_code, headers=out_headers,
-                             background=BackgroundTask(response.aclose))
+                             background=BackgroundTask(done))
 
 
 def _has_body(request: Request) -> bool:

@@ -113,7 +113,7 @@ def test_a_redirect_to_any_other_address_is_refused_without_naming_it(gateway_to
 
 
 def test_public_location_maps_the_services_own_addresses_and_refuses_others():
-    urls = {"referral": "http://127.0.0.1:8001", "payment": "http://10.0.0.7:8002"}
+    urls = {"referral": ["http://127.0.0.1:8001", "http://10.0.0.8:8001"], "payment": ["http://10.0.0.7:8002"]}
     assert public_location("http://127.0.0.1:8001/referrals?box=incoming", "referral", urls) == \
         "/referral/referrals?box=incoming"
     assert public_location("http://10.0.0.7:8002/budgets/1", "referral", urls) == "/payment/budgets/1"
@@ -121,6 +121,8 @@ def test_public_location_maps_the_services_own_addresses_and_refuses_others():
     assert public_location("accept", "referral", urls) == "accept"
     assert public_location("http://10.0.0.9:9000/x", "referral", urls) is None
     assert public_location("https://127.0.0.1:8001/x", "referral", urls) is None
+    # any replica's own address is the service's
+    assert public_location("http://10.0.0.8:8001/referrals/7", "payment", urls) == "/referral/referrals/7"
 
 
 def test_segments_are_encoded_again_and_dot_segments_kept():
