@@ -86,15 +86,19 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     results: dict = {"run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
                      "quick": args.quick, "git": _git_head()}
-    from . import b_console, b_gateway, b_payment, b_propagation, b_upload, report
+    from . import b_console, b_gateway, b_gateway_hop, b_payment, b_propagation, b_upload, report
 
     with tempfile.TemporaryDirectory(prefix="consortium-bench-") as tmp:
         work = Path(tmp)
-        if not {"1", "2", "6", "7"} <= skip:
+        if not {"1", "2", "6", "7", "8"} <= skip:
             _say("starting the stack (broker, three services, gateway, console) ...")
             stack = start_stack(work / "stack")
             try:
                 token = login(stack, "dachang.referral")
+                if "8" not in skip:
+                    _say("bench 8: the gateway's hop, GET one referral by id through the gateway and direct ...")
+                    results["gateway_hop"] = b_gateway_hop.run(stack, token, 1000 if args.quick else 3000)
+                    results["gateway_hop_cpu_ms"] = results["gateway_hop"]["gateway_hop_cpu_ms"]
                 if "1" not in skip:
                     _say("bench 1: referral submission through the gateway vs a bare endpoint ...")
                     results["gateway"] = b_gateway.run(stack, token, seconds)

@@ -67,6 +67,16 @@ def table(r: dict) -> str:
                 f"{b['payment_before_mb']}) | {a['rows']:,} rows: {a['total_s']} s; peak console {a['console_peak_mb']} MB, "
                 f"payment {a['payment_peak_mb']} MB | {'memory flat with the file (< 10 MB more for 10× the rows)' if kind == 'CSV' else '—'}"
                 f" | {_ok(u['goal_met']) if kind == 'CSV' else ''} |")
+    h = r.get("gateway_hop")
+    if h:
+        via, direct = h["through_gateway"], h["direct"]
+        rows.append(f"| 8 | the gateway's hop: `{h['route']}` through the gateway vs direct, {via['requests']:,} requests "
+                    f"each, {h['concurrency']} clients (CPU from /proc) | gateway {h['gateway_hop_cpu_ms']:.3f} ms "
+                    f"= {h['gateway_hop_cpu_ms'] / max(direct['cpu_ms']['referral'], 0.001):.2f}× the service's own "
+                    f"| gateway {via['cpu_ms']['gateway']:.3f} ms, referral {via['cpu_ms']['referral']:.3f} ms of CPU "
+                    f"per request ({via['failures']} failures) | direct: referral {direct['cpu_ms']['referral']:.3f} ms, "
+                    f"gateway meanwhile {direct['cpu_ms']['gateway']:.3f} ms | `gateway_hop_cpu_ms` ≤ {h['goal_ms']} ms "
+                    f"| {_ok(h['goal_met'])} |")
     mem = r.get("memory_mb")
     if mem:
         rows.append("| 5 | peak RSS (VmHWM) | — | " + ", ".join(f"{k} {v} MB" for k, v in mem.items())

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from platform_common.auth import Principal, issue_token
+from platform_common.auth import Principal, VerifiedTokens, issue_token
 from platform_common.contracts import REGISTRY_TOPIC
 from platform_common.errors import Forbidden, NotFound, ServiceError
 from platform_common.logs import configure_logging
@@ -31,7 +31,8 @@ from .health import Health, platform_health
 from .openapi import merged_openapi
 from .policies import all_policies
 from .policy import upload_types
-from .proxy import forward, new_client
+from .proxy import forward, new_upstream
+from .proxy_route import ProxyRoute
 from .ratelimit import LoginThrottle
 from .replicas import ReplicaProbe, ReplicaSet
 from .registry_routes import registry_router
@@ -86,7 +87,7 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
         if common.demo_mode:
             with runtime.uow() as uow:
                 registry.load_demo(uow)
-        app.state.client = new_client(settings.connect_timeout_seconds, settings.read_timeout_seconds,
+        app.state.client = new_upstream(settings.connect_timeout_seconds, settings.read_timeout_seconds,
                                       settings.max_connections, upstream)
         runtime.start()
         if probe.sets:  # only services with several replicas have a rotation to keep
@@ -107,6 +108,11 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
                   swagger_ui_parameters={"persistAuthorization": True}, responses=ERROR_RESPONSES)
     app.state.runtime = runtime
     app.state.replica_probe = probe
+    # Service routes go through this plain ASGI layer, not the router (proxy_route.py); it sits inside the
+    # request context below (added later = outside).
+    tokens = VerifiedTokens(common.jwt_secret, common.jwt_algorithm)
+    app.add_middleware(ProxyRoute, policies=policies, replica_sets=replica_sets, bases=bases, tokens=lambda: tokens,
+                       buffered_max_bytes=settings.buffered_response_max_bytes, client=lambda: app.state.client)
     # Only the routes the policies mark as file uploads (claim files) take large bodies; each service caps
     # its own routes again.
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
@@ -148,7 +154,9 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
         return JSONResponse(health.model_dump(mode="json", exclude_unset=True),
                             status_code=200 if health.status == "ok" else 503)
 
-    # Hidden from the document, which lists every service route it reaches instead (gateway/openapi.py).
+    # Hidden from the document, which lists every service route it reaches instead (gateway/openapi.py). A known
+    # service's routes are answered before the router by ProxyRoute with the same checks; this route remains for
+    # any other first segment ("no service …").
     @app.api_route("/{service}/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                    include_in_schema=False)
     async def proxy(service: str, path: str, request: Request, principal: CurrentPrincipal) -> Response:

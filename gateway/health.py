@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-import httpx
 from pydantic import Field
 
 from platform_common.api_types import ResponseModel, UtcInstant
@@ -16,6 +15,7 @@ from platform_common.health import ServiceHealth
 from platform_common.runtime import ServiceRuntime
 
 from .replicas import ReplicaSet, check
+from .upstream import Upstream
 
 
 Status = Literal["ok", "starting", "degraded", "down"]
@@ -61,7 +61,7 @@ class Health(ResponseModel):
         default=None, description="under `make run`'s supervisor: each process's restarts (absent otherwise)")
 
 
-async def platform_health(client: httpx.AsyncClient, services: dict[str, ReplicaSet], runtime: ServiceRuntime,
+async def platform_health(client: Upstream, services: dict[str, ReplicaSet], runtime: ServiceRuntime,
                           timeout: float, supervisor_status: Path | None) -> Health:
     async def service(name: str, replicas: ReplicaSet) -> tuple[str, ComponentHealth]:
         answers = await asyncio.gather(*(check(client, replicas, r, timeout) for r in replicas.replicas))

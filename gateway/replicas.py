@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable
 
-import httpx
 from pydantic import ValidationError
 
 from platform_common.health import ServiceHealth
 from platform_common.logs import log_fields
 from platform_common.worker import Backoff, BackgroundWorker
+
+from .upstream import Upstream, UpstreamError
 
 log = logging.getLogger(__name__)
 
@@ -105,15 +106,16 @@ def health_verdict(status_code: int, content: bytes) -> tuple[bool, str | None, 
     return True, None, detail
 
 
-async def check(client: httpx.AsyncClient, replicas: ReplicaSet, replica: Replica,
+async def check(client: Upstream, replicas: ReplicaSet, replica: Replica,
                 timeout: float) -> tuple[ServiceHealth | None, str | None]:
     """Ask a replica for its /health and keep it in rotation or take it out: (its answer, or why there is none)."""
     try:
-        r = await client.get(f"{replica.url}/health", timeout=timeout)
-    except httpx.HTTPError as e:
-        replicas.observe(replica, False, f"/health: {type(e).__name__}")
-        return None, type(e).__name__
-    healthy, why, detail = health_verdict(r.status_code, r.content)
+        status, content = await client.get(f"{replica.url}/health", timeout=timeout)
+    except UpstreamError as e:
+        name = type(e.__cause__ or e).__name__
+        replicas.observe(replica, False, f"/health: {name}")
+        return None, name
+    healthy, why, detail = health_verdict(status, content)
     replicas.observe(replica, healthy, why)
     return detail, None if detail is not None else "ValidationError"
 
@@ -130,9 +132,9 @@ class ReplicaProbe(BackgroundWorker):
         self.interval = interval
         self.timeout = timeout
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._client: Upstream | None = None
 
-    def start_on(self, loop: asyncio.AbstractEventLoop, client: httpx.AsyncClient) -> None:
+    def start_on(self, loop: asyncio.AbstractEventLoop, client: Upstream) -> None:
         self._loop, self._client = loop, client
         self.start()
 
@@ -143,5 +145,5 @@ class ReplicaProbe(BackgroundWorker):
         assert self._loop is not None and self._client is not None
         asyncio.run_coroutine_threadsafe(self.probe_all(self._client), self._loop).result(self.timeout + 5)
 
-    async def probe_all(self, client: httpx.AsyncClient) -> None:
+    async def probe_all(self, client: Upstream) -> None:
         await asyncio.gather(*(check(client, s, r, self.timeout) for s in self.sets for r in s.replicas))

@@ -57,7 +57,8 @@ class Replica:
         env = dict(os.environ, REFERRAL_DATABASE_URL=self.db_url, CONSORTIUM_DEMO_MODE="true",
                    CONSORTIUM_LOG_LEVEL="WARNING", CONSORTIUM_KAFKA_BOOTSTRAP=f"127.0.0.1:{free_port()}")
         self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "services.referral.app:app", "--host",
-                                      "127.0.0.1", "--port", str(self.port), "--no-access-log"], env=env,
+                                      "127.0.0.1", "--port", str(self.port), "--no-access-log",
+                                      "--timeout-graceful-shutdown", "2"], env=env,
                                      stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while not port_open(self.port):
@@ -71,7 +72,11 @@ class Replica:
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(10)
+            try:
+                self.proc.wait(30)  # its relay may be waiting on the absent broker
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
 
     @property
     def url(self) -> str:
