@@ -89,9 +89,9 @@ class VerifiedTokens:
     """`verify_token` with the tokens already verified remembered until they expire (a bounded LRU).
 
     A client sends the same token with every request for hours; checking its signature and decoding its claims
-    each time was ~8% of the gateway's CPU per forwarded request. A remembered token is the exact same string that
-    verified under the same secret, so the answer cannot differ, except for expiry, which is checked on each
-    use exactly as the decoder checks it (expired once `exp <= now`). Invalid tokens are never remembered."""
+    (base64, JSON, HMAC) was work the gateway and each service repeated per request. A remembered token is the
+    exact same string that verified under the same secret, so the answer cannot differ, except for expiry, which
+    is checked on each use as the decoder checks it (expired once `exp <= now`). Invalid tokens are never kept."""
 
     def __init__(self, secret: str, algorithm: str = "HS256", size: int = 4096) -> None:
         self.secret, self.algorithm, self.size = secret, algorithm, size
