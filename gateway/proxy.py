@@ -13,12 +13,12 @@ from __future__ import annotations
 import importlib.util
 import logging
 import sys
+from typing import AsyncIterator
 from urllib.parse import quote, urlsplit
 
 import httpx
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from starlette.background import BackgroundTask
 
 from platform_common.logs import correlation_id_var, log_fields
 
@@ -183,13 +183,17 @@ async def _relay(answer: Answer, replica: Replica, service: str, bases: dict[str
             replica.outstanding -= 1
         return Response(content, status_code=answer.status, headers=out_headers)
 
-    async def done() -> None:
+    # A large body streams through; a break mid-stream can only cut the response short.
+    return StreamingResponse(_streamed(answer, replica), status_code=answer.status, headers=out_headers)
+
+
+async def _streamed(answer: Answer, replica: Replica) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in answer.chunks():
+            yield chunk
+    finally:  # the end, a break, or the client gone (the stream cancelled): the replica's request is over
         replica.outstanding -= 1
         await answer.close()
-
-    # A large body streams through; a break mid-stream can only cut the response short.
-    return StreamingResponse(answer.chunks(), status_code=answer.status, headers=out_headers,
-                             background=BackgroundTask(done))
 
 
 def _has_body(request: Request) -> bool:

@@ -81,10 +81,16 @@ class _AiohttpAnswer:
             raise Lost() from e
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        async for chunk in self._response.content.iter_chunked(65536):
-            yield chunk
+        try:
+            async for chunk in self._response.content.iter_chunked(65536):
+                yield chunk
+        finally:  # also when the client went away mid-stream (the stream is cancelled): the pool slot comes back
+            self._release()
 
     async def close(self) -> None:
+        self._release()
+
+    def _release(self) -> None:
         self._response.release()
         if self._slot is not None:
             self._slot.release()
