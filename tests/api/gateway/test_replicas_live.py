@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
 from devstack.stack import free_port, port_open
 from gateway.api import MIGRATIONS as GATEWAY_MIGRATIONS, create_app
@@ -38,7 +39,6 @@ def _seeded(db_url: str) -> None:
     engine = create_engine(db_url)
     directory = OrgDirectory(metadata.tables["organisations"])
     with engine.begin() as conn:
-        from sqlalchemy.orm import Session
         with Session(bind=conn) as session:
             for org in ORGANISATIONS:
                 directory.upsert(session, OrganisationRegistered(
@@ -117,7 +117,6 @@ def test_a_replica_killed_under_load_fails_no_read_and_applies_no_submission_twi
     reads: list[int] = []
     posts: list[tuple[int, str]] = []
     halfway = threading.Event()
-    done = threading.Event()
 
     def reader() -> None:
         for i in range(60):
@@ -141,7 +140,6 @@ def test_a_replica_killed_under_load_fails_no_read_and_applies_no_submission_twi
     replicas[0].kill()
     for t in threads:
         t.join(120)
-    done.set()
 
     assert reads and set(reads) == {200}, f"a read failed: {sorted(set(reads))}"
     created = sum(1 for status, _ in posts if status == 201)
