@@ -93,11 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     results = {k: v for k, v in previous.items() if k not in ("run_at", "machine", "quick", "git", "seconds")} | results
     if previous:
         results["merged_from"] = {"run_at": previous.get("run_at"), "git": previous.get("git")}
-    from . import b_capacity, b_console, b_cpu, b_gateway, b_payment, b_propagation, b_upload, b_workers, report
+    from . import (b_capacity, b_console, b_cpu, b_gateway, b_gateway_hop, b_payment, b_propagation, b_upload,
+                   b_workers, report)
 
     with tempfile.TemporaryDirectory(prefix="consortium-bench-") as tmp:
         work = Path(tmp)
-        if not {"1", "2", "6", "7", "10"} <= skip:
+        if not {"1", "2", "6", "7", "10", "11"} <= skip:
             _say("starting the stack (broker, three services, gateway, console) ...")
             stack = start_stack(work / "stack")
             try:
@@ -105,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
                 if "10" not in skip:
                     _say("bench 10: CPU per referral and per read by id, and the idle stack, from /proc ...")
                     results.update(b_cpu.run(stack, token, args.quick))
+                if "11" not in skip:
+                    _say("bench 11: the gateway's hop, GET one referral by id through the gateway and direct ...")
+                    results["gateway_hop"] = b_gateway_hop.run(stack, token, 1000 if args.quick else 3000)
+                    results["gateway_hop_cpu_ms"] = results["gateway_hop"]["gateway_hop_cpu_ms"]
                 if "1" not in skip:
                     _say("bench 1: referral submission through the gateway vs a bare endpoint ...")
                     results["gateway"] = b_gateway.run(stack, token, seconds)

@@ -94,6 +94,16 @@ def table(r: dict) -> str:
                     f"{two['connections']} conn.) | {w['scaling_ratio']:.2f}× | {two['rps']:.0f} req/s, p99 "
                     f"{two['p99_ms']:.1f} ms, {two['errors']} errors | 1 worker: {one['rps']:.0f} req/s, p99 "
                     f"{one['p99_ms']:.1f} ms | (scaling ratio, no goal) | |")
+    h = r.get("gateway_hop")
+    if h:
+        via, direct = h["through_gateway"], h["direct"]
+        rows.append(f"| 11 | the gateway's hop: `{h['route']}` through the gateway vs direct, {via['requests']:,} requests "
+                    f"each, {h['concurrency']} clients (CPU from /proc) | gateway {h['gateway_hop_cpu_ms']:.3f} ms "
+                    f"= {h['gateway_hop_cpu_ms'] / max(direct['cpu_ms']['referral'], 0.001):.2f}× the service's own "
+                    f"| gateway {via['cpu_ms']['gateway']:.3f} ms, referral {via['cpu_ms']['referral']:.3f} ms of CPU "
+                    f"per request ({via['failures']} failures) | direct: referral {direct['cpu_ms']['referral']:.3f} ms, "
+                    f"gateway meanwhile {direct['cpu_ms']['gateway']:.3f} ms | `gateway_hop_cpu_ms` ≤ {h['goal_ms']} ms "
+                    f"| {_ok(h['goal_met'])} |")
     mem = r.get("rss_mb") or r.get("memory_mb")
     if mem:
         rows.append("| 5 | peak RSS (VmHWM) | — | " + ", ".join(f"{k} {v} MB" for k, v in mem.items())

@@ -5,6 +5,7 @@ the owning service with the request id, and reports the health of everything beh
 (No `from __future__ import annotations` here: FastAPI must see the local `CurrentPrincipal`.)
 """
 
+import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from platform_common.auth import Principal, issue_token
+from platform_common.auth import Principal, VerifiedTokens, issue_token
 from platform_common.contracts import REGISTRY_TOPIC
 from platform_common.errors import Forbidden, NotFound, ServiceError
 from platform_common.logs import configure_logging
@@ -30,8 +31,10 @@ from .health import Health, platform_health
 from .openapi import merged_openapi
 from .policies import all_policies
 from .policy import upload_types
-from .proxy import forward, new_client
+from .proxy import forward, new_upstream
+from .proxy_route import ProxyRoute
 from .ratelimit import LoginThrottle
+from .replicas import ReplicaProbe, ReplicaSet
 from .registry_routes import registry_router
 from .settings import GatewaySettings
 
@@ -73,7 +76,9 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
     configure_logging("gateway", common.log_level)
     runtime = ServiceRuntime(settings, tables.metadata, [REGISTRY_TOPIC], background=background)
     policies = all_policies()
-    urls = settings.service_urls()
+    bases = settings.service_replicas()
+    replica_sets = {name: ReplicaSet.of(name, urls) for name, urls in bases.items()}
+    probe = ReplicaProbe(replica_sets.values(), settings.replica_probe_seconds, settings.health_timeout_seconds)
     throttle = LoginThrottle(settings.login_max_failures, settings.login_window_seconds)
     CurrentPrincipal = Annotated[Principal, Depends(runtime.current_principal)]
 
@@ -82,12 +87,17 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
         if common.demo_mode:
             with runtime.uow() as uow:
                 registry.load_demo(uow)
-        app.state.client = new_client(settings.connect_timeout_seconds, settings.read_timeout_seconds,
+        app.state.client = new_upstream(settings.connect_timeout_seconds, settings.read_timeout_seconds,
                                       settings.max_connections, upstream)
         runtime.start()
+        if probe.sets:  # only services with several replicas have a rotation to keep
+            await probe.probe_all(app.state.client)
+            probe.start_on(asyncio.get_running_loop(), app.state.client)
         try:
             yield
         finally:
+            probe.request_stop()
+            await asyncio.to_thread(probe.join)  # the loop keeps running: a check under way can finish
             await app.state.client.aclose()
             runtime.stop()
 
@@ -97,6 +107,12 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
                               "role named on each operation and forwards service routes to their service.",
                   swagger_ui_parameters={"persistAuthorization": True}, responses=ERROR_RESPONSES)
     app.state.runtime = runtime
+    app.state.replica_probe = probe
+    # Service routes go through this plain ASGI layer, not the router (proxy_route.py); it sits inside the
+    # request context below (added later = outside).
+    tokens = VerifiedTokens(common.jwt_secret, common.jwt_algorithm)
+    app.add_middleware(ProxyRoute, policies=policies, replica_sets=replica_sets, bases=bases, tokens=lambda: tokens,
+                       buffered_max_bytes=settings.buffered_response_max_bytes, client=lambda: app.state.client)
     # Only the routes the policies mark as file uploads (claim files) take large bodies; each service caps
     # its own routes again.
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
@@ -132,13 +148,15 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
     @app.get("/health", tags=["ops"], response_model=Health, responses={
         503: {"model": Health, "description": "something the platform needs is down or still starting"}})
     async def health(request: Request) -> JSONResponse:
-        health = await platform_health(request.app.state.client, urls, runtime, settings.health_timeout_seconds,
-                                       settings.supervisor_status_file)
+        health = await platform_health(request.app.state.client, replica_sets, runtime,
+                                       settings.health_timeout_seconds, settings.supervisor_status_file)
         # what each part does not know is left out (exclude_unset), as in each service's own answer
         return JSONResponse(health.model_dump(mode="json", exclude_unset=True),
                             status_code=200 if health.status == "ok" else 503)
 
-    # Hidden from the document, which lists every service route it reaches instead (gateway/openapi.py).
+    # Hidden from the document, which lists every service route it reaches instead (gateway/openapi.py). A known
+    # service's routes are answered before the router by ProxyRoute with the same checks; this route remains for
+    # any other first segment ("no service …").
     @app.api_route("/{service}/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                    include_in_schema=False)
     async def proxy(service: str, path: str, request: Request, principal: CurrentPrincipal) -> Response:
@@ -156,7 +174,7 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
         if principal.role not in rule.roles:
             raise Forbidden(f"role {principal.role.value} may not call {request.method} /{service}{rule.path}",
                             required=sorted(r.value for r in rule.roles))
-        return await forward(request.app.state.client, request, service, urls, path,
+        return await forward(request.app.state.client, request, replica_sets[service], bases, path,
                              settings.buffered_response_max_bytes)
 
     def openapi() -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Forwarding to the services through one pooled `httpx.AsyncClient`.
+"""Forwarding to the services through one pooled client (gateway/upstream.py).
 
 The service receives exactly the path the route policy matched: the decoded path's segments, each
 percent-encoded again, so an encoded `?`, `#`, `/`, `..` or control character stays inside its segment
@@ -13,14 +13,17 @@ from __future__ import annotations
 import importlib.util
 import logging
 import sys
+from typing import AsyncIterator
 from urllib.parse import quote, urlsplit
 
 import httpx
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from starlette.background import BackgroundTask
 
 from platform_common.logs import correlation_id_var, log_fields
+
+from .replicas import Replica, ReplicaSet, may_retry
+from .upstream import AiohttpUpstream, Answer, Busy, HttpxUpstream, Lost, Refused, TimedOut, Upstream
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +38,14 @@ _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authoriz
                "transfer-encoding", "upgrade", "host", "content-length"}
 # The gateway's own server writes these on every response; the service's copies would come twice.
 _OWN_RESPONSE_HEADERS = _HOP_BY_HOP | {"x-request-id", "date", "server", "location"}
+_NOT_FORWARDED = _HOP_BY_HOP | {"x-request-id"}
 
 
-def new_client(connect_timeout: float, read_timeout: float, max_connections: int,
-               transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        timeout=httpx.Timeout(connect=connect_timeout, read=read_timeout, write=read_timeout, pool=2.0),
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-        transport=transport,
-    )
+def new_upstream(connect_timeout: float, read_timeout: float, max_connections: int,
+                 transport: httpx.AsyncBaseTransport | None = None) -> Upstream:
+    if transport is not None:
+        return HttpxUpstream(transport, connect_timeout, read_timeout)
+    return AiohttpUpstream(connect_timeout, read_timeout, max_connections)
 
 
 def _error(status: int, code: str, message: str, service: str) -> JSONResponse:
@@ -62,66 +64,136 @@ def _encode_segment(segment: str) -> str:
     return {".": "%2E", "..": "%2E%2E"}.get(segment) or quote(segment, safe="")
 
 
-def public_location(location: str, service: str, urls: dict[str, str]) -> str | None:
+def public_location(location: str, service: str, replicas: dict[str, list[str]]) -> str | None:
     """A service's `Location` as an address of the gateway, or None when it points somewhere the gateway does not serve."""
     target = urlsplit(location)
     query = f"?{target.query}" if target.query else ""
     if not target.scheme and not target.netloc:
         # Relative to the service's root; a relative path (no slash) resolves against the public URL as is.
         return f"/{service}{target.path}{query}" if target.path.startswith("/") else location
-    for name, url in urls.items():
-        base = urlsplit(url)
-        if (target.scheme, target.netloc) == (base.scheme, base.netloc):
-            return f"/{name}{target.path}{query}"
+    for name, urls in replicas.items():
+        for url in urls:
+            base = urlsplit(url)
+            if (target.scheme, target.netloc) == (base.scheme, base.netloc):
+                return f"/{name}{target.path}{query}"
     return None
 
 
-async def forward(client: httpx.AsyncClient, request: Request, service: str, urls: dict[str, str],
+async def forward(upstream: Upstream, request: Request, replicas: ReplicaSet, bases: dict[str, list[str]],
                   path: str, buffered_max_bytes: int = 65536) -> Response:
-    headers = [(k, v) for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}]
+    """Send the request to a replica of the service; an idempotent one goes to the next replica when a replica
+    refused the connection or broke it before answering (gateway/replicas.py)."""
+    service = replicas.service
+    headers = [(k, v) for k, v in request.headers.items() if k not in _NOT_FORWARDED]
     headers.append(("x-request-id", correlation_id_var.get() or ""))
     body = request.stream() if _has_body(request) else None
-    try:
-        url = httpx.URL(urls[service]).copy_with(raw_path=upstream_path(path))
-        upstream = client.build_request(request.method, url, params=request.query_params.multi_items(),
-                                        headers=headers, content=body)
-    except httpx.InvalidURL as e:
-        # Not expected since the path is re-encoded, but an address httpx refuses is the client's input.
-        log.warning("request refused: no valid upstream URL", extra=log_fields(service=service, error=str(e)))
-        return JSONResponse({"error": {"code": "invalid_path", "message": "the request path or query is not valid",
-                                       "request_id": correlation_id_var.get()}}, status_code=400)
-    try:
-        response = await client.send(upstream, stream=True)
-        out_headers = {k: v for k, v in response.headers.items() if k.lower() not in _OWN_RESPONSE_HEADERS}
-        if "location" in response.headers:
-            location = public_location(response.headers["location"], service, urls)
-            if location is None:
-                await response.aclose()
-                return _error(502, "upstream_redirect_refused",
-                              f"{service} service redirected to an address the gateway does not serve", service)
-            out_headers["location"] = location
-        if int(response.headers.get("content-length", "-1")) in range(0, buffered_max_bytes):
-            # Read inside the try: a service that dies between its headers and its body is a lost
-            # connection (the request may have been applied), not an unhandled error.
-            try:
-                content = await response.aread()
-            finally:
-                await response.aclose()
-            return Response(content, status_code=response.status_code, headers=out_headers)
-    except httpx.TimeoutException as e:
-        if isinstance(e, httpx.PoolTimeout):
+    target = upstream_path(path).decode("ascii")
+    if request.scope["query_string"]:
+        target += "?" + str(httpx.QueryParams(request.query_params.multi_items()))
+    retry = may_retry(request.method)
+    tried: list[Replica] = []
+    lost = False
+    while (replica := replicas.choose(tried) or _once_more(replicas, tried, retry and lost)) is not None:
+        tried.append(replica)
+        replica.outstanding += 1
+        replica.forwarded += 1
+        try:
+            answer = await upstream.send(request.method, replica.url + target, headers, body)
+        except ValueError as e:
+            replica.outstanding -= 1
+            # Not expected since the path is re-encoded, but an address the client refuses is the client's input.
+            log.warning("request refused: no valid upstream URL", extra=log_fields(service=service, error=str(e)))
+            return JSONResponse({"error": {"code": "invalid_path", "message": "the request path or query is not valid",
+                                           "request_id": correlation_id_var.get()}}, status_code=400)
+        except Refused as e:
+            replica.outstanding -= 1
+            replica.take_out(f"connection: {type(e.__cause__ or e).__name__}")
+            lost = False
+            if retry:
+                continue
+            # Nothing was sent: the client may safely send the same request again.
+            return _error(502, "upstream_unavailable", f"{service} service is unreachable", service)
+        except Busy:
+            replica.outstanding -= 1
             return _error(503, "upstream_busy", f"{service} service has no free connection", service)
-        return _error(504, "upstream_timeout", f"{service} service did not answer in time", service)
-    except httpx.ConnectError:
-        # Nothing was sent: the client may safely send the same request again.
-        return _error(502, "upstream_unavailable", f"{service} service is unreachable", service)
-    except httpx.TransportError:
-        # The connection broke after the request went out: it may or may not have been applied.
-        return _error(502, "upstream_connection_lost",
-                      f"the connection to the {service} service broke; the request may have been applied", service)
+        except TimedOut:
+            replica.outstanding -= 1
+            return _error(504, "upstream_timeout", f"{service} service did not answer in time", service)
+        except Lost:
+            replica.outstanding -= 1
+            if retry:
+                lost = True
+                continue  # broke before any answer: a request that changes nothing goes to the next replica
+            return _lost(service)
+        return await _relay(answer, replica, service, bases, buffered_max_bytes)
+    if retry and len(tried) > 1 and len(replicas.replicas) > 1:
+        return _error(502, "upstream_unavailable", f"no replica of the {service} service answered", service)
+    if lost:
+        return _lost(service)
+    return _error(502, "upstream_unavailable", f"{service} service is unreachable", service)
+
+
+def _once_more(replicas: ReplicaSet, tried: list[Replica], after_broken_connection: bool) -> Replica | None:
+    """One more attempt for a request that changes nothing, when every replica was tried and the last one broke a
+    kept-alive connection (closed by the replica while idle): a fresh connection may well be answered."""
+    if after_broken_connection and len(tried) == len(replicas.replicas):
+        return replicas.choose()
+    return None
+
+
+def _lost(service: str) -> JSONResponse:
+    # The connection broke after the request went out: it may or may not have been applied.
+    return _error(502, "upstream_connection_lost",
+                  f"the connection to the {service} service broke; the request may have been applied", service)
+
+
+async def _relay(answer: Answer, replica: Replica, service: str, bases: dict[str, list[str]],
+                 buffered_max_bytes: int) -> Response:
+    """The replica's answer, back to the client (the replica's outstanding count ends with it)."""
+    out_headers: dict[str, str] = {}
+    location: str | None = None
+    length = -1
+    for name, value in answer.headers:
+        key = name.lower()
+        if key == "location":
+            location = value
+        elif key == "content-length" and value.isdigit():
+            length = int(value)
+        if key not in _OWN_RESPONSE_HEADERS:
+            out_headers[name] = value
+    if location is not None:
+        public = public_location(location, service, bases)
+        if public is None:
+            await answer.close()
+            replica.outstanding -= 1
+            return _error(502, "upstream_redirect_refused",
+                          f"{service} service redirected to an address the gateway does not serve", service)
+        out_headers["location"] = public
+    if 0 <= length < buffered_max_bytes:
+        # Read here: a service that dies between its headers and its body is a lost connection (the request
+        # may have been applied), not an unhandled error.
+        try:
+            content = await answer.read()
+        except TimedOut:
+            return _error(504, "upstream_timeout", f"{service} service did not answer in time", service)
+        except Lost:
+            return _lost(service)
+        finally:
+            await answer.close()
+            replica.outstanding -= 1
+        return Response(content, status_code=answer.status, headers=out_headers)
+
     # A large body streams through; a break mid-stream can only cut the response short.
-    return StreamingResponse(response.aiter_raw(), status_code=response.status_code, headers=out_headers,
-                             background=BackgroundTask(response.aclose))
+    return StreamingResponse(_streamed(answer, replica), status_code=answer.status, headers=out_headers)
+
+
+async def _streamed(answer: Answer, replica: Replica) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in answer.chunks():
+            yield chunk
+    finally:  # the end, a break, or the client gone (the stream cancelled): the replica's request is over
+        replica.outstanding -= 1
+        await answer.close()
 
 
 def _has_body(request: Request) -> bool:

@@ -5,7 +5,9 @@ a service knows which records belong to which organisation.
 """
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -60,6 +62,11 @@ def issue_token(principal: Principal, secret: str, ttl_seconds: int, algorithm: 
 
 
 def verify_token(token: str, secret: str, algorithm: str = "HS256") -> Principal:
+    return _verified(token, secret, algorithm)[0]
+
+
+def _verified(token: str, secret: str, algorithm: str) -> tuple[Principal, int]:
+    """The token's principal and its expiry (epoch seconds), or TokenError."""
     try:
         claims = jwt.decode(
             token, secret, algorithms=[algorithm], issuer=ISSUER,
@@ -71,8 +78,40 @@ def verify_token(token: str, secret: str, algorithm: str = "HS256") -> Principal
             org_kind=OrgKind(claims["org_kind"]),
             consortium_id=claims.get("consortium"),
             role=Role(claims["role"]),
-        )
+        ), int(claims["exp"])
     except jwt.ExpiredSignatureError as e:
         raise TokenError("token expired") from e
     except (jwt.InvalidTokenError, KeyError, ValueError) as e:
         raise TokenError("invalid token") from e
+
+
+class VerifiedTokens:
+    """`verify_token` with the tokens already verified remembered until they expire (a bounded LRU).
+
+    A client sends the same token with every request for hours; checking its signature and decoding its claims
+    (base64, JSON, HMAC) was work the gateway and each service repeated per request. A remembered token is the
+    exact same string that verified under the same secret, so the answer cannot differ, except for expiry, which
+    is checked on each use as the decoder checks it (expired once `exp <= now`). Invalid tokens are never kept."""
+
+    def __init__(self, secret: str, algorithm: str = "HS256", size: int = 4096) -> None:
+        self.secret, self.algorithm, self.size = secret, algorithm, size
+        self._known: OrderedDict[str, tuple[Principal, int]] = OrderedDict()
+        self._lock = threading.Lock()  # the services verify in worker threads
+
+    def verify(self, token: str) -> Principal:
+        with self._lock:
+            known = self._known.get(token)
+            if known is not None:
+                self._known.move_to_end(token)
+        if known is None:
+            known = _verified(token, self.secret, self.algorithm)
+            with self._lock:
+                self._known[token] = known
+                if len(self._known) > self.size:
+                    self._known.popitem(last=False)
+        principal, expires = known
+        if expires <= time.time():
+            with self._lock:
+                self._known.pop(token, None)
+            raise TokenError("token expired")
+        return principal

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .auth import Principal, Role, TokenError, verify_token
+from .auth import Principal, Role, TokenError, VerifiedTokens
 from .errors import Conflict, Forbidden, ServiceError
 from .logs import correlation_id_var, log_fields
 from .request_context import RequestContextMiddleware, internal_error_body, request_id_of
@@ -110,19 +110,28 @@ _bearer = HTTPBearer(auto_error=False)
 
 def principal_dependency(secret_getter: Callable[[], tuple[str, str]]):  # noqa: ANN201
     """Build the `CurrentPrincipal` dependency for an app (secret and algorithm from its settings)."""
+    tokens: list[VerifiedTokens] = []  # built at the first request: the settings are read then
 
     def current_principal(
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        if creds is None or creds.scheme.lower() != "bearer":
-            raise StarletteHTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
-        secret, algorithm = secret_getter()
-        try:
-            return verify_token(creds.credentials, secret, algorithm)
-        except TokenError as e:
-            raise StarletteHTTPException(401, str(e), headers={"WWW-Authenticate": "Bearer"}) from e
+        if not tokens:
+            tokens.append(VerifiedTokens(*secret_getter()))
+        return bearer_principal(f"{creds.scheme} {creds.credentials}" if creds else None, tokens[0])
 
     return current_principal
+
+
+def bearer_principal(authorization: str | None, tokens: VerifiedTokens) -> Principal:
+    """The caller of an `Authorization: Bearer <token>` header, or 401 (what FastAPI's HTTPBearer accepts)."""
+    scheme, _, credentials = (authorization or "").partition(" ")
+    credentials = credentials.strip()
+    if not (scheme and credentials) or scheme.lower() != "bearer":
+        raise StarletteHTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
+    try:
+        return tokens.verify(credentials)
+    except TokenError as e:
+        raise StarletteHTTPException(401, str(e), headers={"WWW-Authenticate": "Bearer"}) from e
 
 
 def require_role(principal: Principal, *roles: Role) -> None:

@@ -113,7 +113,7 @@ def test_a_redirect_to_any_other_address_is_refused_without_naming_it(gateway_to
 
 
 def test_public_location_maps_the_services_own_addresses_and_refuses_others():
-    urls = {"referral": "http://127.0.0.1:8001", "payment": "http://10.0.0.7:8002"}
+    urls = {"referral": ["http://127.0.0.1:8001", "http://10.0.0.8:8001"], "payment": ["http://10.0.0.7:8002"]}
     assert public_location("http://127.0.0.1:8001/referrals?box=incoming", "referral", urls) == \
         "/referral/referrals?box=incoming"
     assert public_location("http://10.0.0.7:8002/budgets/1", "referral", urls) == "/payment/budgets/1"
@@ -121,6 +121,8 @@ def test_public_location_maps_the_services_own_addresses_and_refuses_others():
     assert public_location("accept", "referral", urls) == "accept"
     assert public_location("http://10.0.0.9:9000/x", "referral", urls) is None
     assert public_location("https://127.0.0.1:8001/x", "referral", urls) is None
+    # any replica's own address is the service's
+    assert public_location("http://10.0.0.8:8001/referrals/7", "payment", urls) == "/referral/referrals/7"
 
 
 def test_segments_are_encoded_again_and_dot_segments_kept():
@@ -139,3 +141,21 @@ def test_the_services_date_and_server_headers_are_not_passed_on(gateway_to):
     assert r.status_code == 200
     # The gateway's own server writes its date and server; passing the service's on gave two of each.
     assert "1970" not in r.headers.get("date", "") and r.headers.get("server") is None
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_a_large_answer_streams_through_whole_and_gives_its_connection_back(tmp_path, framing):
+    body = b"x" * 200_000  # above the buffered size: streamed through
+    if framing == "chunked":
+        answer = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n" + \
+            b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:70_000], body[70_000:])) + b"0\r\n\r\n"
+    else:
+        answer = b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body)
+    url = f"sqlite:///{tmp_path / 'gw.db'}"
+    upgrade(MIGRATIONS, url)
+    settings = GatewaySettings(database_url=url, referral_url=_service([], answer), payment_url="http://127.0.0.1:9",
+                               staffing_url="http://127.0.0.1:9", max_connections=1)
+    with TestClient(create_app(settings, background=False), raise_server_exceptions=False) as client:
+        for _ in range(3):  # with one connection allowed, a connection not given back makes the next one wait: 503
+            r = client.get("/referral/referrals/", headers=CLERK)
+            assert r.status_code == 200 and r.content == body
