@@ -16,6 +16,7 @@ from typing import Callable
 from . import labels as L
 from .gateway_client import ApiError
 from .messages_desks import DESK_MESSAGES
+from .messages_roster import ROSTER_MESSAGES
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +179,7 @@ _MESSAGES: list[Pattern] = [
        "这张{direction}单当前为「{status}」，不能{action}"),
 ]
 
-_MESSAGES += [_p(regex, template) for regex, template in DESK_MESSAGES]
+_MESSAGES += [_p(regex, template) for regex, template in DESK_MESSAGES + ROSTER_MESSAGES]
 
 _PARTIES = {"sender": "转出单位", "receiver": "接收单位"}
 _WHAT = {"posting": "人员编制变动", "title change": "职称变动"}

@@ -210,6 +210,9 @@ class ReferralIndicatorsPublished(EventPayload):
                     "county, highest 转外率 first (`month`, `specialty`, `out_of_county_count`, "
                     "`referrals_out_count`, `out_of_county_rate_bp`, `specialty_referrals_out_count`, "
                     "`within_specialty_bp`); null only in version-1 events, published before it existed")
+    in_county_visits: Count | None = Field(default=None, description=(
+        "visits inside the county: episodes treated at a county hospital plus the visit volumes units reported "
+        "(the rate's numerator); null in publications from before it was announced"))
 
     schema_version = 2
     upgrades = {1: _no_breakdown}

@@ -48,6 +48,10 @@ class PaymentEvent(StrEnum):
     CAPITATION_PAID = "CapitationPaid"
     SETTLEMENT_CLOSED = "SettlementClosed"
     SURPLUS_DISTRIBUTED = "SurplusDistributed"
+    CONTRACTS_IMPORTED = "ContractsImported"  # one per roster upload
+    CONTRACT_RECORDED = "ContractRecorded"
+    CONTRACT_ENDED = "ContractEnded"
+    CAPITATION_RUN_COMPLETED = "CapitationRunCompleted"
 
 
 class StaffingEvent(StrEnum):
@@ -112,3 +116,5 @@ ScheduleKind = Literal["tour", "station"]
 LoanDecision = Literal["approved", "rejected", "cancelled", "returned"]
 ClaimKind = Literal["member_outpatient", "out_of_county_referral", "out_of_area"]
 SurplusPurpose = Literal["performance_pay", "talent_training", "specialty_building"]
+KeyGroup = Literal["elderly", "hypertension", "diabetes", "pregnant", "children", "disabled", "severe_mental",
+                   "tuberculosis", "poverty_relief", "family_planning"]

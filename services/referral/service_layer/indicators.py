@@ -112,7 +112,9 @@ def announce(uow: ReferralUnitOfWork, f: IndicatorFigures) -> EventEnvelope:
         downward_count=f.downward_count, out_of_county_count=f.out_of_county_count,
         acceptance_rate_bp=f.acceptance_rate_bp, median_response_minutes=f.median_response_minutes,
         p90_response_minutes=f.p90_response_minutes, chronic_downward_share_bp=f.chronic_downward_share_bp,
-        out_of_county_by_specialty=[asdict(r) for r in f.out_of_county_by_specialty])
+        out_of_county_by_specialty=[asdict(r) for r in f.out_of_county_by_specialty],
+        # the rate's numerator: a consumer adds visits it knows of to the denominator (payment: out-of-area claims)
+        in_county_visits=f.in_county_episodes + f.reported_visits)
     key = f"{f.consortium_id}:{f.org_id or '*'}:{f.period}"
     return uow.record(REFERRAL_TOPIC, ReferralEvent.INDICATORS_PUBLISHED, AGGREGATE, key, payload, org_id=f.org_id)
 
