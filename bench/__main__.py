@@ -2,7 +2,7 @@
 
 Starts its own stack (broker, three services, gateway) with free ports in a temporary directory, so it
 runs from a clean clone; writes bench/results.json and the table in bench/README.md.
-Options: --quick (shorter runs, 200,000 rows for benches 3–4 and 7; for trying the harness), --skip 1,2,…
+Options: --quick (shorter runs, 200,000 rows for benches 3–4, 7 and 8; for trying the harness), --skip 1,2,…
 """
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     results: dict = {"run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
                      "quick": args.quick, "git": _git_head()}
-    from . import b_console, b_gateway, b_payment, b_propagation, b_upload, report
+    from . import b_console, b_gateway, b_payment, b_propagation, b_roster, b_upload, report
 
     with tempfile.TemporaryDirectory(prefix="consortium-bench-") as tmp:
         work = Path(tmp)
@@ -121,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
             results.update(b_payment.run(work / "payment", rows))
             results.setdefault("memory_mb", {})["payment in-process (bench 3-4)"] = round(
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        if "8" not in skip:
+            _say(f"bench 8: a {rows:,}-row contract roster imported, then a month's capitation over it, in-process ...")
+            results.update(b_roster.run(work / "roster", rows))
     results["seconds"] = round(time.monotonic() - started, 1)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     table = report.table(results)

@@ -8,7 +8,7 @@ from platform_common.api_types import IsoDate
 from platform_common.errors import InvalidInput
 
 from ..domain.claims import ClaimInput, ClaimKind, parse_claim_no
-from ..service_layer import capitation, claims
+from ..service_layer import capitation, claims, roster_capitation
 from ..service_layer.claim_import import get_upload
 from . import schemas_claims as out
 from . import schemas_uploads as uploads
@@ -81,7 +81,7 @@ def list_enrolments(consortium_id: str, uow: UowDep, principal: PrincipalDep) ->
 
 @router.post("/capitation/runs", status_code=201, response_model=out.CapitationRunOut)
 def run_capitation(body: CapitationRun, uow: UowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
-    return capitation.run_capitation(uow, principal, settings, body.consortium_id, body.period)
+    return roster_capitation.pay_capitation(uow, principal, settings, body.consortium_id, body.period)
 
 
 @router.get("/capitation", response_model=list[out.CapitationPaymentOut])
