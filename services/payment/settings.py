@@ -65,6 +65,10 @@ class PaymentSettings(ServiceSettings):
     claim_max_fen: int = 100_000_000               # one claim above 1,000,000 yuan is a typo
     upload_max_rows: int = 2_000_000
     upload_batch_rows: int = 5_000
+    # a roster import checks and inserts this many rows at a time, sorted by resident key (fewer index pages
+    # touched per batch), with this much SQLite page cache for the import's duration
+    roster_batch_rows: int = Field(default=20_000, ge=100)
+    roster_import_cache_mb: int = Field(default=256, ge=0)
     upload_errors_listed: int = 1_000              # bad rows listed in an answer (all are kept: GET …/errors)
     # where an uploaded file waits while it is read (default: <data dir>/payment-uploads)
     upload_spool_dir: Path | None = None

@@ -6,22 +6,28 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterable, NamedTuple
 
-from sqlalchemy import and_, case, func, insert, literal, or_, select, text, update
+from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from . import tables as t
 from . import tables_roster as r
-from .sql import dialect_insert, insert_ignore, is_postgres, key_taken
+from .sql import bulk_cache, dialect_insert, insert_ignore, is_postgres, key_taken
 
 
-class DueGroup(NamedTuple):
-    """Contracts a run is to pay, grouped: unit, key groups, package, whether it is their first paid month."""
+class ContractKind(NamedTuple):
+    """What a contract's amount depends on: its key groups and its package."""
 
-    org_id: str
     key_groups: int
     package: str
-    first: bool
+
+
+class UnitLines(NamedTuple):
+    """A run's lines of one unit, summed."""
+
+    org_id: str
     contracts: int
+    amount_fen: int
+    fee_fund_fen: int
 
 
 class StoredContract(NamedTuple):
@@ -55,6 +61,10 @@ class Roster:
         dialect = self.session.get_bind().dialect
         processor = r.contracts.c[column].type.dialect_impl(dialect).bind_processor(dialect)
         return processor(value) if processor else value
+
+    def bulk(self, cache_mb: int):  # noqa: ANN201
+        """For the duration of an import: a page cache that holds the (resident key, start) index (SQLite)."""
+        return bulk_cache(self.session, cache_mb)
 
     def insert_rows(self, rows: list[tuple]) -> None:
         if rows:
@@ -115,12 +125,9 @@ class Roster:
         return and_(c.c.consortium_id == consortium_id, c.c.start_date <= day,
                     or_(c.c.end_date.is_(None), c.c.end_date >= day))
 
-    def _unpaid_active(self, consortium_id: str, month: str, day: date, exclude: set[str]):  # noqa: ANN202
-        c, lines = r.contracts, r.capitation_lines
-        condition = and_(self._active(consortium_id, day),
-                         ~select(lines.c.contract_id).where(lines.c.contract_id == c.c.contract_id,
-                                                            lines.c.month == month).exists())
-        return and_(condition, c.c.org_id.not_in(sorted(exclude))) if exclude else condition
+    def _active_outside(self, consortium_id: str, day: date, exclude: set[str]):  # noqa: ANN202
+        condition = self._active(consortium_id, day)
+        return and_(condition, r.contracts.c.org_id.not_in(sorted(exclude))) if exclude else condition
 
     def units_with_contracts(self, consortium_id: str, day: date) -> set[str]:
         c = r.contracts
@@ -133,34 +140,43 @@ class Roster:
             runs, runs.c.run_id == r.capitation_lines.c.run_id).where(
             runs.c.consortium_id == consortium_id, runs.c.month == month).distinct()).scalars())
 
-    def due(self, consortium_id: str, month: str, day: date, exclude: set[str]) -> list[DueGroup]:
-        """What a run of the month would pay, grouped (a few hundred groups, whatever the roster's size)."""
-        c, lines = r.contracts, r.capitation_lines
-        first = ~select(lines.c.contract_id).where(lines.c.contract_id == c.c.contract_id).exists()
-        first_flag = case((first, 1), else_=0).label("first")
-        rows = self.session.execute(select(c.c.org_id, c.c.key_groups, c.c.package, first_flag, func.count()).where(
-            self._unpaid_active(consortium_id, month, day, exclude)).group_by(
-            c.c.org_id, c.c.key_groups, c.c.package, first_flag))
-        return [DueGroup(o, g, p, bool(f), int(n)) for o, g, p, f, n in rows]
+    def kinds_active(self, consortium_id: str, day: date, exclude: set[str]) -> list[ContractKind]:
+        """The (key groups, package) pairs of the contracts in force on the day: a handful, whatever the size of
+        the roster; the run's CASE over them prices every contract in SQL."""
+        c = r.contracts
+        rows = self.session.execute(select(c.c.key_groups, c.c.package).where(
+            self._active_outside(consortium_id, day, exclude)).distinct())
+        return [ContractKind(int(g), p) for g, p in rows]
 
     def pay_month(self, run_id: str, consortium_id: str, month: str, day: date,
                   amount_by_groups: dict[int, tuple[int, int]], fee_fund_by_package: dict[str, int],
-                  exclude: set[str]) -> int:
-        """Inserts one line per unpaid active contract: its weight and amount looked up by its key groups, and the
-        fund's share of its package fee when this is its first paid month. One INSERT … SELECT."""
+                  exclude: set[str]) -> None:
+        """Inserts one line per active contract not yet paid for the month: its weight and amount looked up by
+        its key groups, and the fund's share of its package fee when no month of it has been paid. One
+        INSERT … SELECT; a contract paid for the month already is skipped by the (contract, month) key itself
+        (ON CONFLICT DO NOTHING), with no lookup of its own."""
         c, lines = r.contracts, r.capitation_lines
         weight = case({g: w for g, (w, _) in amount_by_groups.items()}, value=c.c.key_groups, else_=0)
         amount = case({g: a for g, (_, a) in amount_by_groups.items()}, value=c.c.key_groups, else_=0)
         first = ~select(lines.c.contract_id).where(lines.c.contract_id == c.c.contract_id).exists()
         fee = case((first, case(fee_fund_by_package, value=c.c.package, else_=0)), else_=0) \
-            if fee_fund_by_package else literal(0)
+            if any(fee_fund_by_package.values()) else literal(0)
         query = select(c.c.contract_id, literal(month), literal(run_id), c.c.org_id, weight, amount, fee).where(
-            self._unpaid_active(consortium_id, month, day, exclude))
-        done = self.session.execute(insert(lines).from_select(
-            ["contract_id", "month", "run_id", "org_id", "weight_bp", "amount_fen", "fee_fund_fen"], query)).rowcount
-        if done < 0:  # a driver that does not report it (psycopg on INSERT … SELECT): count the run's lines
-            done = self.session.execute(select(func.count()).where(lines.c.run_id == run_id)).scalar_one()
-        return int(done)
+            self._active_outside(consortium_id, day, exclude))
+        self.session.execute(insert_ignore(self.session, lines).from_select(
+            ["contract_id", "month", "run_id", "org_id", "weight_bp", "amount_fen", "fee_fund_fen"], query))
+
+    def run_totals(self, run_id: str) -> list[UnitLines]:
+        """One aggregate over the run's lines, per unit (what it actually paid)."""
+        lines = r.capitation_lines
+        rows = self.session.execute(
+            select(lines.c.org_id, func.count(), func.sum(lines.c.amount_fen), func.sum(lines.c.fee_fund_fen))
+            .where(lines.c.run_id == run_id).group_by(lines.c.org_id).order_by(lines.c.org_id))
+        return [UnitLines(o, int(n), int(a), int(f)) for o, n, a, f in rows]
+
+    def drop_run(self, run_id: str) -> None:
+        """A run that found every contract paid already leaves no row."""
+        self.session.execute(delete(r.capitation_runs).where(r.capitation_runs.c.run_id == run_id))
 
     def unit_payments(self, consortium_id: str, month: str) -> dict:
         """The month's capitation rows of the consortium's units (GET /capitation), by unit."""
@@ -205,7 +221,4 @@ class Roster:
                 rows)
 
 
-__all__ = ["DueGroup", "Roster", "StoredContract"]
-
-
-__all__ = ["DueGroup", "Roster", "StoredContract"]
+__all__ = ["ContractKind", "Roster", "StoredContract", "UnitLines"]

@@ -44,28 +44,25 @@ def pay_capitation(uow: PaymentUnitOfWork, principal: Principal, settings: Payme
     paid_before = roster.unit_payments(consortium_id, month)
     typed_paid = set(paid_before) - roster.units_paid_from_roster(consortium_id, month) if paid_before else set()
 
-    # One grouped pass says what is due (few groups, whatever the roster's size); one INSERT … SELECT pays it.
-    due = roster.due(consortium_id, month, day, exclude=typed_paid)
-    amounts = {g: (care.weight_bp(g), contract_amount(rate, g, care)) for g in {d.key_groups for d in due}}
-    fees = {p: care.packages[p].shares()["fund"] for p in {d.package for d in due} if p in care.packages}
-    totals: dict[str, list[int]] = {}
-    for d in due:
-        unit = totals.setdefault(d.org_id, [0, 0, 0])
-        unit[0] += d.contracts
-        unit[1] += d.contracts * amounts[d.key_groups][1]
-        unit[2] += d.contracts * fees.get(d.package, 0) if d.first else 0
-    units = [(o, n, a, f) for o, (n, a, f) in sorted(totals.items())]
-    run_id = str(uuid.uuid4())
-    if units:
+    # The few (key groups, package) pairs price the contracts; one INSERT … SELECT pays them, one aggregate
+    # over the run's lines says what it paid per unit. No Python loop over contracts.
+    kinds = roster.kinds_active(consortium_id, day, exclude=typed_paid)
+    amounts = {g: (care.weight_bp(g), contract_amount(rate, g, care)) for g in {k.key_groups for k in kinds}}
+    fees = {p: care.packages[p].shares()["fund"] for p in {k.package for k in kinds} if p in care.packages}
+    run_id, units = str(uuid.uuid4()), []
+    if kinds:
         roster.save_run({"run_id": run_id, "consortium_id": consortium_id, "month": month, "policy_version": version,
                          "rate_fen": rate, "contracts": 0, "amount_fen": 0, "fee_fund_fen": 0, "entry_id": None,
                          "paid_by": principal.username, "paid_at": now})
-        inserted = roster.pay_month(run_id, consortium_id, month, day, amounts, fees, exclude=typed_paid)
-        if inserted != sum(u[1] for u in units):  # the roster is locked for the run: this cannot differ
-            raise Conflict("the roster changed while the run read it; nothing was paid, run it again", field="period")
+        roster.pay_month(run_id, consortium_id, month, day, amounts, fees, exclude=typed_paid)
+        units = roster.run_totals(run_id)
+        if not units:  # every contract in force was paid by an earlier run
+            roster.drop_run(run_id)
     created = []
-    entry_id = uow.ledger.post(capitation_run_entry(consortium_id, run_id, month, [(o, a + f) for o, _, a, f in units]),
-                               principal.username, now) if units else None
+    entry_id = None
+    if units:
+        booked = [(u.org_id, u.amount_fen + u.fee_fund_fen) for u in units]
+        entry_id = uow.ledger.post(capitation_run_entry(consortium_id, run_id, month, booked), principal.username, now)
     for org_id, contracts, amount, fee in units:
         created.append(_book(uow, paid_before.get(org_id), org_id, consortium_id, month, contracts, rate, amount + fee,
                              entry_id or "", principal.username, now) | {"basis": "roster", "contracts": contracts,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import uuid
+from operator import itemgetter
 from typing import BinaryIO
 
 from platform_common.auth import Principal, Role
@@ -83,8 +84,9 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
         errors.add(line, field, reason, who)
 
     def flush() -> None:
-        stored = roster.of_residents(list({row[0] for _, row in batch if row.__class__ is ContractRow}))
+        stored = roster.of_residents(sorted({row[0] for _, row in batch if row.__class__ is ContractRow}))
         fresh = []
+        take = fresh.append
         for line, row in batch:
             if row.__class__ is not ContractRow:
                 reject(line, row.field, row.reason, None)
@@ -103,35 +105,38 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
                 theirs.append(row)
             consortium = units[row.org_id]
             consortia.add(consortium)
-            fresh.append((row.resident_key, row.resident_masked, row.org_id, consortium, row.team, row.package,
-                          row.key_groups, db_day("start_date", row.start_date), db_day("end_date", row.end_date),
-                          *constant))
+            start, end = days.get(row.start_date) or db_day("start_date", row.start_date), \
+                days.get(row.end_date) or db_day("end_date", row.end_date)
+            take((row.resident_key, row.resident_masked, row.org_id, consortium, row.team, row.package,
+                  row.key_groups, start, end, *constant))
+        fresh.sort(key=itemgetter(0))  # in key order, the unique index's inserts land on neighbouring pages
         roster.insert_rows(fresh)
         counts["inserted"] += len(fresh)
         batch.clear()
         if progress is not None:
             progress.rows = counts["rows"]
 
-    parse, batch_rows, max_rows, seen = parser.parse, settings.upload_batch_rows, settings.upload_max_rows, 0
+    parse, batch_rows, max_rows, seen = parser.parse, settings.roster_batch_rows, settings.upload_max_rows, 0
+    too_many = f"the file has more than {max_rows} rows; split it"
     try:
-        for values in reader:
-            if not values or values == [""]:
-                continue
-            seen += 1
-            try:
-                batch.append((reader.line_num, parse(values)))
-            except RowError as e:
-                batch.append((reader.line_num, e))
-            if len(batch) >= batch_rows:
-                if seen > max_rows:
-                    raise InvalidInput(f"the file has more than {max_rows} rows; split it", field="file",
-                                       max_rows=max_rows)
-                counts["rows"] = seen
-                flush()
-        if seen > max_rows:
-            raise InvalidInput(f"the file has more than {max_rows} rows; split it", field="file", max_rows=max_rows)
-        counts["rows"] = seen
-        flush()
+        with roster.bulk(settings.roster_import_cache_mb):
+            for values in reader:
+                if not values or values == [""]:
+                    continue
+                seen += 1
+                try:
+                    batch.append((reader.line_num, parse(values)))
+                except RowError as e:
+                    batch.append((reader.line_num, e))
+                if len(batch) >= batch_rows:
+                    if seen > max_rows:
+                        raise InvalidInput(too_many, field="file", max_rows=max_rows)
+                    counts["rows"] = seen
+                    flush()
+            if seen > max_rows:
+                raise InvalidInput(too_many, field="file", max_rows=max_rows)
+            counts["rows"] = seen
+            flush()
     except (csv.Error, UnicodeDecodeError) as e:
         raise InvalidInput(f"unreadable CSV near line {reader.line_num}: {e}", field="file") from None
     except KeyTaken as e:  # another request recorded some of these residents' contracts after our check

@@ -118,7 +118,7 @@ def test_policy_refuses_shares_that_do_not_add_up_naming_the_package():
         PrimaryCarePolicy({"smokers": 12000}, {"basic": PackageFee(0, 10000, 0, 0)}).validate()
 
 
-@given(st.text("0123456789X", min_size=17, max_size=19))
+@given(st.text("0123456789X５x ", min_size=17, max_size=19))
 def test_the_bulk_id_checker_agrees_with_the_plain_check(text):
     from platform_common.identity import NationalIdChecker, national_id_problem
     checker = NationalIdChecker()
@@ -127,3 +127,9 @@ def test_the_bulk_id_checker_agrees_with_the_plain_check(text):
     if first17.isdigit():
         valid = first17 + check_char(first17)
         assert checker.problem(valid) == national_id_problem(valid)
+
+
+@given(st.text(min_size=32, max_size=120), st.text("0123456789X", min_size=18, max_size=18))
+def test_the_bulk_keyer_gives_the_plain_resident_key(secret, number):
+    from platform_common.identity import resident_keyer
+    assert resident_keyer(secret)(number) == resident_key(secret, number)  # keys longer than a block included
