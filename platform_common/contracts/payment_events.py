@@ -119,6 +119,18 @@ class ContractEnded(PaymentPayload):
     reason: str = Field(min_length=1, description="why, e.g. `transferred to guandu-thc`")
 
 
+class ContractEndChanged(PaymentPayload):
+    """A roster re-upload moved a contract's end date: the same resident and start with a new end ends the contract
+    early or extends it (never before the first day of a month already paid for it)."""
+
+    contract_id: StrictInt = Field(ge=1, description="the contract")
+    org_id: Id = Field(description="the unit that holds it")
+    consortium_id: Id = Field(description="the unit's consortium")
+    previous_end_date: Day | None = Field(description="its last day in force before, or null (open)")
+    end_date: Day | None = Field(description="its last day in force now, or null (open)")
+    upload_id: Id = Field(description="the roster upload that changed it")
+
+
 class CapitationRunCompleted(PaymentPayload):
     """A month's capitation over the contract roster was paid: which contracts is kept with the run."""
 
@@ -132,6 +144,7 @@ class CapitationRunCompleted(PaymentPayload):
 
 CONTRACTS = (
     BudgetAllocated, BudgetAdjusted, ClaimRecorded, ClaimsImported, CapitationPaid, SettlementClosed,
-    SurplusDistributed, ContractsImported, ContractRecorded, ContractEnded, CapitationRunCompleted,
+    SurplusDistributed, ContractsImported, ContractRecorded, ContractEnded, ContractEndChanged,
+    CapitationRunCompleted,
 )
 __all__ = [c.__name__ for c in CONTRACTS]

@@ -51,6 +51,7 @@ class PaymentEvent(StrEnum):
     CONTRACTS_IMPORTED = "ContractsImported"  # one per roster upload
     CONTRACT_RECORDED = "ContractRecorded"
     CONTRACT_ENDED = "ContractEnded"
+    CONTRACT_END_CHANGED = "ContractEndChanged"  # a roster re-upload ended a contract early or extended it
     CAPITATION_RUN_COMPLETED = "CapitationRunCompleted"
 
 

@@ -100,6 +100,21 @@ class Roster:
         self.session.execute(update(r.contracts).where(r.contracts.c.contract_id == contract_id).values(
             end_date=end_date, ended_by=ended_by, end_reason=reason))
 
+    def change_end(self, contract_id: int, before: date | None, after: date | None, by: str, upload_id: str,
+                   line: int, at) -> None:  # noqa: ANN001
+        """A re-upload's new end date, with its history row (the contract keeps the latest only)."""
+        self.session.execute(update(r.contracts).where(r.contracts.c.contract_id == contract_id).values(
+            end_date=after, ended_by=by if after is not None else None,
+            end_reason=f"roster upload {upload_id}, line {line}" if after is not None else None))
+        self.session.execute(insert(r.contract_end_changes).values(
+            contract_id=contract_id, previous_end_date=before, end_date=after, upload_id=upload_id, line=line,
+            changed_by=by, changed_at=at))
+
+    def end_changes(self, contract_id: int) -> list[dict]:
+        ch = r.contract_end_changes
+        return [dict(row._mapping) for row in self.session.execute(
+            select(ch).where(ch.c.contract_id == contract_id).order_by(ch.c.change_id))]
+
     def last_paid_month(self, contract_id: int) -> str | None:
         lines = r.capitation_lines
         return self.session.execute(select(func.max(lines.c.month)).where(lines.c.contract_id == contract_id)

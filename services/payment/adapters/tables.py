@@ -112,6 +112,7 @@ uploads = Table(
     Column("rows", Integer, nullable=False),
     Column("inserted", Integer, nullable=False),
     Column("duplicates", Integer, nullable=False),
+    Column("changed", Integer, nullable=False, server_default="0"),  # roster: contracts whose end date moved
     Column("rejected", Integer, nullable=False),
     Column("amount_fen", Fen, nullable=False),
     # running while the file is being read (a job answered 202), then done or failed (with why)
@@ -265,3 +266,8 @@ reconciliation_rows = Table(
     Column("amount_fen", Fen, nullable=False),
     Column("line", Integer, nullable=False),
 )
+
+
+def upload_columns(purpose: str) -> list:
+    """An upload row's columns as its purpose reports them: `changed` is the roster's alone."""
+    return [c for c in uploads.c if purpose == "roster" or c.name != "changed"]

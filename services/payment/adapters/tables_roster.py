@@ -36,6 +36,21 @@ contracts = Table(
     UniqueConstraint("resident_key", "start_date", name="uq_contracts_resident_start"),
 )
 
+# Every end date a roster re-upload changed (a contract ended early or extended): who, when, from which file
+# and line, the end before and after. The contract row keeps only the latest.
+contract_end_changes = Table(
+    "contract_end_changes", metadata,
+    Column("change_id", ContractId, primary_key=True, autoincrement=True),
+    Column("contract_id", ContractId, ForeignKey("contracts.contract_id"), nullable=False),
+    Column("previous_end_date", Date, nullable=True),
+    Column("end_date", Date, nullable=True),
+    Column("upload_id", String(36), nullable=True),
+    Column("line", Integer, nullable=True),
+    Column("changed_by", String(100), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
+    Index("ix_contract_end_changes_contract", "contract_id"),
+)
+
 capitation_runs = Table(
     "capitation_runs", metadata,
     Column("run_id", String(36), primary_key=True),

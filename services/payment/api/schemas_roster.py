@@ -85,6 +85,8 @@ class RosterUploadCounts(ResponseModel):
     rows: int
     inserted: int
     duplicates: int = Field(description="the same contract again: not stored twice")
+    changed: int = Field(description="contracts already on the roster (same resident and start) whose end date the "
+                                     "file moved: ended early or extended")
     rejected: int
     errors: list[UploadError] = Field(description="the first rejected rows (`claim_no` holds the masked ID when "
                                                   "the row had a valid one); all of them under /errors")
@@ -104,6 +106,7 @@ class RosterUploadReport(ResponseModel):
     rows: int
     inserted: int
     duplicates: int
+    changed: int
     rejected: int
     amount_fen: Fen
     failure: UploadFailure | None

@@ -23,7 +23,7 @@ from platform_common.web import require_role
 
 from ..adapters.sql import KeyTaken
 from ..domain.claims import RowError
-from ..domain.roster import ROSTER_COLUMNS, ContractRow, ContractRowParser, overlaps
+from ..domain.roster import ROSTER_COLUMNS, ContractRow, ContractRowParser, first_day, overlaps
 from ..settings import PaymentSettings
 from . import policies
 from .access import ROSTER_KEEPERS
@@ -31,7 +31,8 @@ from .unit_of_work import PaymentUnitOfWork
 from .upload_rows import Progress, RejectedRows, open_csv, save_upload
 
 TWICE = "the same resident and start date appear twice in the file with different data"
-DIFFERENT = "this resident's contract from this date is recorded with different data; end or transfer it instead"
+DIFFERENT = ("this resident's contract from this date is recorded with another unit, team, package or key groups; "
+             "end or transfer it instead (a new end date alone is taken)")
 
 
 def roster_units(uow: PaymentUnitOfWork, principal: Principal) -> dict[str, str]:
@@ -75,13 +76,35 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
 
     constant = ("upload", upload_id, principal.username, to_db("recorded_at", now))
     errors = RejectedRows(uow, upload_id, settings.upload_errors_listed, settings.upload_batch_rows)
-    counts = {"rows": 0, "inserted": 0, "duplicates": 0, "rejected": 0}
+    counts = {"rows": 0, "inserted": 0, "duplicates": 0, "changed": 0, "rejected": 0}
     batch: list[tuple[int, object]] = []  # (line, ContractRow or the RowError): reported in file order
     consortia: set[str] = set()
 
     def reject(line: int, field: str, reason: str, who: str | None) -> None:
         counts["rejected"] += 1
         errors.add(line, field, reason, who)
+
+    def change_end(line: int, row: ContractRow, stored, theirs: list) -> None:  # noqa: ANN001
+        """The same contract with a new end date: ended early or extended, unless that takes back a paid month
+        or makes it overlap another of the resident's contracts (then the row is refused)."""
+        paid = roster.last_paid_month(stored.contract_id)
+        if paid and row.end_date is not None and row.end_date < first_day(paid):
+            reject(line, "end_date", f"capitation for {paid} is paid for this contract; it can end on "
+                                     f"{first_day(paid).isoformat()} at the earliest", row.resident_masked)
+            return
+        for other in theirs:
+            if other is not stored and overlaps(other.start_date, other.end_date, row.start_date, row.end_date):
+                reject(line, "end_date", f"the new end overlaps the resident's contract at {other.org_id} from "
+                                         f"{other.start_date.isoformat()} (one contract at a time)",
+                       row.resident_masked)
+                return
+        roster.change_end(stored.contract_id, stored.end_date, row.end_date, principal.username, upload_id, line, now)
+        theirs[theirs.index(stored)] = stored._replace(end_date=row.end_date, upload_id=upload_id)
+        counts["changed"] += 1
+        uow.record(PAYMENT_TOPIC, PaymentEvent.CONTRACT_END_CHANGED, "contract", str(stored.contract_id), {
+            "contract_id": stored.contract_id, "org_id": stored.org_id, "consortium_id": units[stored.org_id],
+            "previous_end_date": stored.end_date, "end_date": row.end_date, "upload_id": upload_id},
+            org_id=stored.org_id)
 
     def flush() -> None:
         stored = roster.of_residents(sorted({row[0] for _, row in batch if row.__class__ is ContractRow}))
@@ -97,7 +120,9 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
             else:
                 problem = _conflict(row, theirs, upload_id)
                 if problem is not None:
-                    if problem:
+                    if problem.__class__ is not str:
+                        change_end(line, row, problem, theirs)
+                    elif problem:
                         reject(line, "start_date", problem, row.resident_masked)
                     else:
                         counts["duplicates"] += 1
@@ -144,7 +169,8 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
         raise Conflict(e.message, field="file") from None
     errors.flush()
     save_upload(uow, upload_id, True, rows=counts["rows"], inserted=counts["inserted"],
-                duplicates=counts["duplicates"], rejected=counts["rejected"], amount_fen=0, status="done",
+                duplicates=counts["duplicates"], changed=counts["changed"], rejected=counts["rejected"], amount_fen=0,
+                status="done",
                 finished_at=utcnow())
     if counts["inserted"]:
         uow.record(PAYMENT_TOPIC, PaymentEvent.CONTRACTS_IMPORTED, "roster_upload", upload_id, {
@@ -154,14 +180,17 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
             "errors_truncated": counts["rejected"] > len(errors.listed)}
 
 
-def _conflict(row: ContractRow, theirs: list, upload_id: str) -> str | None:
-    """None: the row is a new contract; "": the same contract again; else why it is refused. `theirs` holds the
-    resident's stored contracts and this file's rows already taken (ContractRow, no upload id)."""
+def _conflict(row: ContractRow, theirs: list, upload_id: str):  # noqa: ANN201
+    """None: the row is a new contract; "": the same contract again; the stored contract itself when the row is
+    that contract (from another upload or the API) with only its end date changed; else why it is refused.
+    `theirs` holds the resident's stored contracts and this file's rows already taken (ContractRow, no id)."""
     for c in theirs:
         if c.start_date == row.start_date:
-            if (c.org_id, c.team, c.package, c.key_groups, c.end_date) == \
-                    (row.org_id, row.team, row.package, row.key_groups, row.end_date):
-                return ""
+            if (c.org_id, c.team, c.package, c.key_groups) == (row.org_id, row.team, row.package, row.key_groups):
+                if c.end_date == row.end_date:
+                    return ""
+                if c.__class__ is not ContractRow and c.upload_id != upload_id:
+                    return c
             return TWICE if c.__class__ is ContractRow or c.upload_id == upload_id else DIFFERENT
     for c in theirs:
         if overlaps(c.start_date, c.end_date, row.start_date, row.end_date):
