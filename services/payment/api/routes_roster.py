@@ -14,6 +14,7 @@ from ..service_layer import roster, roster_capitation
 from ..service_layer.roster_import import roster_units
 from ..service_layer.upload_rows import listed_errors, load_upload
 from . import schemas_roster as s
+from .schemas_roster import ContractIdPath
 from .deps import JobsDep, PageDep, PrincipalDep, RespondAsync, SettingsDep, UowDep
 from .schemas_uploads import UploadErrorsPage, UploadInProgress
 
@@ -81,18 +82,18 @@ def list_contracts(uow: UowDep, principal: PrincipalDep, page: PageDep, consorti
 
 
 @router.get("/contracts/{contract_id}", response_model=s.ContractOut)
-def get_contract(contract_id: int, uow: UowDep, principal: PrincipalDep) -> dict:
+def get_contract(contract_id: ContractIdPath, uow: UowDep, principal: PrincipalDep) -> dict:
     return roster.get_contract(uow, principal, contract_id)
 
 
 @router.post("/contracts/{contract_id}/end", response_model=s.ContractOut)
-def end_contract(contract_id: int, body: s.ContractEnd, uow: UowDep, principal: PrincipalDep) -> dict:
+def end_contract(contract_id: ContractIdPath, body: s.ContractEnd, uow: UowDep, principal: PrincipalDep) -> dict:
     """Ends it on `end_date` (its last day); not before the first day of a month already paid for it (409)."""
     return roster.end_contract(uow, principal, contract_id, body.end_date, body.reason)
 
 
 @router.post("/contracts/{contract_id}/transfer", response_model=s.TransferOut)
-def transfer_contract(contract_id: int, body: s.ContractTransfer, uow: UowDep, principal: PrincipalDep,
+def transfer_contract(contract_id: ContractIdPath, body: s.ContractTransfer, uow: UowDep, principal: PrincipalDep,
                       settings: SettingsDep) -> dict:
     """The resident moves to another unit from `on`: this contract ends the day before, a new one starts."""
     return roster.transfer_contract(uow, principal, settings, contract_id, body.national_id, body.to_org_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import Field, StrictInt
 
 from platform_common.api_types import Fen, ResponseModel, UtcInstant
@@ -12,6 +13,8 @@ from platform_common.api_types import Fen, ResponseModel, UtcInstant
 from .schemas import Body, Code, Id, KeyGroupCode, Month, Reason
 from .schemas_uploads import UploadError, UploadFailure
 
+# a contract id as the database holds it (BIGINT): a larger number is a 422, not an overflow in the driver
+ContractIdPath = Annotated[int, Path(ge=1, le=2**63 - 1, description="the contract")]
 NationalIdText = Annotated[str, Field(min_length=1, max_length=40, description="18-character resident ID; only its "
                                                                                 "keyed hash and a masked form are kept")]
 CensusGroup = Literal["all_residents", "any_key_group", "elderly", "hypertension", "diabetes", "pregnant", "children",

@@ -147,3 +147,11 @@ def test_a_units_manager_follows_their_own_roster_upload_and_no_one_elses(client
     assert wait_done(client, url, headers=DACHANG)["inserted"] == 1
     assert client.get(url, headers=LUOPING).status_code == 404
     assert client.get(url + "/errors", headers=LUOPING).status_code == 404
+
+
+def test_a_contract_id_beyond_the_database_integer_is_422_not_500(client):
+    """Found by the fuzz through the gateway: 60458845109923117793280 overflowed SQLite's INTEGER (500)."""
+    for method, path in (("get", ""), ("post", "/end"), ("post", "/transfer")):
+        r = getattr(client, method)(f"/contracts/60458845109923117793280{path}", headers=FINANCE,
+                                    **({} if method == "get" else {"json": {}}))
+        assert r.status_code == 422 and "path.contract_id" in [f["field"] for f in r.json()["error"]["fields"]], r.text
