@@ -2,7 +2,7 @@
 
 Starts its own stack (broker, three services, gateway) with free ports in a temporary directory, so it
 runs from a clean clone; writes bench/results.json and the table in bench/README.md.
-Options: --quick (shorter runs, 200,000 rows for benches 3–4 and 7; for trying the harness), --skip 1,2,…,
+Options: --quick (shorter runs, 200,000 rows for benches 3–4, 7 and 12; for trying the harness), --skip 1,2,…,
 --merge (keep the previous results.json's figures of the benches skipped, e.g. to add bench 8 to a full run).
 Bench 10 (CPU per referral, per read by id, idle) runs first, on the fresh stack.
 """
@@ -93,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     results = {k: v for k, v in previous.items() if k not in ("run_at", "machine", "quick", "git", "seconds")} | results
     if previous:
         results["merged_from"] = {"run_at": previous.get("run_at"), "git": previous.get("git")}
-    from . import (b_capacity, b_console, b_cpu, b_gateway, b_gateway_hop, b_payment, b_propagation, b_upload,
-                   b_workers, report)
+    from . import (b_capacity, b_console, b_cpu, b_gateway, b_gateway_hop, b_payment, b_propagation, b_roster,
+                   b_upload, b_workers, report)
 
     with tempfile.TemporaryDirectory(prefix="consortium-bench-") as tmp:
         work = Path(tmp)
@@ -145,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         if "9" not in skip:
             _say("bench 9: referral throughput with 1 and 2 uvicorn workers per component, on PostgreSQL ...")
             results["workers"] = b_workers.run(work, seconds)
+        if "12" not in skip:
+            _say(f"bench 12: a {rows:,}-row contract roster imported, then a month's capitation over it, in-process ...")
+            results.update(b_roster.run(work / "roster", rows))
     results.setdefault("memory_mb", results.get("rss_mb"))
     results["seconds"] = round(time.monotonic() - started, 1)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

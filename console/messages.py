@@ -17,6 +17,7 @@ from . import labels as L
 from .gateway_client import ApiError
 from .messages_capacity import CAPACITY_MESSAGES
 from .messages_desks import DESK_MESSAGES
+from .messages_roster import ROSTER_MESSAGES
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +180,7 @@ _MESSAGES: list[Pattern] = [
        "这张{direction}单当前为「{status}」，不能{action}"),
 ]
 
-_MESSAGES += [_p(regex, template) for regex, template in DESK_MESSAGES]
+_MESSAGES += [_p(regex, template) for regex, template in DESK_MESSAGES + ROSTER_MESSAGES]
 _MESSAGES += [_p(regex, template) for regex, template in CAPACITY_MESSAGES]
 
 _PARTIES = {"sender": "转出单位", "receiver": "接收单位"}

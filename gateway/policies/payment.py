@@ -35,6 +35,22 @@ RULES: list[Rule] = [
     rule("GET", "/enrolments", IO, FO),
     rule("POST", "/capitation/runs", IO),
     rule("GET", "/capitation", IO, FO, UM),
+    rule("GET", "/capitation/runs/{run_id}/contracts", IO, FO),
+    # the family-doctor contract roster (家庭医生签约): kept by primary units' managers for their own unit
+    rule("POST", "/roster/uploads", IO, FO, UM),
+    rule("GET", "/roster/uploads/{upload_id}", IO, FO, UM),
+    rule("GET", "/roster/uploads/{upload_id}/errors", IO, FO, UM),
+    rule("POST", "/contracts", IO, FO, UM),
+    rule("GET", "/contracts", IO, FO, UM),
+    rule("GET", "/contracts/{contract_id}", IO, FO, UM),
+    rule("POST", "/contracts/{contract_id}/end", IO, FO, UM),
+    rule("POST", "/contracts/{contract_id}/transfer", IO, FO, UM),
+    rule("PUT", "/census/{org_id}", IO, FO, UM),
+    rule("GET", "/roster/fee-split", IO, FO),
+    rule("GET", "/roster/coverage", IO, FO),
+    # appraisal of member units (成员单位绩效考核) and the primary units' share of the fund
+    rule("GET", "/appraisal", IO, FO),
+    rule("GET", "/primary-share", IO, FO),
     # performance and settlement
     rule("GET", "/indicators", IO, FO),
     rule("GET", "/performance", IO, FO),

@@ -2,10 +2,12 @@
 the insurance office's systems; no platform service consumes them yet."""
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, StrictInt
 
 from .base import Count, Day, EventPayload, Fen, Flag, Id, Month, NonNegativeFen
-from .vocabulary import PAYMENT_TOPIC, ClaimKind, SurplusPurpose
+from .vocabulary import PAYMENT_TOPIC, ClaimKind, KeyGroup, SurplusPurpose
 
 
 class PaymentPayload(EventPayload):
@@ -52,11 +54,12 @@ class ClaimsImported(PaymentPayload):
 
 
 class CapitationPaid(PaymentPayload):
-    """A primary unit was paid its monthly capitation (按人头付费) for its enrolled residents."""
+    """A primary unit was paid its monthly capitation (按人头付费): for its roster's contracts active in the month
+    (a run may pay a unit again for contracts recorded later), or for its typed enrolment count."""
 
     org_id: Id = Field(description="the unit")
     period: Month = Field(description="the month")
-    enrolled: Count = Field(description="enrolled residents")
+    enrolled: Count = Field(description="contracts (or enrolled residents) paid by this payment")
     amount_fen: NonNegativeFen = Field(description="the payment, in fen")
 
 
@@ -84,8 +87,64 @@ class SurplusDistributed(PaymentPayload):
     amount_fen: NonNegativeFen = Field(description="the amount, in fen")
 
 
+class ContractsImported(PaymentPayload):
+    """A family-doctor contract roster upload was stored (one event per upload, not one per contract)."""
+
+    upload_id: Id = Field(description="the upload")
+    inserted: Count = Field(description="contracts stored")
+    consortium_ids: list[Id] = Field(description="the consortia they belong to")
+
+
+class ContractRecorded(PaymentPayload):
+    """One family-doctor contract (家庭医生签约) was recorded by hand or by a transfer. No resident identity: the
+    contract id stands for it."""
+
+    contract_id: StrictInt = Field(ge=1, description="the contract")
+    org_id: Id = Field(description="the primary unit holding it")
+    consortium_id: Id = Field(description="the unit's consortium")
+    package: Id = Field(description="the service package")
+    key_groups: list[KeyGroup] = Field(description="the resident's key groups (重点人群)")
+    start_date: Day = Field(description="first day in force")
+    end_date: Day | None = Field(description="last day in force, or null (open)")
+    source: Literal["api", "transfer", "upload"] = Field(description="how it was recorded")
+
+
+class ContractEnded(PaymentPayload):
+    """A contract was ended (or cut short by a transfer to another unit)."""
+
+    contract_id: StrictInt = Field(ge=1, description="the contract")
+    org_id: Id = Field(description="the unit that held it")
+    consortium_id: Id = Field(description="the unit's consortium")
+    end_date: Day = Field(description="its last day in force")
+    reason: str = Field(min_length=1, description="why, e.g. `transferred to guandu-thc`")
+
+
+class ContractEndChanged(PaymentPayload):
+    """A roster re-upload moved a contract's end date: the same resident and start with a new end ends the contract
+    early or extends it (never before the first day of a month already paid for it)."""
+
+    contract_id: StrictInt = Field(ge=1, description="the contract")
+    org_id: Id = Field(description="the unit that holds it")
+    consortium_id: Id = Field(description="the unit's consortium")
+    previous_end_date: Day | None = Field(description="its last day in force before, or null (open)")
+    end_date: Day | None = Field(description="its last day in force now, or null (open)")
+    upload_id: Id = Field(description="the roster upload that changed it")
+
+
+class CapitationRunCompleted(PaymentPayload):
+    """A month's capitation over the contract roster was paid: which contracts is kept with the run."""
+
+    run_id: Id = Field(description="the run (its lines name each contract paid)")
+    consortium_id: Id = Field(description="the consortium")
+    period: Month = Field(description="the month")
+    contracts: Count = Field(description="contracts paid by this run")
+    amount_fen: NonNegativeFen = Field(description="capitation paid, in fen")
+    fee_fund_fen: NonNegativeFen = Field(description="the fund's share of the contract fees first paid, in fen")
+
+
 CONTRACTS = (
     BudgetAllocated, BudgetAdjusted, ClaimRecorded, ClaimsImported, CapitationPaid, SettlementClosed,
-    SurplusDistributed,
+    SurplusDistributed, ContractsImported, ContractRecorded, ContractEnded, ContractEndChanged,
+    CapitationRunCompleted,
 )
 __all__ = [c.__name__ for c in CONTRACTS]

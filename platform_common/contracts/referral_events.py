@@ -210,6 +210,9 @@ class ReferralIndicatorsPublished(EventPayload):
                     "county, highest 转外率 first (`month`, `specialty`, `out_of_county_count`, "
                     "`referrals_out_count`, `out_of_county_rate_bp`, `specialty_referrals_out_count`, "
                     "`within_specialty_bp`); null only in version-1 events, published before it existed")
+    in_county_visits: Count | None = Field(default=None, description=(
+        "visits inside the county: episodes treated at a county hospital plus the visit volumes units reported "
+        "(the rate's numerator); null in publications from before it was announced"))
     booked_accept_share_bp: BasisPoints | None = Field(
         default=None, description="upward acceptances that booked a published slot or bed ÷ all upward "
                                   "acceptances (预约); absent in events published before capacity existed")

@@ -55,6 +55,11 @@ class PaymentEvent(StrEnum):
     CAPITATION_PAID = "CapitationPaid"
     SETTLEMENT_CLOSED = "SettlementClosed"
     SURPLUS_DISTRIBUTED = "SurplusDistributed"
+    CONTRACTS_IMPORTED = "ContractsImported"  # one per roster upload
+    CONTRACT_RECORDED = "ContractRecorded"
+    CONTRACT_ENDED = "ContractEnded"
+    CONTRACT_END_CHANGED = "ContractEndChanged"  # a roster re-upload ended a contract early or extended it
+    CAPITATION_RUN_COMPLETED = "CapitationRunCompleted"
 
 
 class StaffingEvent(StrEnum):
@@ -124,3 +129,5 @@ ScheduleKind = Literal["tour", "station"]
 LoanDecision = Literal["approved", "rejected", "cancelled", "returned"]
 ClaimKind = Literal["member_outpatient", "out_of_county_referral", "out_of_area"]
 SurplusPurpose = Literal["performance_pay", "talent_training", "specialty_building"]
+KeyGroup = Literal["elderly", "hypertension", "diabetes", "pregnant", "children", "disabled", "severe_mental",
+                   "tuberculosis", "poverty_relief", "family_planning"]

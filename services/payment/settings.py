@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from platform_common.identity import DEMO_RESIDENT_KEY_SECRET, check_key_secret
 from platform_common.settings import ServiceSettings
 
+from .domain.appraisal import Catalogue, default_catalogue
 from .domain.policy import FundPolicy, ScoreWeights
+from .domain.primary_care import PackageFee, PrimaryCarePolicy
 
 
 class PaymentSettings(ServiceSettings):
@@ -40,6 +43,19 @@ class PaymentSettings(ServiceSettings):
     score_chronic_downward_target_bp: int = 3000
     score_overspend_penalty_points_per_pct: int = 5
 
+    # -- the contract roster (家庭医生签约) and appraisal ------------------------------------
+    # Capitation weight of a key group (bp of the rate; a contract takes its groups' highest); none by default.
+    capitation_key_group_weights_bp: dict[str, int] = {}
+    # Contract fee per package and year and who pays it (fund / basic public-health funds / resident), bp.
+    contract_packages: dict[str, dict[str, int]] = {
+        "basic": {"fee_fen_per_year": 12000, "fund_bp": 5000, "public_health_bp": 4000, "resident_bp": 1000}}
+    coverage_target_bp: int = Field(default=7300, ge=1, le=10000)  # key groups covered by 2027 (seed policy)
+    # The appraisal catalogue: code, name, source, direction, target, weight_bp, rule (see domain/appraisal.py).
+    appraisal_indicators: list[dict] = default_catalogue().to_dict()["indicators"]
+    # HMAC key of the resident key (hash of the national ID). Give it the value of REFERRAL_PATIENT_KEY_SECRET
+    # and a roster's residents match the referral service's patients; rotating it breaks matching.
+    resident_key_secret: str = DEMO_RESIDENT_KEY_SECRET
+
     # -- closing ----------------------------------------------------------------------------
     # A period can be closed from this day of the month after it ends (the grace for late claims):
     # 5 = November closes from 5 December, a quarter or a year from the 5th after its last month.
@@ -49,6 +65,10 @@ class PaymentSettings(ServiceSettings):
     claim_max_fen: int = 100_000_000               # one claim above 1,000,000 yuan is a typo
     upload_max_rows: int = 2_000_000
     upload_batch_rows: int = 5_000
+    # a roster import checks and inserts this many rows at a time, sorted by resident key (fewer index pages
+    # touched per batch), with this much SQLite page cache for the import's duration
+    roster_batch_rows: int = Field(default=20_000, ge=100)
+    roster_import_cache_mb: int = Field(default=256, ge=0)
     upload_errors_listed: int = 1_000              # bad rows listed in an answer (all are kept: GET …/errors)
     # where an uploaded file waits while it is read (default: <data dir>/payment-uploads)
     upload_spool_dir: Path | None = None
@@ -72,4 +92,13 @@ class PaymentSettings(ServiceSettings):
                 chronic_downward_target_bp=self.score_chronic_downward_target_bp,
                 overspend_penalty_points_per_pct=self.score_overspend_penalty_points_per_pct,
             ),
+            primary_care=PrimaryCarePolicy(dict(self.capitation_key_group_weights_bp),
+                                           {c: PackageFee(**p) for c, p in self.contract_packages.items()},
+                                           self.coverage_target_bp),
+            appraisal=Catalogue.from_dict({"indicators": self.appraisal_indicators}),
         )
+
+    @model_validator(mode="after")
+    def _refuse_demo_key_in_production(self) -> "PaymentSettings":
+        check_key_secret(self.resident_key_secret, self.common.demo_mode, "PAYMENT_RESIDENT_KEY_SECRET")
+        return self

@@ -5,11 +5,12 @@ from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from platform_common.contracts import Specialty
+from platform_common.identity import DEMO_RESIDENT_KEY_SECRET, check_key_secret
 from platform_common.settings import ServiceSettings
 
 from .domain.rules import Urgency
 
-DEMO_PATIENT_KEY_SECRET = "demo-patient-key-change-me-0123456789"
+DEMO_PATIENT_KEY_SECRET = DEMO_RESIDENT_KEY_SECRET
 
 
 class ReferralSettings(ServiceSettings):
@@ -61,11 +62,8 @@ class ReferralSettings(ServiceSettings):
 
     @model_validator(mode="after")
     def _refuse_demo_key_in_production(self) -> "ReferralSettings":
-        if not self.common.demo_mode and self.patient_key_secret == DEMO_PATIENT_KEY_SECRET:
-            raise ValueError("REFERRAL_PATIENT_KEY_SECRET is the demo key; set a real key or CONSORTIUM_DEMO_MODE=true")
+        check_key_secret(self.patient_key_secret, self.common.demo_mode, "REFERRAL_PATIENT_KEY_SECRET")
         if Urgency.EMERGENCY not in self.capacity_overbook_urgencies:
             raise ValueError("REFERRAL_CAPACITY_OVERBOOK_URGENCIES must include emergency: emergencies are never "
                              "refused for lack of capacity")
-        if len(self.patient_key_secret) < 32:
-            raise ValueError("REFERRAL_PATIENT_KEY_SECRET must be at least 32 characters")
         return self

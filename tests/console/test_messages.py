@@ -13,7 +13,8 @@ from console.messages import field_errors, field_label, has_translation, transla
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [*sorted((ROOT / "services" / "referral").rglob("*.py")), *sorted((ROOT / "gateway").rglob("*.py")),
            *sorted((ROOT / "services" / "payment").rglob("*.py")), *sorted((ROOT / "services" / "staffing").rglob("*.py")),
-           ROOT / "platform_common" / "web.py", ROOT / "platform_common" / "unit_of_work.py"]
+           ROOT / "platform_common" / "web.py", ROOT / "platform_common" / "unit_of_work.py",
+           ROOT / "platform_common" / "identity.py"]
 ERRORS = {"InvalidInput", "Conflict", "Forbidden", "NotFound", "Unauthorized", "TooManyAttempts", "PayloadTooLarge"}
 # a rejected upload row's reason is RowError's second argument; candidates' and recommendations' reasons are
 # the strings appended to `reasons`
@@ -38,7 +39,8 @@ def _messages() -> list[str]:
                 elif isinstance(arg, ast.JoinedStr):
                     found.append("".join(v.value if isinstance(v, ast.Constant) else _sample(ast.unparse(v.value))
                                          for v in arg.values))
-    return sorted(set(found))
+    from platform_common.identity import ID_PROBLEMS
+    return sorted(set(found) | set(ID_PROBLEMS))  # returned by the bulk check, raised by the parser
 
 
 SAMPLES = [("why", "a concurrent change to the same records got there first"), ("SORT_KEYS", "created_at"),
@@ -47,7 +49,7 @@ SAMPLES = [("why", "a concurrent change to the same records got there first"), (
            ("specialty", "cardiology"), ("service", "referral"),
            ("CATEGORIES", "matched, amount_mismatch"), ("expected)", "claim_no,kind"), ("required)", "claim_no,amount_fen"),
            ("_KINDS", "member_outpatient, out_of_county_referral, out_of_area"), ("len(CSV_COLUMNS)", "5"),
-           ("len(columns)", "5"), ("len(values)", "3"), ("line_num", "5"), ("lines[", "2"), ("first[", "2"),
+           ("len(columns)", "5"), ("len(ROSTER_COLUMNS)", "7"), ("len(values)", "3"), ("line_num", "5"), ("lines[", "2"), ("first[", "2"),
            ("max_fen", "100000000"), ("claim_max_fen", "100000000"), ("upload_max_rows", "2000000"),
            ("page_size_max", "200"), ("max_posting_days", "1096"), ("days}", "400"), ("paid", "1000"),
            ("self.limit", "1000"), ("len(staff_ids)", "3"), ("headcount", "2"), ("cover", "0"),

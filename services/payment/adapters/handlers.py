@@ -11,6 +11,7 @@ from platform_common.events import EventEnvelope
 
 from ..domain.claims import ClaimKind
 from ..service_layer.claims import claim_from_referral
+from ..service_layer.appraisal import store_unit_indicators
 from ..service_layer.performance import store_indicators
 
 
@@ -27,6 +28,7 @@ def on_out_of_county_recorded(uow, _envelope: EventEnvelope,  # noqa: ANN001
 
 def on_indicators_published(uow, envelope: EventEnvelope,  # noqa: ANN001
                             event: ReferralIndicatorsPublished) -> None:
-    if event.org_id is not None:  # a single unit's figures; the score is the whole consortium's
+    store_unit_indicators(uow, envelope.occurred_at, envelope.event_id, event)  # each unit's appraisal
+    if event.org_id is not None:  # a single unit's figures; the settlement's score is the whole consortium's
         return
     store_indicators(uow, envelope.occurred_at, envelope.event_id, event)

@@ -16,7 +16,7 @@ class UploadQueries:
     def page(self, purpose: str, consortium_id: str | None, limit: int, offset: int) -> tuple[int, list[dict]]:
         """Uploads newest first; with `consortium_id` only those of its units' users."""
         u, o = t.uploads, t.organisations
-        query = select(u).where(u.c.purpose == purpose)
+        query = select(*t.upload_columns(purpose)).where(u.c.purpose == purpose)
         if consortium_id is not None:
             query = query.where(u.c.uploader_org_id.in_(select(o.c.org_id).where(o.c.consortium_id == consortium_id)))
         total = self.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()

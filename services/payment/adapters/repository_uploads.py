@@ -21,7 +21,8 @@ class UploadRepository:
 
     def get(self, upload_id: str, purpose: str) -> dict | None:
         u = t.uploads
-        row = self.session.execute(select(u).where(u.c.upload_id == upload_id, u.c.purpose == purpose)).first()
+        row = self.session.execute(select(*t.upload_columns(purpose)).where(
+            u.c.upload_id == upload_id, u.c.purpose == purpose)).first()
         return dict(row._mapping) if row else None
 
     def fail_running(self, failure: dict, now: datetime) -> int:

@@ -39,3 +39,21 @@ def key_taken(message: str) -> Iterator[None]:
         yield
     except IntegrityError:
         raise KeyTaken(message) from None
+
+
+@contextmanager
+def bulk_cache(session: Session, megabytes: int) -> Iterator[None]:
+    """A larger SQLite page cache for one bulk write on this session's connection, restored after (the
+    connection goes back to the pool). A million-row import inserts into a unique index in random key order:
+    with SQLite's 2 MB default most inserts read and spill index pages; measured on 1,000,000 contract rows,
+    15.7 s of CPU with the default, 10.6 s with 400 MB. PostgreSQL has its own shared buffers: nothing done."""
+    if is_postgres(session) or megabytes <= 0:
+        yield
+        return
+    connection = session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size = {-1024 * int(megabytes)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")

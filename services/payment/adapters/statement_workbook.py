@@ -15,7 +15,7 @@ from .spreadsheets import Cell, Column, Sheet, workbook
 
 KINDS = {"member_outpatient": "成员单位门诊", "out_of_county_referral": "转外就医", "out_of_area": "异地就医"}
 PURPOSES = {"performance_pay": "绩效奖励", "talent_training": "人才培养", "specialty_building": "专科建设"}
-BASES = {"claims_amount": "按成员单位门诊理赔额", "enrolled_residents": "按签约居民人数"}
+BASES = {"claims_amount": "按成员单位门诊理赔额", "enrolled_residents": "按签约居民人数", "appraisal_score": "按成员单位绩效考核得分"}
 SCORE_SOURCES = {"computed": "按指标计算", "assessed": "考核认定"}
 
 

@@ -96,6 +96,7 @@ claims = Table(
     Column("upload_id", String(36), nullable=True),
     Column("recorded_by", String(100), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("diagnosis_code", String(16), nullable=True),  # 主诊断 (ICD-10), when the file or request gave it
     # One narrow index serves settlement sums, listings and reconciliation (all scoped by consortium
     # and month); wider or extra indexes were measured to halve the bulk-import rate.
     Index("ix_claims_consortium_period", "consortium_id", "period"),
@@ -112,6 +113,7 @@ uploads = Table(
     Column("rows", Integer, nullable=False),
     Column("inserted", Integer, nullable=False),
     Column("duplicates", Integer, nullable=False),
+    Column("changed", Integer, nullable=False, server_default="0"),  # roster: contracts whose end date moved
     Column("rejected", Integer, nullable=False),
     Column("amount_fen", Fen, nullable=False),
     # running while the file is being read (a job answered 202), then done or failed (with why)
@@ -265,3 +267,8 @@ reconciliation_rows = Table(
     Column("amount_fen", Fen, nullable=False),
     Column("line", Integer, nullable=False),
 )
+
+
+def upload_columns(purpose: str) -> list:
+    """An upload row's columns as its purpose reports them: `changed` is the roster's alone."""
+    return [c for c in uploads.c if purpose == "roster" or c.name != "changed"]

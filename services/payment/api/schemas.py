@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt
 
@@ -18,6 +18,9 @@ Id = Annotated[str, Field(min_length=1, max_length=64)]
 Month = Annotated[str, Field(pattern=r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$")]
 PeriodCode = Annotated[str, Field(pattern=r"^(20\d{2}|2100)(-(0[1-9]|1[0-2]|Q[1-4]))?$")]
 Reason = Annotated[str, Field(min_length=2, max_length=500)]
+KeyGroupCode = Literal["elderly", "hypertension", "diabetes", "pregnant", "children", "disabled", "severe_mental",
+                       "tuberculosis", "poverty_relief", "family_planning"]
+Code = Annotated[str, Field(min_length=1, max_length=40)]
 
 
 class Body(RequestBody):
@@ -49,6 +52,37 @@ class ScoreParams(Body):
     overspend_penalty_points_per_pct: Annotated[StrictInt, Field(ge=0, le=100)] | None = None
 
 
+class PackageFeeModel(Body):
+    fee_fen_per_year: Annotated[StrictInt, Field(ge=0, le=10**9)]
+    fund_bp: Annotated[StrictInt, Field(ge=0, le=10_000)]
+    public_health_bp: Annotated[StrictInt, Field(ge=0, le=10_000)]
+    resident_bp: Annotated[StrictInt, Field(ge=0, le=10_000)]
+
+
+class PrimaryCareParams(Body):
+    """The roster's part of a policy version; fields left out keep the defaults."""
+
+    key_group_weights_bp: dict[KeyGroupCode, Annotated[StrictInt, Field(ge=0, le=100_000)]] | None = None
+    packages: dict[Code, PackageFeeModel] | None = None
+    coverage_target_bp: Annotated[StrictInt, Field(ge=1, le=10_000)] | None = None
+
+
+class IndicatorModel(Body):
+    code: Code
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    source: Literal["referral", "claims", "roster", "settlement"]
+    direction: Literal["higher", "lower"]
+    target: Annotated[StrictInt, Field(gt=0, le=10**9)]
+    weight_bp: Annotated[StrictInt, Field(ge=0, le=10_000)]
+    rule: Literal["proportional", "threshold"] = "proportional"
+
+
+class AppraisalParams(Body):
+    """The appraisal catalogue of a policy version (replaces the whole catalogue; weights add up to 10000)."""
+
+    indicators: list[IndicatorModel] = Field(min_length=1, max_length=50)
+
+
 class PolicyCreate(Body):
     """Fields left out keep the defaults of the settings."""
 
@@ -62,6 +96,9 @@ class PolicyCreate(Body):
     capitation_fen_per_resident_month: Fen | None = None
     distribution_basis: str | None = None
     score: ScoreParams | None = None
+    # the roster's part and the appraisal catalogue (schemas_roster.PrimaryCareParams / AppraisalParams)
+    primary_care: PrimaryCareParams | None = None
+    appraisal: AppraisalParams | None = None
 
 
 class ClaimCreate(Body):
@@ -70,6 +107,8 @@ class ClaimCreate(Body):
     org_id: Id
     amount_fen: Annotated[StrictInt, Field(gt=0, le=10**15)]
     service_date: date
+    diagnosis_code: str | None = Field(default=None, max_length=16,
+                                       description="主诊断, ICD-10 (I10, E11.9); counts the 两慢病 claims of the appraisal")
 
 
 class EnrolmentSet(Body):

@@ -8,6 +8,8 @@ from pydantic import Field
 
 from platform_common.api_types import BasisPoints, Fen, MonthCode, ResponseModel, UtcInstant
 
+from .schemas_roster import AppraisalOut, PrimaryCareOut
+
 
 class CompositionOut(ResponseModel):
     """How the total was built: population × per-capita + the out-of-area reserve + negotiated changes."""
@@ -90,8 +92,10 @@ class FundPolicyOut(ResponseModel):
     fund_share_within_tolerance_bp: BasisPoints = Field(description="超支分担: the fund's share within tolerance")
     split_bp: SplitOut
     capitation_fen_per_resident_month: Fen
-    distribution_basis: Literal["claims_amount", "enrolled_residents"]
+    distribution_basis: Literal["claims_amount", "enrolled_residents", "appraisal_score"]
     score: ScoreWeightsOut
+    primary_care: PrimaryCareOut
+    appraisal: AppraisalOut
 
 
 class PolicyVersionOut(ResponseModel):

@@ -24,6 +24,7 @@ class ClaimOut(ResponseModel):
     upload_id: str | None
     recorded_by: str
     recorded_at: UtcInstant
+    diagnosis_code: str | None = Field(description="主诊断 (ICD-10), when the file or request gave it")
 
 
 class ClaimPage(ResponseModel):
@@ -59,10 +60,22 @@ class CapitationPaymentOut(ResponseModel):
     paid_at: UtcInstant
 
 
+class CapitationRunPaymentOut(CapitationPaymentOut):
+    """A unit's payment by this run: `enrolled` is the unit's month total so far (contracts or typed count)."""
+
+    basis: Literal["roster", "enrolments"] = Field(description="contracts active in the month, or the typed count")
+    contracts: int = Field(description="contracts this run paid the unit for (0 on the typed count)")
+    capitation_fen: Fen = Field(description="this run's capitation to the unit")
+    fee_fund_fen: Fen = Field(description="the fund's share of the fees of contracts first paid")
+
+
 class CapitationRunOut(ResponseModel):
     consortium_id: str
     period: MonthCode
     policy_version: int
     rate_fen: Fen
-    paid: list[CapitationPaymentOut]
+    run_id: str | None = Field(description="the roster run (GET /capitation/runs/{run_id}/contracts); null when "
+                                           "no contract was due")
+    contracts: int = Field(description="contracts paid by this run")
+    paid: list[CapitationRunPaymentOut]
     already_paid: list[str] = Field(description="units paid for the month before this run")

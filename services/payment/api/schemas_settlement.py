@@ -16,7 +16,7 @@ from ..domain.claims import ClaimKind
 from .schemas_budgets import FundPolicyOut, SplitOut
 
 Purpose = Literal["performance_pay", "talent_training", "specialty_building"]
-Basis = Literal["claims_amount", "enrolled_residents"]
+Basis = Literal["claims_amount", "enrolled_residents", "appraisal_score"]
 Score = Decimal  # 0-100, two places at most, written as text
 
 

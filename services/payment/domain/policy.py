@@ -10,10 +10,12 @@ from decimal import Decimal
 
 from platform_common.errors import InvalidInput
 
+from .appraisal import Catalogue, default_catalogue
 from .money import BP
+from .primary_care import PrimaryCarePolicy
 
 PURPOSES = ("performance_pay", "talent_training", "specialty_building")
-DISTRIBUTION_BASES = ("claims_amount", "enrolled_residents")
+DISTRIBUTION_BASES = ("claims_amount", "enrolled_residents", "appraisal_score")
 
 
 class PolicyError(InvalidInput):
@@ -46,6 +48,8 @@ class FundPolicy:
     capitation_fen_per_resident_month: int
     distribution_basis: str
     score: ScoreWeights = field(default_factory=ScoreWeights)
+    primary_care: PrimaryCarePolicy = field(default_factory=PrimaryCarePolicy)
+    appraisal: Catalogue = field(default_factory=default_catalogue)
 
     def __post_init__(self) -> None:
         bands = tuple(sorted(((int(s), int(r)) for s, r in self.retention_bands), reverse=True))
@@ -84,6 +88,8 @@ class FundPolicy:
             raise PolicyError("score", "targets must be positive")
         if s.overspend_penalty_points_per_pct < 0:
             raise PolicyError("score", "overspend penalty must be ≥ 0")
+        self.primary_care.validate()
+        self.appraisal.validate()
 
     def retention_ratio_bp(self, score: Decimal) -> int:
         """结余留用比例: the ratio of the highest band whose minimum the score reaches."""
@@ -95,6 +101,8 @@ class FundPolicy:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["retention_bands"] = [list(b) for b in self.retention_bands]
+        data["primary_care"] = self.primary_care.to_dict()
+        data["appraisal"] = self.appraisal.to_dict()
         return data
 
     @classmethod
@@ -102,4 +110,7 @@ class FundPolicy:
         data = dict(data)
         data["retention_bands"] = tuple(tuple(b) for b in data["retention_bands"])
         data["score"] = ScoreWeights(**data.get("score", {}))
+        # a version saved before the roster existed has neither part (services read it over the defaults)
+        data["primary_care"] = PrimaryCarePolicy.from_dict(data.get("primary_care", {}))
+        data["appraisal"] = Catalogue.from_dict(data["appraisal"]) if "appraisal" in data else default_catalogue()
         return cls(**data)

@@ -41,3 +41,6 @@ def scope(principal: Principal) -> tuple[str | None, str | None]:
     if principal.role is Role.FINANCE_OFFICER:
         return principal.consortium_id, None
     return None, None
+# The contract roster: kept by township centres and village clinics (their manager, for their own unit), the
+# consortium's finance office and the insurance office.
+ROSTER_KEEPERS = (Role.INSURANCE_OFFICER, Role.FINANCE_OFFICER, Role.UNIT_MANAGER)

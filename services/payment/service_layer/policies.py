@@ -34,8 +34,9 @@ def create_version(uow: PaymentUnitOfWork, principal: Principal, settings: Payme
     if effective_from.year != fund_year:
         raise InvalidInput("effective_from must lie in the fund year", field="effective_from")
     merged = settings.default_policy().to_dict() | {k: v for k, v in params.items() if v is not None}
-    if "score" in params and params["score"] is not None:
-        merged["score"] = settings.default_policy().to_dict()["score"] | params["score"]
+    for part in ("score", "primary_care"):
+        if params.get(part) is not None:
+            merged[part] = settings.default_policy().to_dict()[part] | params[part]
     try:
         policy = FundPolicy.from_dict(merged)  # PolicyError (422 naming the field) when the numbers disagree
     except (TypeError, ValueError) as e:
@@ -65,7 +66,8 @@ def effective(uow: PaymentUnitOfWork, settings: PaymentSettings, on: date) -> tu
     row = uow.policies.in_force(on)
     if row is None:
         return 0, settings.default_policy()
-    return row["version"], FundPolicy.from_dict(row["params"])
+    # a version saved before a part of the policy existed takes that part from the defaults
+    return row["version"], FundPolicy.from_dict(settings.default_policy().to_dict() | row["params"])
 
 
 def in_force(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSettings, on: date) -> PolicyInForce:

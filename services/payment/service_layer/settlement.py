@@ -20,14 +20,17 @@ from platform_common.events import utcnow
 
 from ..adapters.sql import KeyTaken
 from ..adapters.tables import BudgetRow
+from ..domain.appraisal import score_weights
 from ..domain.budget import period_budget
 from ..domain.ledger import distribution_entry, settlement_entry
 from ..domain.periods import Period, earliest_close
 from ..domain.policy import FundPolicy
+from ..domain.roster import first_day
 from ..domain.settlement import PeriodFigures, distribute, settle
 from ..settings import PaymentSettings
 from . import policies
 from .access import require_consortium_reader, require_manager
+from .appraisal import unit_scores
 from .performance import assess
 from .unit_of_work import PaymentUnitOfWork
 
@@ -57,7 +60,8 @@ def close_period(uow: PaymentUnitOfWork, principal: Principal, settings: Payment
         detail = {k: None if v is None else str(v) for k, v in breakdown.components.items()}
     outcome = settle(figures.budget_fen, figures.actual_fen, score, policy)
 
-    weights = _weights(uow, consortium_id, period, policy, figures)
+    weights = _weights(uow, consortium_id, period, policy, figures,
+                       lambda: unit_scores(uow, principal, settings, consortium_id, period, policy))
     if outcome.retained_fen and not weights:
         raise Conflict(
             f"the retained surplus of {outcome.retained_fen} fen cannot be distributed: the distribution basis "
@@ -173,11 +177,18 @@ def period_figures(uow: PaymentUnitOfWork, consortium_id: str, period: Period) -
 
 
 def _weights(uow: PaymentUnitOfWork, consortium_id: str, period: Period, policy: FundPolicy,
-             figures: PeriodFigures) -> dict[str, int]:
+             figures: PeriodFigures, scores) -> dict[str, int]:  # noqa: ANN001
     """Distribution weights by the policy's basis; empty when the basis is 0 for every unit (never equal shares
-    under a basis that says otherwise: the caller refuses to close)."""
-    weights = uow.capitation.enrolled_as_of(consortium_id, period.last_month) \
-        if policy.distribution_basis == "enrolled_residents" else figures.member_amounts
+    under a basis that says otherwise: the caller refuses to close). `appraisal_score`: each unit's appraisal
+    score in hundredths (88.50 → 8850); `enrolled_residents`: the roster's contracts in force at the last month's
+    start, or the typed count of a unit not on the roster."""
+    if policy.distribution_basis == "appraisal_score":
+        weights = score_weights(scores())
+    elif policy.distribution_basis == "enrolled_residents":
+        weights = uow.capitation.enrolled_as_of(consortium_id, period.last_month) | \
+            uow.roster_queries.active_by_unit(consortium_id, first_day(period.last_month))
+    else:
+        weights = figures.member_amounts
     return {o: w for o, w in weights.items() if w > 0}
 
 

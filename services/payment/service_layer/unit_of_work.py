@@ -11,9 +11,11 @@ from platform_common.unit_of_work import SqlUnitOfWork
 
 from ..adapters import tables
 from ..adapters.locks import Locks
+from ..adapters.queries_appraisal import AppraisalQueries
 from ..adapters.queries_claims import ClaimQueries
 from ..adapters.queries_ledger import LedgerQueries
 from ..adapters.queries_reconciliations import ReconciliationQueries
+from ..adapters.queries_roster import RosterQueries
 from ..adapters.queries_settlements import SettlementQueries
 from ..adapters.queries_uploads import UploadQueries
 from ..adapters.repository_budgets import BudgetRepository
@@ -23,6 +25,7 @@ from ..adapters.repository_indicators import IndicatorRepository
 from ..adapters.repository_ledger import LedgerRepository
 from ..adapters.repository_policies import PolicyRepository
 from ..adapters.repository_reconciliations import ReconciliationRepository
+from ..adapters.repository_roster import Roster
 from ..adapters.repository_settlements import SettlementRepository
 from ..adapters.repository_uploads import UploadRepository
 
@@ -46,6 +49,9 @@ class PaymentUnitOfWork(SqlUnitOfWork):
     reconciliation_queries: ReconciliationQueries
     settlement_queries: SettlementQueries
     upload_queries: UploadQueries
+    roster: Roster
+    roster_queries: RosterQueries
+    appraisal_queries: AppraisalQueries
 
     def _started(self, session: Session) -> None:
         self.orgs = _directory
@@ -64,3 +70,6 @@ class PaymentUnitOfWork(SqlUnitOfWork):
         self.reconciliation_queries = ReconciliationQueries(session)
         self.settlement_queries = SettlementQueries(session)
         self.upload_queries = UploadQueries(session)
+        self.roster = Roster(session)
+        self.roster_queries = RosterQueries(session)
+        self.appraisal_queries = AppraisalQueries(session)

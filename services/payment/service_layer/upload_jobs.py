@@ -32,9 +32,10 @@ from platform_common.events import utcnow
 from platform_common.web import require_role
 
 from ..adapters import spreadsheets
-from .access import CLAIM_WRITERS, MANAGERS, READERS
+from .access import CLAIM_WRITERS, MANAGERS, READERS, ROSTER_KEEPERS
 from .claim_import import import_claims
 from .reconciliation import check_params, reconcile
+from .roster_import import import_roster, roster_units
 from .unit_of_work import PaymentUnitOfWork
 from .upload_rows import Progress, save_upload
 
@@ -45,7 +46,7 @@ INTERRUPTED = "the payment service stopped while reading this file; nothing of i
 @dataclass
 class Job:
     upload_id: str
-    purpose: str  # claims | reconciliation
+    purpose: str  # claims | roster | reconciliation
     principal: Principal
     path: Path
     filename: str | None
@@ -71,6 +72,9 @@ class UploadJobs:
         params = params or {}
         if purpose == "claims":
             require_role(principal, *CLAIM_WRITERS)
+        elif purpose == "roster":
+            with self.uow() as uow:  # who may keep a roster is said at once, before the file is kept
+                roster_units(uow, principal)
         else:
             require_role(principal, *MANAGERS)
             with self.uow() as uow:  # a bad period or consortium is said at once, before the file is kept
@@ -118,6 +122,9 @@ class UploadJobs:
             with source.open("rb") as raw, self.uow() as uow:
                 if job.purpose == "claims":
                     result = import_claims(uow, job.principal, self.settings, raw, job.filename, job.upload_id,
+                                           job.progress)
+                elif job.purpose == "roster":
+                    result = import_roster(uow, job.principal, self.settings, raw, job.filename, job.upload_id,
                                            job.progress)
                 else:
                     result = reconcile(uow, job.principal, self.settings, consortium_id=job.params["consortium_id"],
@@ -179,14 +186,16 @@ class UploadJobs:
             job = self._running.get(upload_id)
         if job is None or job.purpose != purpose:
             return None
-        require_role(principal, *READERS)
+        require_role(principal, *(ROSTER_KEEPERS if purpose == "roster" else READERS))
         if principal.role is Role.FINANCE_OFFICER and principal.consortium_id != job.principal.consortium_id:
+            raise NotFound("no such upload", upload_id=upload_id)
+        if principal.role is Role.UNIT_MANAGER and principal.org_id != job.principal.org_id:
             raise NotFound("no such upload", upload_id=upload_id)
         return self.running_view(job)
 
     @staticmethod
     def running_view(job: Job) -> dict:
-        key = "upload_id" if job.purpose == "claims" else "recon_id"
+        key = "recon_id" if job.purpose == "reconciliation" else "upload_id"
         return {key: job.upload_id, "status": "running", "failure": None, "filename": job.filename,
                 "file_format": job.file_format, "size_bytes": job.size, "progress": job.progress.view()}
 

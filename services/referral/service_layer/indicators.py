@@ -133,6 +133,8 @@ def announce(uow: ReferralUnitOfWork, f: IndicatorFigures) -> EventEnvelope:
         acceptance_rate_bp=f.acceptance_rate_bp, median_response_minutes=f.median_response_minutes,
         p90_response_minutes=f.p90_response_minutes, chronic_downward_share_bp=f.chronic_downward_share_bp,
         out_of_county_by_specialty=[asdict(r) for r in f.out_of_county_by_specialty],
+        # the rate's numerator: a consumer adds visits it knows of to the denominator (payment: out-of-area claims)
+        in_county_visits=f.in_county_episodes + f.reported_visits,
         booked_accept_share_bp=f.booked_accept_share_bp, no_show_count=f.no_show_count,
         no_show_rate_bp=f.no_show_rate_bp, consultation_count=f.consultation_count,
         median_answer_minutes=f.median_answer_minutes, p90_answer_minutes=f.p90_answer_minutes,

@@ -151,6 +151,9 @@ def test_publishing_is_repeatable_and_restricted(october):
     p = events[0]["payload"]
     assert p["period"] == "2026-10" and p["period_start"] == "2026-10-01" and p["period_end"] == "2026-10-31"
     assert p["acceptance_rate_bp"] == 6000 and p["p90_response_minutes"] == 60 and p["org_id"] is None
+    # the rate's numerator travels with it, so payment can add the out-of-area claims to the denominator
+    figures = first.json()
+    assert p["in_county_visits"] == figures["in_county_episodes"] + figures["reported_visits"]
     assert october.post("/indicators/publish", json={"period": "2026-10"}, headers=h("dachang.referral")).status_code == 403
     unit = october.post("/indicators/publish", json={"period": "2026-10", "org_id": "dachang-thc"},
                         headers=h("bureau.analyst")).json()

@@ -18,6 +18,7 @@ from platform_common.messaging import outbox_table
 from platform_common.unit_of_work import SqlUnitOfWork
 from services.payment.domain.claims import ClaimKind
 from services.payment.domain.policy import PURPOSES
+from services.payment.domain.roster import KeyGroup
 from services.referral.domain.capacity import CapacityKind, ExamType, ReleaseReason
 from services.referral.domain.codes import ChronicCondition
 from services.referral.domain.consultation import Outcome
@@ -122,7 +123,7 @@ def test_every_event_type_name_has_one_contract_and_every_contract_a_name():
     (v.Direction, Direction), (v.Urgency, Urgency), (v.EmergencyCategory, EmergencyCategory),
     (v.ChronicCondition, ChronicCondition), (v.RejectReason, RejectReason), (v.TitleLevel, TitleLevel),
     (v.Qualification, Qualification), (v.EndReason, [r for r in EndReason if r.temporary]), (v.QuotaRule, QuotaRule), (v.ClaimKind, ClaimKind),
-    (v.SurplusPurpose, PURPOSES),
+    (v.SurplusPurpose, PURPOSES), (v.KeyGroup, KeyGroup),
     (v.TemporaryPostingKind, [k for k in PostingKind if k.temporary]),
     (v.CapacityKind, CapacityKind), (v.ExamType, ExamType), (v.ReleaseReason, ReleaseReason),
     (v.ConsultationOutcome, Outcome),

@@ -1,0 +1,48 @@
+"""Chinese sentences for the payment service's contract roster, capitation over it, coverage and appraisal
+(regex over the API's English message → template)."""
+from __future__ import annotations
+
+ROSTER_MESSAGES: list[tuple[str, str]] = [
+    # -- a roster row or a single contract
+    (r"^(?P<code>.+) is not a key group", "{code} 不是重点人群类别（老年人、高血压、糖尿病、孕产妇、儿童、残疾人等）"),
+    (r"^not a service package of the policy", "不是本年度政策中的签约服务包"),
+    (r"^not a primary unit \(township centre or village clinic\) you may keep a roster for",
+     "不是您可维护签约名册的乡镇卫生院或村卫生室"),
+    (r"^is before the start date", "结束日期早于开始日期"),
+    (r"^1–40 letters, digits", "请填写 1–40 个字的名称（字母、汉字、数字）"),
+    (r"^the same resident and start date appear twice in the file", "文件中同一居民、同一开始日期出现两次且内容不同"),
+    (r"^this resident's contract from this date is recorded with another unit, team, package or key groups",
+     "该居民自该日起的签约已登记，且单位、团队、服务包或重点人群不同；请办理解约或转签（仅结束日期不同的会按新日期更新）"),
+    (r"^this resident's contract from this date is recorded with different data",
+     "该居民自该日起的签约已登记且内容不同；请办理解约或转签"),
+    (r"^the new end overlaps the resident's contract at (?P<org>\S+) from (?P<d>\S+)",
+     "新的结束日期与该居民在 {org} 自 {d} 起的签约重叠（同一时间只能有一份签约）"),
+    (r"^overlaps the resident's contract at (?P<org>\S+) from (?P<d>\S+)",
+     "与该居民在 {org} 自 {d} 起的签约重叠（同一时间只能有一份签约）"),
+    (r"^the resident has another contract in force then", "该居民在此期间已有另一份有效签约；请先解约或转签"),
+    (r"^the same contract was recorded by another request at the same time", "同一签约刚被他人登记，请刷新后查看"),
+    (r"^some of these contracts were recorded by another request at the same time",
+     "部分签约刚被他人登记，本文件未保存任何内容，请重新上传"),
+    (r"^only a township centre or village clinic keeps a contract roster", "只有乡镇卫生院和村卫生室维护签约名册"),
+    (r"^not a primary unit whose roster you keep", "不是您维护签约名册的基层单位"),
+    (r"^you may only read your own unit's contracts", "您只能查看本单位的签约"),
+    (r"^no such (contract|capitation run)", "没有找到该记录，或您无权查看"),
+    (r"^the end is before the contract's start", "解约日期早于签约开始日期"),
+    (r"^the contract already ends on or before that day", "该签约已在此日或之前结束"),
+    (r"^capitation for (?P<m>\S+) is paid for this contract; it can end on (?P<d>\S+) at the earliest",
+     "该签约 {m} 的人头费已拨付，最早只能在 {d} 解约"),
+    (r"^the national ID is not this contract's resident's", "身份证号与该签约居民不符"),
+    (r"^the contract is already at this unit", "该签约已在此单位"),
+    (r"^a transfer takes effect after the contract's start", "转签日期须晚于原签约开始日期"),
+    (r"^the fee split is reported per month", "签约服务费分担按月统计（如 2026-03）"),
+    # -- the roster's part of a policy version and the appraisal catalogue
+    (r"^a key-group weight is within", "重点人群权重应在 0%–1000% 之间"),
+    (r"^fund, public-health and resident shares are ≥ 0 and add up to 10000 bp",
+     "医保基金、基本公共卫生经费和居民个人分担比例均不能为负，合计须为 100%"),
+    (r"^the fee is ≥ 0 fen", "签约服务费不能为负数"),
+    (r"^the coverage target is within", "签约覆盖率目标应在 0.01%–100% 之间"),
+    (r"^two indicators have the same code", "考核指标代码重复"),
+    (r"^indicator weights are ≥ 0 and add up to 10000 bp", "考核指标权重均不能为负，合计须为 100%"),
+    (r"^indicator targets are positive", "考核指标目标值必须大于 0"),
+    (r"^no member unit has an appraisal score to distribute by", "没有成员单位的绩效考核得分，无法按得分分配结余"),
+]
