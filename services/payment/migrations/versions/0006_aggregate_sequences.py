@@ -2,15 +2,15 @@
 counter in aggregate_sequences; each consumer's highest applied number per aggregate in aggregate_positions.
 Events recorded before this revision carry no number; an aggregate's numbering starts at 1 with its next event.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0006
+Revises: 0005
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003'
-down_revision = '0002'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
