@@ -108,12 +108,13 @@ def test_a_read_only_transaction_does_not_queue_behind_a_writer(engine):
 
 
 def test_a_read_only_unit_of_work_neither_commits_nor_records(engine):
-    from sqlalchemy import Column, Integer, MetaData, String, Table
+    from sqlalchemy import MetaData
 
     from platform_common.db import make_session_factory, read_only
+    from platform_common.messaging import outbox_table
     from platform_common.unit_of_work import ReadOnlyUnitOfWork, SqlUnitOfWork
 
-    outbox = Table("outbox", MetaData(), Column("seq", Integer, primary_key=True), Column("event_id", String))
+    outbox = outbox_table(MetaData())
     uow = SqlUnitOfWork(make_session_factory(read_only(engine)), outbox, "test", read_only=True)
     with uow:
         assert uow.session.execute(text("SELECT n FROM counter")).scalar_one() == 0
