@@ -15,7 +15,7 @@ from ..service_layer.roster_import import roster_units
 from ..service_layer.upload_rows import listed_errors, load_upload
 from . import schemas_roster as s
 from .schemas_roster import ContractIdPath
-from .deps import JobsDep, PageDep, PrincipalDep, RespondAsync, SettingsDep, UowDep
+from .deps import JobsDep, PageDep, PrincipalDep, ReadUowDep, RespondAsync, SettingsDep, UowDep
 from .schemas_uploads import UploadErrorsPage, UploadInProgress
 
 router = APIRouter(tags=["roster"])
@@ -37,7 +37,7 @@ def upload_roster(principal: PrincipalDep, jobs: JobsDep, respond_async: Respond
 
 
 @router.get("/roster/uploads/{upload_id}", response_model=s.RosterUploadReport | UploadInProgress)
-def roster_upload_report(upload_id: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep,
+def roster_upload_report(upload_id: str, uow: ReadUowDep, principal: PrincipalDep, settings: SettingsDep,
                          jobs: JobsDep) -> dict:
     running = jobs.running(principal, upload_id, "roster")
     if running:
@@ -48,7 +48,7 @@ def roster_upload_report(upload_id: str, uow: UowDep, principal: PrincipalDep, s
 
 
 @router.get("/roster/uploads/{upload_id}/errors", response_model=UploadErrorsPage)
-def roster_upload_errors(upload_id: str, uow: UowDep, principal: PrincipalDep, page: PageDep) -> dict:
+def roster_upload_errors(upload_id: str, uow: ReadUowDep, principal: PrincipalDep, page: PageDep) -> dict:
     row = _roster_upload(uow, principal, upload_id)
     return {"upload_id": upload_id, "total": row["rejected"], "limit": page.limit, "offset": page.offset,
             "items": listed_errors(uow, upload_id, page.limit, page.offset)}
@@ -75,14 +75,14 @@ def add_contract(body: s.ContractCreate, uow: UowDep, principal: PrincipalDep, s
 
 
 @router.get("/contracts", response_model=s.ContractPage)
-def list_contracts(uow: UowDep, principal: PrincipalDep, page: PageDep, consortium_id: str | None = None,
+def list_contracts(uow: ReadUowDep, principal: PrincipalDep, page: PageDep, consortium_id: str | None = None,
                    org_id: str | None = None, active_on: date | None = None) -> dict:
     """`active_on`: only contracts in force on that day."""
     return reports.list_contracts(uow, principal, consortium_id, org_id, active_on, page.limit, page.offset)
 
 
 @router.get("/contracts/{contract_id}", response_model=s.ContractOut)
-def get_contract(contract_id: ContractIdPath, uow: UowDep, principal: PrincipalDep) -> dict:
+def get_contract(contract_id: ContractIdPath, uow: ReadUowDep, principal: PrincipalDep) -> dict:
     return roster.get_contract(uow, principal, contract_id)
 
 
@@ -101,7 +101,7 @@ def transfer_contract(contract_id: ContractIdPath, body: s.ContractTransfer, uow
 
 
 @router.get("/capitation/runs/{run_id}/contracts", response_model=s.CapitationRunLinesOut)
-def capitation_run_contracts(run_id: str, uow: UowDep, principal: PrincipalDep, page: PageDep) -> dict:
+def capitation_run_contracts(run_id: str, uow: ReadUowDep, principal: PrincipalDep, page: PageDep) -> dict:
     """Which contracts a capitation run paid, with each one's weight and amounts, paged."""
     result = roster_capitation.run_lines(uow, principal, run_id, page.limit, page.offset)
     from ..domain.roster import groups_of
@@ -111,13 +111,13 @@ def capitation_run_contracts(run_id: str, uow: UowDep, principal: PrincipalDep, 
 
 
 @router.get("/roster/fee-split", response_model=s.FeeSplitOut)
-def fee_split(consortium_id: str, period: str, uow: UowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
+def fee_split(consortium_id: str, period: str, uow: ReadUowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
     """家庭医生签约服务费: the fees of the contracts first paid in the month, by payer."""
     return reports.fee_split_report(uow, principal, settings, consortium_id, period)
 
 
 @router.get("/roster/coverage", response_model=s.CoverageOut)
-def coverage(consortium_id: str, on: date, uow: UowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
+def coverage(consortium_id: str, on: date, uow: ReadUowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
     """签约覆盖率 per unit and key group on a day, against the policy's target."""
     return reports.coverage(uow, principal, settings, consortium_id, on)
 

@@ -52,7 +52,7 @@ def free_capacity(rt: Runtime, caller: Caller, org_id: str | None = None, specia
     """Per county hospital, department, kind and day of the caller's consortium (default: the next 7 days), as a
     grid: `days`, and for each line its figures day by day in the same order."""
     f = CapacityFilter(None, org_id, specialty, kind, exam_type, date_from, date_to)
-    with rt.uow() as uow:
+    with rt.read_uow() as uow:
         f, grid = capacity.free_by_day(uow, rt.settings, caller, utcnow(), f)
     return {"consortium_id": f.consortium_id, "date_from": f.date_from, "date_to": f.date_to} | views.capacity_grid(grid)
 
@@ -63,7 +63,7 @@ def capacity_slots(rt: Runtime, caller: Caller, org_id: str | None = None, speci
                    date_to: IsoDate | None = None) -> dict:
     """The slots with their ids and free places, to choose one when referring or accepting."""
     f = CapacityFilter(None, org_id, specialty, kind, exam_type, date_from, date_to)
-    with rt.uow() as uow:
+    with rt.read_uow() as uow:
         f, bands = capacity.free_bands(uow, rt.settings, caller, utcnow(), f)
     return {"consortium_id": f.consortium_id, "date_from": f.date_from, "date_to": f.date_to,
             "items": [views.band(b) for b in bands]}

@@ -33,7 +33,7 @@ def worklist(rt: Runtime, caller: Caller,
              page: Annotated[int, Query(ge=1, le=10**7)] = 1,
              page_size: Annotated[int | None, Query(ge=1)] = None) -> dict:
     now = utcnow()
-    with rt.uow() as uow:
+    with rt.read_uow() as uow:
         total, rows, page, size = consultations.worklist(uow, rt.settings, caller, box=box,
                                                          statuses=[s.value for s in status or []], page=page,
                                                          page_size=page_size)
@@ -44,13 +44,13 @@ def worklist(rt: Runtime, caller: Caller,
 @router.get("/consultations/overdue", response_model=c.OverdueConsultations)
 def overdue(rt: Runtime, caller: Caller) -> dict:
     now = utcnow()
-    with rt.uow() as uow:
+    with rt.read_uow() as uow:
         return {"items": [consultation(r, now, caller.org_id) for r in consultations.overdue(uow, caller, now)]}
 
 
 @router.get("/consultations/{consultation_id}", response_model=c.ConsultationOut)
 def get(consultation_id: str, rt: Runtime, caller: Caller) -> dict:
-    with rt.uow() as uow:
+    with rt.read_uow() as uow:
         return consultation(consultations.get(uow, caller, consultation_id), utcnow(), caller.org_id)
 
 
