@@ -25,6 +25,7 @@ class BulkClaimRow(NamedTuple):
     service_date: Any
     period: str
     late: Any
+    diagnosis_code: str | None
 
     def same_claim(self, other: "BulkClaimRow | RecordedClaim") -> bool:
         """The same claim data (kind, unit, amount, service date), whatever upload or request brought it."""

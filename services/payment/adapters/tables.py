@@ -96,6 +96,7 @@ claims = Table(
     Column("upload_id", String(36), nullable=True),
     Column("recorded_by", String(100), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("diagnosis_code", String(16), nullable=True),  # 主诊断 (ICD-10), when the file or request gave it
     # One narrow index serves settlement sums, listings and reconciliation (all scoped by consortium
     # and month); wider or extra indexes were measured to halve the bulk-import rate.
     Index("ix_claims_consortium_period", "consortium_id", "period"),

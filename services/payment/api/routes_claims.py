@@ -7,7 +7,7 @@ from fastapi import APIRouter, File, Response, UploadFile
 from platform_common.api_types import IsoDate
 from platform_common.errors import InvalidInput
 
-from ..domain.claims import ClaimInput, ClaimKind, parse_claim_no
+from ..domain.claims import ClaimInput, ClaimKind, parse_claim_no, parse_diagnosis
 from ..service_layer import capitation, claims, roster_capitation
 from ..service_layer.claim_import import get_upload
 from . import schemas_claims as out
@@ -26,8 +26,9 @@ def record_claim(body: ClaimCreate, uow: UowDep, principal: PrincipalDep, settin
     claim_no = parse_claim_no(body.claim_no)  # RowError: 422 naming claim_no
     if body.amount_fen > settings.claim_max_fen:
         raise InvalidInput(f"exceeds the per-claim maximum of {settings.claim_max_fen} fen", field="amount_fen")
+    diagnosis = parse_diagnosis(body.diagnosis_code)  # RowError: 422 naming diagnosis_code
     claim, created = claims.record_claim(uow, principal, ClaimInput(
-        claim_no, body.kind, body.org_id, body.amount_fen, body.service_date), settings.today())
+        claim_no, body.kind, body.org_id, body.amount_fen, body.service_date, diagnosis), settings.today())
     if not created:
         response.status_code = 200
     return views.claim(claim)

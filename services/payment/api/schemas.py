@@ -107,6 +107,8 @@ class ClaimCreate(Body):
     org_id: Id
     amount_fen: Annotated[StrictInt, Field(gt=0, le=10**15)]
     service_date: date
+    diagnosis_code: str | None = Field(default=None, max_length=16,
+                                       description="主诊断, ICD-10 (I10, E11.9); counts the 两慢病 claims of the appraisal")
 
 
 class EnrolmentSet(Body):

@@ -24,6 +24,7 @@ class ClaimOut(ResponseModel):
     upload_id: str | None
     recorded_by: str
     recorded_at: UtcInstant
+    diagnosis_code: str | None = Field(description="主诊断 (ICD-10), when the file or request gave it")
 
 
 class ClaimPage(ResponseModel):

@@ -13,7 +13,7 @@ from ..service_layer.budgets import BudgetState
 from ..service_layer.policies import PolicyInForce
 
 CLAIM_FIELDS = ("claim_no", "kind", "org_id", "consortium_id", "amount_fen", "service_date", "period", "late",
-                "source", "upload_id", "recorded_by", "recorded_at")
+                "source", "upload_id", "recorded_by", "recorded_at", "diagnosis_code")
 
 
 def budget(state: BudgetState) -> dict[str, Any]:

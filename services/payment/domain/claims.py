@@ -17,6 +17,8 @@ class ClaimKind(StrEnum):
 
 CLAIM_NO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$")
 CSV_COLUMNS = ("claim_no", "kind", "org_id", "amount_fen", "service_date")
+# the insurance office's files may add the main diagnosis (主诊断, ICD-10) as a sixth column
+DIAGNOSIS_COLUMN = "diagnosis_code"
 _KINDS = {k.value: k for k in ClaimKind}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -35,6 +37,21 @@ class ClaimInput(NamedTuple):
     org_id: str
     amount_fen: int
     service_date: date
+    diagnosis_code: str | None = None  # 主诊断 (ICD-10), when the file or request carries it
+
+
+# 主诊断: a category (letter, two digits) and an optional subdivision after a dot: I10, E11.9, E11.900
+_ICD10 = re.compile(r"^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$", re.ASCII)
+
+
+def parse_diagnosis(text: str | None) -> str | None:
+    """An ICD-10 code, upper-cased; None for an empty cell (the column is optional)."""
+    code = (text or "").strip().upper()
+    if not code:
+        return None
+    if not _ICD10.match(code):
+        raise RowError("diagnosis_code", "an ICD-10 code such as I10 or E11.9")
+    return code
 
 
 def parse_claim_no(text: str) -> str:
@@ -83,16 +100,20 @@ class ClaimRowParser:
     consortium. A file holds few distinct service dates, so each date text is parsed once.
     """
 
-    def __init__(self, unit_consortium: dict[str, str], today: date, max_fen: int) -> None:
+    def __init__(self, unit_consortium: dict[str, str], today: date, max_fen: int,
+                 with_diagnosis: bool = False) -> None:
         self.units = unit_consortium
+        self.columns = (*CSV_COLUMNS, DIAGNOSIS_COLUMN) if with_diagnosis else CSV_COLUMNS
+        self.with_diagnosis = with_diagnosis
         self.today = today
         self.max_fen = max_fen
         self._dates: dict[str, date] = {}
 
     def parse(self, values: list[str]) -> ClaimInput:
-        if len(values) != len(CSV_COLUMNS):
-            raise RowError("row", f"expected {len(CSV_COLUMNS)} columns, found {len(values)}")
-        claim_no, kind, org_id, amount, service_date = values
+        columns = self.columns
+        if len(values) != len(columns):
+            raise RowError("row", f"expected {len(columns)} columns, found {len(values)}")
+        claim_no, kind, org_id, amount, service_date = values[:5]
         if org_id not in self.units:
             org_id = org_id.strip()
             if not org_id:
@@ -102,7 +123,9 @@ class ClaimRowParser:
         day = self._dates.get(service_date)
         if day is None:
             day = self._dates[service_date] = parse_date(service_date, self.today)
-        return ClaimInput(parse_claim_no(claim_no), parse_kind(kind), org_id, parse_amount(amount, self.max_fen), day)
+        diagnosis = parse_diagnosis(values[5]) if self.with_diagnosis and values[5] else None
+        return ClaimInput(parse_claim_no(claim_no), parse_kind(kind), org_id, parse_amount(amount, self.max_fen), day,
+                          diagnosis)
 
 
 def parse_claim_row(values: list[str], unit_consortium: dict[str, str], today: date, max_fen: int) -> ClaimInput:

@@ -25,13 +25,14 @@ from platform_common.web import require_role
 
 from ..adapters.repository_claims import BulkClaimRow, UploadStamp
 from ..adapters.sql import KeyTaken
-from ..domain.claims import CSV_COLUMNS, ClaimKind, ClaimRowParser, RowError
+from ..domain.claims import CSV_COLUMNS, DIAGNOSIS_COLUMN, ClaimKind, ClaimRowParser, RowError
 from ..domain.ledger import claims_entry
 from ..domain.periods import book_month
 from ..settings import PaymentSettings
 from .access import CLAIM_WRITERS
 from .unit_of_work import PaymentUnitOfWork
-from .upload_rows import Progress, RejectedRows, csv_reader, listed_errors, load_upload, open_csv, save_upload
+from .upload_rows import (Progress, RejectedRows, csv_reader, listed_errors, load_upload, open_csv_optional,
+                          save_upload)
 
 TWICE = "appears twice in the file with different data"
 
@@ -68,14 +69,15 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
     without it the upload's row is created here. `progress` is advanced as the file is read."""
     require_role(principal, *CLAIM_WRITERS)
     units = member_units(uow, principal)  # finance: only the units of its own consortium
-    reader = open_csv(raw, settings.max_upload_bytes, CSV_COLUMNS, progress)
+    reader, with_diagnosis = open_csv_optional(raw, settings.max_upload_bytes, CSV_COLUMNS, DIAGNOSIS_COLUMN,
+                                               progress)
     exists, now = upload_id is not None, utcnow()
     upload_id = upload_id or str(uuid.uuid4())
     if not exists:
         save_upload(uow, upload_id, False, purpose="claims", filename=filename, uploaded_by=principal.username,
                     uploader_org_id=principal.org_id, uploaded_at=now, rows=0, inserted=0, duplicates=0,
                     rejected=0, amount_fen=0, status="running", file_format="csv")
-    parser = ClaimRowParser(units, settings.today(), settings.claim_max_fen)
+    parser = ClaimRowParser(units, settings.today(), settings.claim_max_fen, with_diagnosis)
     uow.locks.booking("claims")
     closed = {c: uow.claims.closed_months(c) for c in set(units.values())}
     to_db = uow.claims.to_db
@@ -141,7 +143,7 @@ def import_claims(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
                 booked[key] = (to_db("service_date", claim.service_date), month, late_flag[late])
             day, month, late = booked[key]
             row = named(BulkClaimRow, (claim.claim_no, claim.kind.value, claim.org_id, consortium_id,
-                                       claim.amount_fen, day, month, late))
+                                       claim.amount_fen, day, month, late, claim.diagnosis_code))
             if claim.claim_no in batch:
                 if batch[claim.claim_no].same_claim(row):
                     counts.duplicates += 1

@@ -61,7 +61,7 @@ def store_claim(uow: PaymentUnitOfWork, claim: ClaimInput, consortium_id: str, s
     row = {"claim_no": claim.claim_no, "kind": claim.kind.value, "org_id": claim.org_id,
            "consortium_id": consortium_id, "amount_fen": claim.amount_fen, "service_date": claim.service_date,
            "period": month, "late": late, "source": source, "upload_id": None, "recorded_by": recorded_by,
-           "recorded_at": utcnow()}
+           "recorded_at": utcnow(), "diagnosis_code": claim.diagnosis_code}
     uow.claims.add(row)
     uow.ledger.post(claims_entry(consortium_id, "claim", claim.claim_no,
                                  [(claim.org_id, claim.kind, month, claim.amount_fen)]), recorded_by, row["recorded_at"])

@@ -74,6 +74,17 @@ def open_csv(raw: BinaryIO, limit_bytes: int, expected: tuple[str, ...], progres
     return reader
 
 
+def open_csv_optional(raw: BinaryIO, limit_bytes: int, expected: tuple[str, ...], optional: str,
+                      progress: Progress | None = None):  # noqa: ANN201
+    """A csv reader past a header that is `expected`, or `expected` and the optional last column; and whether
+    that column is there."""
+    reader, header = csv_reader(raw, limit_bytes, progress)
+    if tuple(header) not in (expected, (*expected, optional)):
+        raise InvalidInput(f"the header must be {','.join(expected)} (then {optional}, if given)", field="file",
+                           found=header)
+    return reader, len(header) > len(expected)
+
+
 def open_csv_any(raw: BinaryIO, limit_bytes: int, required: tuple[str, ...],
                  progress: Progress | None = None):  # noqa: ANN201
     """A csv reader and the column index of each header name; `required` columns must be there."""
