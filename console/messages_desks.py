@@ -26,11 +26,13 @@ DESK_MESSAGES: list[tuple[str, str]] = [
     (r"^appears twice in the file with different data", "文件中重复出现且内容不同"),
     (r"^appears twice in the file", "文件中重复出现"),
     (r"^already recorded with different data", "该理赔编号已登记过，且金额或内容不同"),
+    (r"^an ICD-10 code such as I10 or E11.9", "主诊断须为 ICD-10 编码（如 I10、E11.9）"),
     (r"^this claim number is already recorded with different data", "该理赔编号已登记过，且金额或内容不同"),
     # -- a file as a whole -----------------------------------------------------------------------------------
     (r"^the file is empty", "文件是空的"),
     (r"^the file is not UTF-8 CSV text", "文件不是 UTF-8 编码的 CSV 文本（可在 Excel 中另存为“CSV UTF-8”，或直接上传 XLSX）"),
     (r"^the file is neither UTF-8 CSV text nor a readable XLSX", "文件既不是 UTF-8 编码的 CSV，也不是可读取的 XLSX 工作簿"),
+    (r"^the header must be (?P<cols>\S+) \(then (?P<opt>\S+), if given\)", "第一行（表头）应为：{cols}（可再加一列 {opt}）"),
     (r"^the header must be (?P<cols>\S+)", "第一行（表头）应为：{cols}"),
     (r"^the header needs the columns (?P<cols>\S+) once each", "表头须包含以下列且各只出现一次：{cols}"),
     (r"^the file has more than (?P<n>\d+) rows", "文件超过 {n} 行，请拆分后分批上传"),

@@ -51,6 +51,7 @@ RULES: list[Rule] = [
     # appraisal of member units (成员单位绩效考核) and the primary units' share of the fund
     rule("GET", "/appraisal", IO, FO),
     rule("GET", "/primary-share", IO, FO),
+    rule("GET", "/chronic-visits", IO, FO),
     # performance and settlement
     rule("GET", "/indicators", IO, FO),
     rule("GET", "/performance", IO, FO),

@@ -49,6 +49,16 @@ class AppraisalQueries:
         ).group_by(cp.c.period, cp.c.org_id))
         return {(m, o): int(a) for m, o, a in rows}
 
+    def diagnoses_by_month(self, consortium_id: str, first_month: str, last_month: str) -> list[tuple[str, str, str, int]]:
+        """(month, org, ICD-10 category, claims) of the claims with a main diagnosis, booked in the months: a few
+        rows per unit and month, classified by the domain (diagnosis.chronic_condition)."""
+        c = t.claims
+        category = func.substr(c.c.diagnosis_code, 1, 3)
+        rows = self.session.execute(select(c.c.period, c.c.org_id, category, func.count()).where(
+            c.c.consortium_id == consortium_id, c.c.period >= first_month, c.c.period <= last_month,
+            c.c.diagnosis_code.is_not(None)).group_by(c.c.period, c.c.org_id, category))
+        return [(m, o, g, int(n)) for m, o, g, n in rows]
+
     def claims_by_month(self, consortium_id: str, first_month: str, last_month: str) -> dict[tuple[str, str, str], int]:
         """(month, kind, org) -> claims fen."""
         c = t.claims

@@ -18,6 +18,13 @@ def get_appraisal(consortium_id: str, period: str, uow: ReadUowDep, principal: P
     return appraisal.appraisal(uow, principal, settings, consortium_id, period)
 
 
+@router.get("/chronic-visits", response_model=s.ChronicVisitsOut)
+def chronic_visits(consortium_id: str, period: str, uow: UowDep, principal: PrincipalDep) -> dict:
+    """两慢病患者基层门诊就诊率: claims with a hypertension (I10–I15) or diabetes (E10–E14) main diagnosis charged to
+    township centres and village clinics over all such claims, per month and over the period; each unit's count."""
+    return appraisal.chronic_visit_rate(uow, principal, consortium_id, period)
+
+
 @router.get("/primary-share", response_model=s.PrimaryShareOut)
 def primary_share(consortium_id: str, period: str, uow: ReadUowDep, principal: PrincipalDep) -> dict:
     """基层医保基金占比 of a period and each of its months."""

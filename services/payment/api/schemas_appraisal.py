@@ -50,3 +50,26 @@ class PrimaryShareOut(ResponseModel):
     all_payments_fen: Fen = Field(description="every claim, of every kind, and every capitation payment")
     share_bp: int | None
     months: list[PrimaryShareMonthOut]
+
+
+class ChronicMonthOut(ResponseModel):
+    month: str
+    at_primary: int = Field(description="chronic claims charged to township centres and village clinics")
+    total: int = Field(description="all claims with a hypertension (I10–I15) or diabetes (E10–E14) main diagnosis")
+    rate_bp: int | None = Field(description="at_primary / total, basis points; null without such claims")
+
+
+class ChronicUnitOut(ResponseModel):
+    org_id: str
+    primary_unit: bool
+    chronic_claims: int
+
+
+class ChronicVisitsOut(ResponseModel):
+    consortium_id: str
+    period: str
+    at_primary: int
+    total: int
+    rate_bp: int | None
+    months: list[ChronicMonthOut]
+    units: list[ChronicUnitOut]

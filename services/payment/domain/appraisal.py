@@ -162,7 +162,7 @@ def county_domain_visit_rate_bp(in_county_visits: int, out_of_county_visits: int
     return share_bp(in_county_visits, in_county_visits + out_of_county_visits + out_of_area_claims)
 
 
-def default_catalogue(weights: Sequence[int] = (2500, 2000, 1500, 1000, 1000, 1000, 1000)) -> Catalogue:
+def default_catalogue(weights: Sequence[int] = (2250, 1800, 1350, 900, 900, 900, 900, 1000)) -> Catalogue:
     """The seeds' indicators with illustrative targets and weights (docs/payment.md marks which is which)."""
     w = list(weights)
     return Catalogue((
@@ -175,4 +175,7 @@ def default_catalogue(weights: Sequence[int] = (2500, 2000, 1500, 1000, 1000, 10
         Indicator("acceptance_rate", "转诊接收率", Source.REFERRAL, Direction.HIGHER, 9000, w[5]),
         Indicator("median_response_minutes", "转诊响应时间（中位数，分钟）", Source.REFERRAL, Direction.LOWER, 30,
                   w[6]),
+        # counted from the claims' main diagnosis; unassessed (weights rescaled) while no claim carries one
+        Indicator("chronic_primary_visit_rate", "两慢病患者基层门诊就诊率", Source.CLAIMS, Direction.HIGHER, 6500,
+                  w[7]),
     ))

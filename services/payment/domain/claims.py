@@ -103,14 +103,16 @@ class ClaimRowParser:
     def __init__(self, unit_consortium: dict[str, str], today: date, max_fen: int,
                  with_diagnosis: bool = False) -> None:
         self.units = unit_consortium
-        self.columns = len(CSV_COLUMNS) + (1 if with_diagnosis else 0)
+        self.columns = (*CSV_COLUMNS, DIAGNOSIS_COLUMN) if with_diagnosis else CSV_COLUMNS
+        self.with_diagnosis = with_diagnosis
         self.today = today
         self.max_fen = max_fen
         self._dates: dict[str, date] = {}
 
     def parse(self, values: list[str]) -> ClaimInput:
-        if len(values) != self.columns:
-            raise RowError("row", f"expected {self.columns} columns, found {len(values)}")
+        columns = self.columns
+        if len(values) != len(columns):
+            raise RowError("row", f"expected {len(columns)} columns, found {len(values)}")
         claim_no, kind, org_id, amount, service_date = values[:5]
         if org_id not in self.units:
             org_id = org_id.strip()
@@ -121,7 +123,7 @@ class ClaimRowParser:
         day = self._dates.get(service_date)
         if day is None:
             day = self._dates[service_date] = parse_date(service_date, self.today)
-        diagnosis = parse_diagnosis(values[5]) if self.columns > 5 and values[5] else None
+        diagnosis = parse_diagnosis(values[5]) if self.with_diagnosis and values[5] else None
         return ClaimInput(parse_claim_no(claim_no), parse_kind(kind), org_id, parse_amount(amount, self.max_fen), day,
                           diagnosis)
 

@@ -13,6 +13,9 @@ Where each value comes from:
   census of key-group residents (`any_key_group`); none without a census.
 - fund_use (consortium only): spending over budget, bp (settlement figures).
 - acceptance_rate, chronic_downward_share, median_response_minutes: the referral service's figures for the scope.
+- chronic_primary_visit_rate (consortium only): of the claims booked in the period whose main diagnosis is
+  hypertension (I10–I15) or diabetes (E10–E14), the share charged to township centres and village clinics; none
+  while no claim carries a diagnosis.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from platform_common.errors import InvalidInput
 from ..adapters.queries_appraisal import CONSORTIUM
 from ..domain.appraisal import Appraisal, appraise, county_domain_visit_rate_bp, primary_fund_share_bp, share_bp
 from ..domain.coverage import ANY_KEY_GROUP
+from ..domain.diagnosis import ChronicVisits, chronic_visits
 from ..domain.periods import Period
 from ..domain.policy import FundPolicy
 from ..settings import PaymentSettings
@@ -78,6 +82,31 @@ def primary_share(uow: PaymentUnitOfWork, principal: Principal, consortium_id: s
             "share_bp": primary_fund_share_bp(primary_claims, cap, total), "months": months}
 
 
+def _chronic_months(uow: PaymentUnitOfWork, consortium_id: str, period: Period,
+                    primary: set[str]) -> tuple[list[ChronicVisits], dict[str, ChronicVisits]]:
+    """The chronic claims per month (at primary units, all) and per unit over the period."""
+    rows = uow.appraisal_queries.diagnoses_by_month(consortium_id, period.first_month, period.last_month)
+    months = [chronic_visits(m, [(g, o in primary, n) for mm, o, g, n in rows if mm == m]) for m in period.months]
+    units = {o: chronic_visits(period.code, [(g, o in primary, n) for _, oo, g, n in rows if oo == o])
+             for o in sorted({o for _, o, _, _ in rows})}
+    return months, units
+
+
+def chronic_visit_rate(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str, period_code: str) -> dict:
+    """两慢病患者基层门诊就诊率 per month of the period and over it, with each unit's chronic claims."""
+    require_consortium_reader(principal, consortium_id)
+    period = _parse(period_code)
+    primary = {o.org_id for o in uow.orgs.all(uow.session, consortium_id) if o.is_primary_unit}
+    months, units = _chronic_months(uow, consortium_id, period, primary)
+    at_primary, total = sum(m.at_primary for m in months), sum(m.total for m in months)
+    return {"consortium_id": consortium_id, "period": period.code, "at_primary": at_primary, "total": total,
+            "rate_bp": share_bp(at_primary, total),
+            "months": [{"month": m.month, "at_primary": m.at_primary, "total": m.total,
+                        "rate_bp": share_bp(m.at_primary, m.total)} for m in months],
+            "units": [{"org_id": o, "primary_unit": o in primary, "chronic_claims": v.total}
+                      for o, v in units.items() if v.total]}
+
+
 def values_for(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSettings, consortium_id: str,
                period: Period, policy: FundPolicy) -> tuple[dict, dict[str, dict]]:
     """(the consortium's values, each member unit's values) by indicator code; None where there is no value."""
@@ -119,6 +148,9 @@ def values_for(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSe
             "median_response_minutes": referral(o.org_id, "median_response_minutes"),
         }
     share = primary_share(uow, principal, consortium_id, period.code)
+    chronic = chronic_visit_rate(uow, principal, consortium_id, period.code)
+    for v in units.values():
+        v["chronic_primary_visit_rate"] = None
     try:
         p = preview(uow, principal, settings, consortium_id, period.code)
         fund_use = share_bp(p["actual_fen"], p["budget_fen"]) if p["budget_fen"] else None
@@ -133,6 +165,7 @@ def values_for(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSe
         "acceptance_rate": referral(CONSORTIUM, "acceptance_rate_bp"),
         "chronic_downward_share": referral(CONSORTIUM, "chronic_downward_share_bp"),
         "median_response_minutes": referral(CONSORTIUM, "median_response_minutes"),
+        "chronic_primary_visit_rate": chronic["rate_bp"],
     }
     return consortium, units
 
