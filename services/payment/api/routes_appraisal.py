@@ -19,7 +19,7 @@ def get_appraisal(consortium_id: str, period: str, uow: ReadUowDep, principal: P
 
 
 @router.get("/chronic-visits", response_model=s.ChronicVisitsOut)
-def chronic_visits(consortium_id: str, period: str, uow: UowDep, principal: PrincipalDep) -> dict:
+def chronic_visits(consortium_id: str, period: str, uow: ReadUowDep, principal: PrincipalDep) -> dict:
     """两慢病患者基层门诊就诊率: claims with a hypertension (I10–I15) or diabetes (E10–E14) main diagnosis charged to
     township centres and village clinics over all such claims, per month and over the period; each unit's count."""
     return appraisal.chronic_visit_rate(uow, principal, consortium_id, period)
