@@ -2,10 +2,9 @@
 contracts, the fee split, coverage and the census."""
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, File, Response, UploadFile
 
+from platform_common.api_types import IsoDate
 from platform_common.auth import Role
 from platform_common.errors import NotFound
 
@@ -76,7 +75,7 @@ def add_contract(body: s.ContractCreate, uow: UowDep, principal: PrincipalDep, s
 
 @router.get("/contracts", response_model=s.ContractPage)
 def list_contracts(uow: ReadUowDep, principal: PrincipalDep, page: PageDep, consortium_id: str | None = None,
-                   org_id: str | None = None, active_on: date | None = None) -> dict:
+                   org_id: str | None = None, active_on: IsoDate | None = None) -> dict:
     """`active_on`: only contracts in force on that day."""
     return reports.list_contracts(uow, principal, consortium_id, org_id, active_on, page.limit, page.offset)
 
@@ -117,7 +116,7 @@ def fee_split(consortium_id: str, period: str, uow: ReadUowDep, principal: Princ
 
 
 @router.get("/roster/coverage", response_model=s.CoverageOut)
-def coverage(consortium_id: str, on: date, uow: ReadUowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
+def coverage(consortium_id: str, on: IsoDate, uow: ReadUowDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
     """签约覆盖率 per unit and key group on a day, against the policy's target."""
     return reports.coverage(uow, principal, settings, consortium_id, on)
 
