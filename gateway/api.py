@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from platform_common.auth import Principal, VerifiedTokens, issue_token
 from platform_common.contracts import REGISTRY_TOPIC
-from platform_common.errors import Forbidden, NotFound, ServiceError
+from platform_common.errors import NotFound, ServiceError
 from platform_common.logs import configure_logging
 from platform_common.openapi import ERROR_RESPONSES, ErrorBody
 from platform_common.runtime import ServiceRuntime
@@ -32,7 +32,7 @@ from .openapi import merged_openapi
 from .policies import all_policies
 from .policy import upload_types
 from .proxy import forward, new_upstream
-from .proxy_route import ProxyRoute
+from .proxy_route import ProxyRoute, authorise
 from .ratelimit import LoginThrottle
 from .replicas import ReplicaProbe, ReplicaSet
 from .registry_routes import registry_router
@@ -163,17 +163,9 @@ def create_app(settings: GatewaySettings | None = None, background: bool = True,
         policy = policies.get(service)
         if policy is None:
             raise NotFound(f"no service {service}")
-        known, rule = policy.find(request.method, "/" + path)
-        if not known:
-            raise NotFound(f"no route {request.method} /{service}/{path}")
-        if rule is None:
-            allowed = policy.methods("/" + path)
-            return JSONResponse({"error": {"code": "method_not_allowed", "message": f"{request.method} not allowed",
-                                           "details": {"allowed": allowed}}},
-                                status_code=405, headers={"Allow": ", ".join(allowed)})
-        if principal.role not in rule.roles:
-            raise Forbidden(f"role {principal.role.value} may not call {request.method} /{service}{rule.path}",
-                            required=sorted(r.value for r in rule.roles))
+        refused = authorise(policy, request.method, service, path, principal)
+        if refused is not None:
+            return refused
         return await forward(request.app.state.client, request, replica_sets[service], bases, path,
                              settings.buffered_response_max_bytes)
 

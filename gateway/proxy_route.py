@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 
-from platform_common.auth import VerifiedTokens
+from platform_common.auth import Principal, VerifiedTokens
 from platform_common.errors import Forbidden, NotFound, ServiceError
 from platform_common.web import bearer_principal
 
@@ -25,6 +25,24 @@ from .replicas import ReplicaSet
 
 # The methods of the catch-all route; any other goes on to FastAPI, which answers it as before.
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+
+def authorise(policy: RoutePolicy, method: str, service: str, path: str, principal: Principal) -> JSONResponse | None:
+    """The policy's verdict on one call: NotFound (a route the service does not have) and Forbidden (a role the
+    route does not admit) are raised; a known route called with another method is answered 405 with `Allow`;
+    None lets the call through."""
+    known, rule = policy.find(method, "/" + path)
+    if not known:
+        raise NotFound(f"no route {method} /{service}/{path}")
+    if rule is None:
+        allowed = policy.methods("/" + path)
+        return JSONResponse({"error": {"code": "method_not_allowed", "message": f"{method} not allowed",
+                                       "details": {"allowed": allowed}}},
+                            status_code=405, headers={"Allow": ", ".join(allowed)})
+    if principal.role not in rule.roles:
+        raise Forbidden(f"role {principal.role.value} may not call {method} /{service}{rule.path}",
+                        required=sorted(r.value for r in rule.roles))
+    return None
 
 
 class ProxyRoute:
@@ -55,20 +73,11 @@ class ProxyRoute:
         except StarletteHTTPException as e:  # as the app's handler answers it (platform_common/web.py)
             return JSONResponse({"error": {"code": "unauthenticated", "message": str(e.detail)}},
                                 status_code=e.status_code, headers=e.headers)
-        method = request.method
         try:
-            known, rule = policy.find(method, "/" + path)
-            if not known:
-                raise NotFound(f"no route {method} /{service}/{path}")
-            if rule is None:
-                allowed = policy.methods("/" + path)
-                return JSONResponse({"error": {"code": "method_not_allowed", "message": f"{method} not allowed",
-                                               "details": {"allowed": allowed}}},
-                                    status_code=405, headers={"Allow": ", ".join(allowed)})
-            if principal.role not in rule.roles:
-                raise Forbidden(f"role {principal.role.value} may not call {method} /{service}{rule.path}",
-                                required=sorted(r.value for r in rule.roles))
+            refused = authorise(policy, request.method, service, path, principal)
         except ServiceError as e:
             return JSONResponse(e.body(), status_code=e.status_code)
+        if refused is not None:
+            return refused
         return await forward(self.client(), request, self.replica_sets[service], self.bases, path,
                              self.buffered_max_bytes)
