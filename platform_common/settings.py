@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from .worker import Backoff
 
 DEMO_JWT_SECRET = "demo-secret-change-me-0123456789abcdef"
+# The relay's fallback poll when <SERVICE>_RELAY_IDLE_POLL_SECONDS is unset (ServiceSettings.relay_config).
+RELAY_IDLE_POLL_ALONE = 5.0
+RELAY_IDLE_POLL_REPLICATED = 0.2
 
 
 class CommonSettings(BaseSettings):
@@ -78,8 +81,11 @@ class ServiceSettings(BaseSettings):
     outbox_retention_hours: int = 168
     relay_batch_size: int = 500
     # A commit that wrote outbox rows wakes its process's relay at once; this fallback poll finds rows written by
-    # other processes (another replica's API, the replay command). Shorter costs the idle stack CPU.
-    relay_idle_poll_seconds: float = 5.0
+    # other processes (another replica's API, the replay command). Shorter costs the idle stack CPU. Unset, it
+    # follows the layout: one replica, nothing else writes but the replay command (RELAY_IDLE_POLL_ALONE); several,
+    # the replica holding the relay's lease publishes what the others commit, so it looks often
+    # (RELAY_IDLE_POLL_REPLICATED) lest an event wait seconds in another replica's outbox.
+    relay_idle_poll_seconds: float | None = Field(default=None, gt=0)
     # How often the relay checks that the broker still holds what it published (and re-publishes if not).
     relay_broker_check_seconds: float = 5.0
     # Published rows older than the retention are deleted this often.
@@ -127,7 +133,9 @@ class ServiceSettings(BaseSettings):
     def relay_config(self) -> "RelayConfig":
         from .relay import RelayConfig
 
-        return RelayConfig(self.relay_batch_size, self.relay_idle_poll_seconds,
+        idle_poll = self.relay_idle_poll_seconds or (
+            RELAY_IDLE_POLL_ALONE if self.common.replicas == 1 else RELAY_IDLE_POLL_REPLICATED)
+        return RelayConfig(self.relay_batch_size, idle_poll,
                            timedelta(hours=self.outbox_retention_hours), self.relay_broker_check_seconds,
                            self.relay_purge_interval_seconds, self.relay_send_timeout_seconds, self.worker_backoff())
 

@@ -68,3 +68,15 @@ def test_fewer_partitions_than_replicas_is_refused(monkeypatch):
     with pytest.raises(ValueError, match="CONSORTIUM_TOPIC_PARTITIONS"):
         CommonSettings(topic_partitions=2, replicas=3)
     assert CommonSettings(topic_partitions=3, replicas=3).replicas == 3
+
+
+def test_the_relays_fallback_poll_is_short_when_other_replicas_write_to_its_outbox(monkeypatch):
+    """With several replicas only the one holding the relay's lease publishes: rows the others commit wait for its
+    fallback poll, so the default is short there and long (idle CPU) when one process writes alone."""
+    from services.referral.settings import ReferralSettings
+
+    monkeypatch.setenv("CONSORTIUM_DEMO_MODE", "true")
+    alone = ReferralSettings(common=CommonSettings(replicas=1)).relay_config().idle_poll_seconds
+    replicated = ReferralSettings(common=CommonSettings(topic_partitions=3, replicas=2)).relay_config()
+    chosen = ReferralSettings(common=CommonSettings(replicas=2), relay_idle_poll_seconds=1.5).relay_config()
+    assert (alone, replicated.idle_poll_seconds, chosen.idle_poll_seconds) == (5.0, 0.2, 1.5)
