@@ -16,6 +16,10 @@ from devstack.stack import free_port, port_open
 from .load import LoadResult, ensure_wrk, fixed_rate, python_peak, wrk_peak
 
 # A synthetic patient (valid GB 11643 check character; sequence 003 → male).
+# Issue 22 retired "a third of a bare endpoint": the goal is referrals per second through the gateway on SQLite
+# on the 2-core machine (the bare endpoint stays in the table as context).
+PEAK_GOAL_RPS = 350
+HALF_PEAK_P99_GOAL_MS = 50
 PATIENT = {"name": "测试患者", "sex": "male", "date_of_birth": "1960-05-12", "national_id": "500237196005120036"}
 
 
@@ -67,6 +71,6 @@ def run(stack, token: str, seconds: int = 8) -> dict:  # noqa: ANN001
         "bare_half": bare_half.as_dict(), "gateway_half": gw_half.as_dict(),
         "throughput_ratio": round(gw_peak.rps / bare_peak.rps, 3),
         "p99_half_ratio": round(gw_half.p99_ms / max(bare_half.p99_ms, 0.001), 2),
-        "goal_throughput_met": gw_peak.rps >= bare_peak.rps / 3,
-        "goal_p99_met": gw_half.p99_ms < 50 and gw_half.errors == 0,
+        "goal_throughput_met": gw_peak.rps >= PEAK_GOAL_RPS,
+        "goal_p99_met": gw_half.p99_ms < HALF_PEAK_P99_GOAL_MS and gw_half.errors == 0,
     }
