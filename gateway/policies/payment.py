@@ -37,7 +37,7 @@ RULES: list[Rule] = [
     rule("GET", "/capitation", IO, FO, UM),
     rule("GET", "/capitation/runs/{run_id}/contracts", IO, FO),
     # the family-doctor contract roster (家庭医生签约): kept by primary units' managers for their own unit
-    rule("POST", "/roster/uploads", IO, FO, UM),
+    rule("POST", "/roster/uploads", IO, FO, UM, uploads=FILE_UPLOAD),
     rule("GET", "/roster/uploads/{upload_id}", IO, FO, UM),
     rule("GET", "/roster/uploads/{upload_id}/errors", IO, FO, UM),
     rule("POST", "/contracts", IO, FO, UM),
