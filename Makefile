@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration bench soak simulate migrate replay-outbox clean
+.PHONY: run test test-unit test-integration bench soak fuzz simulate migrate replay-outbox clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ bench: $(STAMP)
 # The larger fault-injection run (kill -9 of every process, broker loss and replay), with its figures.
 soak: $(STAMP)
 	$(PY) -m pytest -m soak -p no:cacheprovider
+
+# The fuzz through the gateway with 200 generated cases per operation (make test runs 25).
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=200 $(PY) -m pytest tests/security/test_fuzz.py -p no:cacheprovider
 
 # A seeded county year driven through the gateway of a running stack (make run in another terminal).
 simulate: $(STAMP)

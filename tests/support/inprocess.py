@@ -17,8 +17,7 @@ from fastapi.testclient import TestClient
 from devstack.components import SERVICES
 from gateway.api import MIGRATIONS as GATEWAY_MIGRATIONS, create_app as create_gateway
 from gateway.settings import GatewaySettings
-from platform_common.migrate import upgrade
-from tests.support.service_app import service_client
+from tests.support.service_app import migrate, service_client
 
 
 class ServiceRouter(httpx.AsyncBaseTransport):
@@ -49,7 +48,7 @@ def in_process_platform(tmp: Path, **gateway_overrides) -> Iterator[dict[str, Te
             clients[c.name] = stack.enter_context(
                 service_client(importlib.import_module(c.bootstrap), settings_cls, tmp / c.name))
         url = f"sqlite:///{tmp / 'gateway.db'}"
-        upgrade(GATEWAY_MIGRATIONS, url)
+        migrate(GATEWAY_MIGRATIONS, url)
         settings = GatewaySettings(database_url=url, **{f"{c.name}_url": service_url(c.name) for c in SERVICES},
                                    **gateway_overrides)
         gateway = create_gateway(settings, background=False,

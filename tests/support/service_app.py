@@ -4,11 +4,16 @@ No broker and no background threads: API tests look at the response and at the o
 answer is also checked against the response model its route declares (`tests/support/contract.py`), so
 every API test is a contract test too.
 The database is a fresh SQLite file, or, when TEST_POSTGRES_URL names a PostgreSQL server (the CI
-PostgreSQL pass), a fresh database on that server, dropped afterwards.
+PostgreSQL pass), a fresh database on that server, dropped afterwards. A fresh SQLite file is a copy of one
+migrated per service and test process: hundreds of API tests would otherwise run every migration, each step
+committed to disk, before their first request (the migrations themselves are tested in tests/unit/platform).
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +25,7 @@ from sqlalchemy import create_engine, select, text
 
 from gateway.demo import ORGANISATIONS
 from platform_common.contracts import OrganisationRegistered
+from platform_common.db import is_sqlite
 from platform_common.migrate import upgrade
 from platform_common.org_directory import OrgDirectory
 from tests.support.contract import ContractCheck
@@ -53,7 +59,7 @@ def service_client(bootstrap: ModuleType, settings_cls: type, tmp_path: Path, **
 @contextmanager
 def _service_client(bootstrap: ModuleType, settings_cls: type, db_url: str, **overrides) -> Iterator[TestClient]:
     settings = settings_cls(database_url=db_url, **overrides)
-    upgrade(bootstrap.MIGRATIONS, db_url)
+    migrate(bootstrap.MIGRATIONS, db_url)
     app = bootstrap.create_app(settings, background=False)
     app.add_middleware(ContractCheck)
     runtime = app.state.runtime
@@ -67,6 +73,25 @@ def _service_client(bootstrap: ModuleType, settings_cls: type, db_url: str, **ov
     with TestClient(app) as client:
         client.runtime = runtime  # type: ignore[attr-defined]
         yield client
+
+
+_MIGRATED: dict[Path, Path] = {}
+
+
+def migrate(migrations: Path, db_url: str) -> None:
+    """Bring a fresh database to head: on SQLite by copying this process's migrated file of the service."""
+    target = db_url.removeprefix("sqlite:///")
+    if not is_sqlite(db_url) or Path(target).exists():
+        upgrade(migrations, db_url)
+        return
+    template = _MIGRATED.get(migrations)
+    if template is None:
+        folder = tempfile.mkdtemp(prefix="migrated-")
+        atexit.register(shutil.rmtree, folder, True)
+        template = Path(folder) / "template.db"
+        upgrade(migrations, f"sqlite:///{template}")
+        _MIGRATED[migrations] = template
+    shutil.copyfile(template, target)
 
 
 def outbox_events(client: TestClient, event_type: str | None = None) -> list[dict]:
