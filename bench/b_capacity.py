@@ -48,13 +48,7 @@ def _app(db: Path):  # noqa: ANN202
     settings = ReferralSettings(database_url=url)
     app = bootstrap.create_app(settings, background=False)
     runtime = app.state.runtime
-    directory = OrgDirectory(runtime.metadata.tables["organisations"])
-    with runtime.session_factory() as session:
-        for o in ORGANISATIONS:
-            directory.upsert(session, OrganisationRegistered(
-                org_id=o.org_id, name=o.name, kind=o.kind, consortium_id=o.consortium_id,
-                parent_org_id=o.parent_org_id, service_population=o.service_population))
-        session.commit()
+    OrgDirectory(runtime.metadata.tables["organisations"]).register_many(runtime.session_factory, ORGANISATIONS)
     return app, runtime, settings
 
 

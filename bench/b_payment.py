@@ -22,7 +22,6 @@ from pathlib import Path
 
 from gateway.demo import CONSORTIUM_ID, ORGANISATIONS
 from platform_common.auth import OrgKind, Principal, Role
-from platform_common.contracts import OrganisationRegistered
 from platform_common.migrate import upgrade
 from platform_common.org_directory import OrgDirectory
 from services.payment import bootstrap
@@ -55,13 +54,7 @@ def _runtime(db: Path):  # noqa: ANN202
     upgrade(bootstrap.MIGRATIONS, url)
     settings = PaymentSettings(database_url=url)
     runtime = bootstrap.build_runtime(settings, background=False)
-    directory = OrgDirectory(runtime.metadata.tables["organisations"])
-    with runtime.session_factory() as session:
-        for o in ORGANISATIONS:
-            directory.upsert(session, OrganisationRegistered(
-                org_id=o.org_id, name=o.name, kind=o.kind, consortium_id=o.consortium_id,
-                parent_org_id=o.parent_org_id, service_population=o.service_population))
-        session.commit()
+    OrgDirectory(runtime.metadata.tables["organisations"]).register_many(runtime.session_factory, ORGANISATIONS)
     return runtime, settings
 
 

@@ -46,6 +46,8 @@ class Form:
     prefix: str = ""  # for the ids of its fields, when a page holds several forms (the detail's actions)
     # API field -> the input that holds it, where they differ (fund_amount_fen is typed in yuan)
     aliases: dict[str, str] = field(default_factory=dict)
+    # API field -> what to say when the API refuses it, where the page knows more (why a name is still empty)
+    explain: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: FormData) -> "Form":
@@ -74,7 +76,7 @@ class Form:
     def take(self, err: ApiError, org_name: Callable[[str], str]) -> None:
         errors, general = field_errors(err, org_name)
         for name, message in errors.items():
-            self.add(name, message)
+            self.add(name, self.explain.get(name, message))
         if general:
             self.general = general
 

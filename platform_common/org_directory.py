@@ -7,6 +7,7 @@ The gateway owns the registry (organisations, users); it announces every organis
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -68,12 +69,27 @@ class OrgDirectory:
         return [_to_org(r) for r in session.execute(query)]
 
     def upsert(self, session: Session, org: OrganisationRegistered) -> None:
-        values = {c.name: getattr(org, c.name) for c in self.table.columns}
+        self._upsert(session, [org])
+
+    def register_many(self, session_factory: Callable[[], Session], orgs: Iterable[Any]) -> int:
+        """Upsert organisations (events, or any objects with the event's fields, e.g. the demo's) in one
+        transaction: all of them or, when one is invalid, none. Registering the same list again changes nothing."""
+        events = [org if isinstance(org, OrganisationRegistered) else
+                  OrganisationRegistered(**{name: getattr(org, name) for name in OrganisationRegistered.model_fields})
+                  for org in orgs]
+        with session_factory() as session:
+            self._upsert(session, events)
+            session.commit()
+        return len(events)
+
+    def _upsert(self, session: Session, orgs: list[OrganisationRegistered]) -> None:
+        if not orgs:
+            return
         dialect = session.get_bind().dialect.name
-        stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(self.table).values(**values)
-        stmt = stmt.on_conflict_do_update(index_elements=["org_id"],
-                                          set_={k: v for k, v in values.items() if k != "org_id"})
-        session.execute(stmt)
+        stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(self.table)
+        stmt = stmt.on_conflict_do_update(index_elements=["org_id"], set_={
+            c.name: stmt.excluded[c.name] for c in self.table.columns if c.name != "org_id"})
+        session.execute(stmt, [{c.name: getattr(org, c.name) for c in self.table.columns} for org in orgs])
 
     def handler(self, uow, _envelope: EventEnvelope, org: OrganisationRegistered) -> None:  # noqa: ANN001
         """Consumer handler for `OrganisationRegistered`."""

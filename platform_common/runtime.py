@@ -23,6 +23,7 @@ from .kafka_io import broker_reachable
 from .logs import configure_logging
 from .openapi import ERROR_RESPONSES
 from .org_directory import OrgDirectory
+from .partition_check import check_partitions
 from .relay import OutboxRelay
 from .lease import Lease, lease_for
 from .settings import ServiceSettings
@@ -100,6 +101,9 @@ class ServiceRuntime:
 
     def start(self) -> None:
         if self.background:
+            common = self.settings.common
+            check_partitions(self.name, common.kafka_bootstrap, [t for c in self.consumers for t in c.topics],
+                             common.replicas)
             for worker in [self.relay, *self.consumers, *self.workers]:
                 worker.start()
             freeze_startup_heap()

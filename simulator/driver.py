@@ -24,13 +24,14 @@ from datetime import timedelta
 
 from gateway.demo import ORGANISATIONS
 
-from . import capacity
+from . import capacity, staff
 from .client import Gateway, Progress, SimulationError
 from .county import clerk_of, manager_of
 from .referrals import ReferralTally, county_today, play_downward, play_out_of_county, play_upward
 from .scenario import CountyYear, Secondment, claim_rows
+from .staff import HR
 
-IO, HR, LEAD_HR, ANALYST = "insurance.officer", "bureau.hr", "peoples.hr", "bureau.analyst"
+IO, LEAD_HR, ANALYST = "insurance.officer", "peoples.hr", "bureau.analyst"
 
 
 @dataclass
@@ -114,7 +115,7 @@ class Driver:
         self.tally.capacity_places = capacity.publish(gw, cy.accounts, cy.upward, county_today(), self.workers)
 
         self.progress.set_phase("staff pool (bulk registration)")
-        self.register_staff()
+        self.tally.staff_registered += staff.register(gw, cy)
         self.progress.advance()
 
         self.progress.set_phase("budget, policy, enrolment")
@@ -146,33 +147,6 @@ class Driver:
             if time.monotonic() > deadline:
                 raise SimulationError(f"organisations did not reach every service: {counts}, expected {expected}")
             time.sleep(0.3)
-
-    def register_staff(self) -> None:
-        """Top up each unit within its quota rules (a second run on the same platform adds only what fits)."""
-        report = {u["org_id"]: u for u in self.gw.call(HR, "GET", "/staffing/quota-report").json()}
-        room: dict[str, Counter] = {}
-        for org_id, u in report.items():
-            if u.get("quota") is None:
-                continue
-            room[org_id] = Counter({
-                "posts": u["quota"] - u["filled"],
-                "senior": u["senior"]["limit"] - u["senior"]["count"],
-                "intermediate": u["intermediate"]["limit"] - u["intermediate"]["count"],
-                "admin": u["quota"] - u["professional"]["limit"] - (u["filled"] - u["professional"]["count"])})
-        people = []
-        for p in self.cy.staff:
-            r = room.get(p["home_org_id"])
-            if r is not None:
-                needs = ["posts"] + ([p["title_level"]] if p["title_level"] != "junior" else []) + \
-                    (["admin"] if p["qualification"] in ("administrative", "support") else [])
-                if any(r[k] <= 0 for k in needs):
-                    continue
-                for k in needs:
-                    r[k] -= 1
-            people.append(p)
-        for i in range(0, len(people), 500):
-            r = self.gw.call(HR, "POST", "/staffing/staff/bulk", json={"staff": people[i:i + 500]})
-            self.tally.staff_registered += len(r.json())
 
     # -- one month --------------------------------------------------------------------------------
     def month(self, m: int) -> None:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from gateway.demo import CONSORTIUM_ID
 
 from . import clinical as c
+from . import staff
 from .county import HOSPITALS, Account, Org, accounts, build_county
 from .identity import person
 
@@ -148,7 +149,7 @@ def generate(scale: str | Scale, seed: int, year: int) -> CountyYear:
         else:
             own = o.service_population - sum(v.service_population for v in primary if v.parent_org_id == o.org_id)
             enrolment[o.org_id] = max(0, own) * rng.randint(35, 55) // 100
-    cy = CountyYear(sc, seed, year, orgs, accts, enrolment, _staff(sc, seed, orgs), [], [], [], [],
+    cy = CountyYear(sc, seed, year, orgs, accts, enrolment, staff.pool(sc, seed, year, orgs), [], [], [], [],
                     _claims_by_month(sc))
     _referrals(cy)
     cy.secondments = _secondments(sc, seed, orgs)
@@ -235,47 +236,7 @@ def _spread(total: int, weights: list[int]) -> list[int]:
     return counts
 
 
-# -- staff and secondments --------------------------------------------------------------------------
-def _staff(sc: Scale, seed: int, orgs: list[Org]) -> list[dict]:
-    rng = _rng(seed, "staff")
-    people: list[dict] = []
-
-    def add(org: Org, specialty: str, title: str, qualification: str) -> None:
-        p = person(rng, date(2000, 1, 1), 24, 55)
-        people.append({"name": p["name"], "id_number": p["national_id"], "qualification": qualification,
-                       "title_level": title, "specialty": specialty, "home_org_id": org.org_id,
-                       "start_date": f"{rng.randint(2005, 2022)}-{rng.randint(1, 12):02d}-01"})
-
-    for org, count in zip([o for o in orgs if o.org_id in HOSPITALS], sc.hospital_staff):
-        for i in range(count):
-            specialty = c.HOSPITAL_SPECIALTIES[i % len(c.HOSPITAL_SPECIALTIES)]
-            title = ["senior", "intermediate", "intermediate", "junior", "junior"][i % 5]
-            qualification = {"nursing": "nurse", "pharmacy": "pharmacist", "laboratory": "technician",
-                             "radiology": "technician"}.get(specialty, "practising_physician")
-            add(org, specialty, title, qualification)
-    for org in orgs:
-        if org.kind != "township_centre":
-            continue
-        quota = org.service_population // 1000
-        fill = max(3, quota * sc.township_fill_pct // 100)
-        # Within the rules: seniors ≤ 20%, intermediate ≤ 42%, administrative posts ≤ 10% of the quota.
-        seniors, intermediates = quota * 15 // 100, quota * 35 // 100
-        admin = max(0, min(fill // 12, quota - -(-quota * 9 // 10)))
-        for i in range(fill):
-            title = "senior" if i < seniors else "intermediate" if i < seniors + intermediates else "junior"
-            if i >= fill - admin:
-                add(org, "general_practice", "junior", "administrative")
-                continue
-            # the first junior is the centre's public-health physician (公共卫生医师: at least one per centre)
-            specialty = "public_health" if i == seniors + intermediates else \
-                c.TOWNSHIP_SPECIALTIES[i % len(c.TOWNSHIP_SPECIALTIES)]
-            qualification = {"nursing": "nurse", "pharmacy": "pharmacist", "laboratory": "technician",
-                             "radiology": "technician"}.get(specialty, rng.choice(
-                                 ["practising_physician", "practising_physician", "assistant_physician"]))
-            add(org, specialty, title, qualification)
-    return people
-
-
+# -- secondments --------------------------------------------------------------------------------
 def _secondments(sc: Scale, seed: int, orgs: list[Org]) -> list[Secondment]:
     rng = _rng(seed, "secondments")
     townships = [o for o in orgs if o.kind == "township_centre"]

@@ -21,8 +21,18 @@ def patient_body(form: Form) -> dict:
 
 
 def diagnosis_body(form: Form, items: list[dict[str, str]]) -> dict:
+    """The API requires the diagnosis name; the form lets it be left empty when the code is in the catalogue,
+    and fills it in (shown in the field if the form comes back). Otherwise the API's refusal of the empty name
+    is shown with its reason: which field is missing, or that the code is not one the catalogue can name."""
     code = form.v("icd10").upper()
-    return {"icd10": code, "diagnosis": form.v("diagnosis") or name_of(items, code) or ""}
+    name = form.v("diagnosis") or name_of(items, code)
+    if name:
+        form.values["diagnosis"] = name
+    elif not code:
+        form.explain["diagnosis"] = "请填写诊断名称，或填写 ICD-10 诊断编码以自动填写"
+    else:
+        form.explain["diagnosis"] = f"诊断目录中没有编码 {code}，无法自动填写，请填写诊断名称"
+    return {"icd10": code, "diagnosis": name or ""}
 
 
 async def _render(ctx: Ctx, form: Form, status: int = 200) -> Response:

@@ -67,6 +67,24 @@ def test_bad_input_is_shown_beside_each_field_and_the_form_keeps_what_was_typed(
     assert error_beside(wrong_sex.text, "patient.sex") == "性别与身份证号不一致"
 
 
+def test_the_diagnosis_name_may_be_left_empty_only_when_the_code_names_it(desk):
+    town = desk("dachang.referral")
+    # a code of the catalogue fills the name: the form comes back (the reason is missing) showing it, no error
+    filled = town.submit("/referrals/new-upward", upward(reason=""))
+    assert filled.status_code == 422 and error_beside(filled.text, "reason") == "请填写原因"
+    assert 'id="f-diagnosis-error"' not in filled.text
+    assert re.search(r'id="f-diagnosis" name="diagnosis" type="text" value="脑梗死"', filled.text)
+    # neither a name nor a code: the message says a code would have done
+    neither = town.submit("/referrals/new-upward", upward(icd10=""))
+    assert error_beside(neither.text, "diagnosis") == "请填写诊断名称，或填写 ICD-10 诊断编码以自动填写"
+    assert error_beside(neither.text, "icd10") == "请填写ICD-10 诊断编码"
+    # a well-formed code the catalogue has no name for: the name is needed, and the message says why
+    unknown = town.submit("/referrals/new-upward", upward(icd10="Q99.9"))
+    assert error_beside(unknown.text, "diagnosis") == "诊断目录中没有编码 Q99.9，无法自动填写，请填写诊断名称"
+    rid = submit_upward(town, icd10="Q99.9", diagnosis="染色体异常")
+    assert "染色体异常" in town.get(f"/referrals/{rid}").text
+
+
 def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(desk):
     town = desk("dachang.referral")
     before = town.get("/referrals/outgoing").text.count("/referrals/")

@@ -24,7 +24,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select, text
 
 from gateway.demo import ORGANISATIONS
-from platform_common.contracts import OrganisationRegistered
 from platform_common.db import is_sqlite
 from platform_common.migrate import upgrade
 from platform_common.org_directory import OrgDirectory
@@ -63,13 +62,7 @@ def _service_client(bootstrap: ModuleType, settings_cls: type, db_url: str, **ov
     app = bootstrap.create_app(settings, background=False)
     app.add_middleware(ContractCheck)
     runtime = app.state.runtime
-    directory = OrgDirectory(runtime.metadata.tables["organisations"])
-    with runtime.session_factory() as session:
-        for org in ORGANISATIONS:
-            directory.upsert(session, OrganisationRegistered(
-                org_id=org.org_id, name=org.name, kind=org.kind, consortium_id=org.consortium_id,
-                parent_org_id=org.parent_org_id, service_population=org.service_population))
-        session.commit()
+    OrgDirectory(runtime.metadata.tables["organisations"]).register_many(runtime.session_factory, ORGANISATIONS)
     with TestClient(app) as client:
         client.runtime = runtime  # type: ignore[attr-defined]
         yield client

@@ -11,7 +11,7 @@ from pydantic import Field, StrictInt
 from platform_common.api_types import Fen, ResponseModel, UtcInstant
 
 from .schemas import Body, Code, Id, KeyGroupCode, Month, Reason
-from .schemas_uploads import UploadError, UploadFailure
+from .schemas_uploads import UploadError, UploadRecord
 
 # a contract id as the database holds it (BIGINT): a larger number is a 422, not an overflow in the driver
 ContractIdPath = Annotated[int, Path(ge=1, le=2**63 - 1, description="the contract")]
@@ -96,24 +96,9 @@ class RosterUploadCounts(ResponseModel):
     errors_truncated: bool
 
 
-class RosterUploadReport(ResponseModel):
-    upload_id: str
+class RosterUploadReport(UploadRecord):
     purpose: Literal["roster"]
-    filename: str | None
-    file_format: Literal["csv", "xlsx"] | None
-    size_bytes: int | None
-    uploaded_by: str
-    uploader_org_id: str
-    uploaded_at: UtcInstant
-    status: Literal["running", "done", "failed"]
-    rows: int
-    inserted: int
-    duplicates: int
     changed: int
-    rejected: int
-    amount_fen: Fen
-    failure: UploadFailure | None
-    finished_at: UtcInstant | None
     errors: list[UploadError]
     errors_truncated: bool
 

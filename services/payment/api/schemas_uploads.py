@@ -77,11 +77,12 @@ class UploadCounts(ResponseModel):
     errors_truncated: bool
 
 
-class UploadSummary(ResponseModel):
-    """An upload as stored: who sent which file when, and what came of it."""
+class UploadRecord(ResponseModel):
+    """The fields every stored upload answers (claims and roster files alike): who sent which file when, and
+    what came of it. Not answered as such: each purpose's report narrows `purpose` and adds its own counts."""
 
     upload_id: str
-    purpose: Literal["claims"]
+    purpose: str
     filename: str | None
     file_format: FileFormat | None
     size_bytes: int | None
@@ -96,6 +97,12 @@ class UploadSummary(ResponseModel):
     amount_fen: Fen
     failure: UploadFailure | None
     finished_at: UtcInstant | None
+
+
+class UploadSummary(UploadRecord):
+    """An upload as stored: who sent which file when, and what came of it."""
+
+    purpose: Literal["claims"]
 
 
 class UploadReport(UploadSummary):

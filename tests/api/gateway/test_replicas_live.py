@@ -15,13 +15,12 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import sessionmaker
 
 from devstack.stack import free_port, port_open
 from gateway.api import MIGRATIONS as GATEWAY_MIGRATIONS, create_app
 from gateway.demo import ORGANISATIONS
 from gateway.settings import GatewaySettings
-from platform_common.contracts import OrganisationRegistered
 from platform_common.migrate import upgrade
 from platform_common.org_directory import OrgDirectory
 from services.referral import bootstrap
@@ -37,14 +36,7 @@ NOWHERE = "http://127.0.0.1:9"
 def _seeded(db_url: str) -> None:
     upgrade(bootstrap.MIGRATIONS, db_url)
     engine = create_engine(db_url)
-    directory = OrgDirectory(metadata.tables["organisations"])
-    with engine.begin() as conn:
-        with Session(bind=conn) as session:
-            for org in ORGANISATIONS:
-                directory.upsert(session, OrganisationRegistered(
-                    org_id=org.org_id, name=org.name, kind=org.kind, consortium_id=org.consortium_id,
-                    parent_org_id=org.parent_org_id, service_population=org.service_population))
-            session.flush()
+    OrgDirectory(metadata.tables["organisations"]).register_many(sessionmaker(engine), ORGANISATIONS)
     engine.dispose()
 
 

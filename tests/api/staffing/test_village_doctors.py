@@ -21,13 +21,10 @@ from tests.support.service_app import outbox_events
 def add_clinics(client, *clinics: tuple[str, str, str]) -> None:
     """More village clinics under their townships, as the registry would announce them."""
     runtime = client.runtime
-    directory = OrgDirectory(runtime.metadata.tables["organisations"])
-    with runtime.session_factory() as session:
-        for org_id, name, parent in clinics:
-            directory.upsert(session, OrganisationRegistered(
-                org_id=org_id, name=name, kind=OrgKind.VILLAGE_CLINIC, consortium_id="wushan", parent_org_id=parent,
-                service_population=1200))
-        session.commit()
+    OrgDirectory(runtime.metadata.tables["organisations"]).register_many(runtime.session_factory, [
+        OrganisationRegistered(org_id=org_id, name=name, kind=OrgKind.VILLAGE_CLINIC, consortium_id="wushan",
+                               parent_org_id=parent, service_population=1200)
+        for org_id, name, parent in clinics])
 
 
 def village_doctor(client, clinic: str, qualification: str = "village_doctor", headers=DACHANG,
