@@ -68,6 +68,17 @@ SOURCE_TYPES = {"claim": "理赔", "claim_upload": "批量理赔", "advance": "�
 UPLOAD_FIELDS = {"claim_no": "理赔编号", "kind": "理赔类别", "org_id": "单位编码", "amount_fen": "金额（分）",
                  "service_date": "就诊日期", "row": "整行", "file": "文件"}
 
+# -- the family-doctor contract roster (家庭医生签约), its reports and the appraisal (绩效考核)
+KEY_GROUPS = {"elderly": "65岁及以上老年人", "hypertension": "高血压患者", "diabetes": "2型糖尿病患者", "pregnant": "孕产妇",
+              "children": "0–6岁儿童", "disabled": "残疾人", "severe_mental": "严重精神障碍患者", "tuberculosis": "肺结核患者",
+              "poverty_relief": "脱贫人口", "family_planning": "计划生育特殊家庭"}
+COVERAGE_GROUPS = {"all_residents": "全部常住居民", "any_key_group": "重点人群（合计）", **KEY_GROUPS}
+CONTRACT_SOURCES = {"upload": "名册导入", "api": "单份登记", "transfer": "转签"}
+POPULATION_SOURCES = {"census": "本单位人口底数", "registry": "机构登记的服务人口"}
+ROSTER_FIELDS = {"national_id": "身份证号", "org_id": "单位编码", "team": "家庭医生团队", "package": "服务包",
+                 "key_groups": "重点人群", "start_date": "开始日期", "end_date": "结束日期", "row": "整行", "file": "文件"}
+INDICATOR_SOURCES = {"referral": "双向转诊", "claims": "医保理赔", "roster": "签约名册", "settlement": "期间结算"}
+
 # -- the staffing service (县管乡用) ------------------------------------------------------------------------------
 QUALIFICATIONS = {"practising_physician": "执业医师", "assistant_physician": "执业助理医师", "nurse": "护士",
                   "pharmacist": "药师", "technician": "医技人员", "administrative": "管理岗", "support": "工勤岗",

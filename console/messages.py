@@ -47,6 +47,8 @@ FIELD_LABELS = {
     "score": "绩效得分权重", "performance_score": "绩效得分", "score_reason": "得分依据", "claim_no": "理赔编号",
     "kind": "类别", "amount_fen": "金额", "file": "文件", "category": "对账类别", "limit": "每页条数",
     "effective_month": "生效月份", "enrolled": "签约人数",
+    "national_id": "身份证号", "team": "家庭医生团队", "package": "服务包", "key_groups": "重点人群", "key_group": "重点人群",
+    "on": "转签日期", "active_on": "在约日期",
     # staffing
     "name": "姓名", "id_number": "身份证号", "qualification": "资格", "title_level": "职称", "home_org_id": "在编单位",
     "start_date": "开始日期", "end_date": "结束日期", "headcount": "人数", "effective_date": "生效日期",

@@ -10,9 +10,11 @@ from fastapi import APIRouter
 def routers() -> list[APIRouter]:
     from . import auth, worklists, upward, downward, out_of_county, follow_ups, indicators, icd10, detail  # noqa: I001
     from .payment import budgets, policies, uploads, claims, settlement, statement, reconciliation, ledger
+    from .payment import roster, contracts, census, primary_care, capitation_runs, appraisal
     from .staffing import registry, staff_forms, quota, secondments, rotation, tidal, allowances, visits
 
     referral = [auth, worklists, upward, downward, out_of_county, follow_ups, indicators, icd10]
-    payment = [budgets, policies, uploads, claims, settlement, statement, reconciliation, ledger]
+    payment = [budgets, policies, uploads, claims, settlement, statement, reconciliation, ledger,
+               roster, contracts, census, primary_care, capitation_runs, appraisal]  # /contracts/new before /contracts/{id}
     staffing = [staff_forms, registry, quota, secondments, rotation, tidal, allowances, visits]  # /staff/new first
     return [m.router for m in (*referral, *payment, *staffing, detail)]

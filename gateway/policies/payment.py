@@ -35,6 +35,7 @@ RULES: list[Rule] = [
     rule("GET", "/enrolments", IO, FO),
     rule("POST", "/capitation/runs", IO),
     rule("GET", "/capitation", IO, FO, UM),
+    rule("GET", "/capitation/runs", IO, FO),
     rule("GET", "/capitation/runs/{run_id}/contracts", IO, FO),
     # the family-doctor contract roster (家庭医生签约): kept by primary units' managers for their own unit
     rule("POST", "/roster/uploads", IO, FO, UM, uploads=FILE_UPLOAD),
@@ -47,9 +48,9 @@ RULES: list[Rule] = [
     rule("POST", "/contracts/{contract_id}/transfer", IO, FO, UM),
     rule("PUT", "/census/{org_id}", IO, FO, UM),
     rule("GET", "/roster/fee-split", IO, FO),
-    rule("GET", "/roster/coverage", IO, FO),
+    rule("GET", "/roster/coverage", IO, FO, UM),  # a unit's manager: its own unit's lines
     # appraisal of member units (成员单位绩效考核) and the primary units' share of the fund
-    rule("GET", "/appraisal", IO, FO),
+    rule("GET", "/appraisal", IO, FO, UM),  # a unit's manager: the consortium's and its own unit's
     rule("GET", "/primary-share", IO, FO),
     rule("GET", "/chronic-visits", IO, FO),
     # performance and settlement

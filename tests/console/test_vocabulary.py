@@ -1,6 +1,8 @@
 """Every code the services define has a Chinese name on the console (a new status cannot appear in English)."""
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
 from console import labels as L
@@ -9,7 +11,9 @@ from platform_common.contracts import Specialty
 from services.referral.domain.codes import ChronicCondition
 from services.referral.domain.lifecycle import Action, Direction, Status
 from services.referral.domain.rules import EmergencyCategory, RejectReason, Urgency
+from services.payment.api.schemas_roster import CensusGroup
 from services.payment.domain.claims import ClaimKind
+from services.payment.domain.roster import ROSTER_COLUMNS, KeyGroup
 from services.payment.domain.policy import PURPOSES
 from services.payment.service_layer.reconciliation import CATEGORIES
 from services.staffing.domain.model import EndReason, PostingKind, PostingStatus, Qualification, TitleLevel
@@ -27,6 +31,8 @@ VOCABULARIES = [(Status, L.STATUSES), (Status, L.STATUS_TONES), (Direction, L.DI
 
 def test_the_payment_and_staffing_word_lists_are_named_too():
     assert set(L.PURPOSES) == set(PURPOSES) and set(L.RECON_CATEGORIES) == set(CATEGORIES)
+    assert set(L.COVERAGE_GROUPS) == set(get_args(CensusGroup)) and set(L.KEY_GROUPS) == {g.value for g in KeyGroup}
+    assert set(L.ROSTER_FIELDS) >= set(ROSTER_COLUMNS) and set(L.CONTRACT_SOURCES) == {"upload", "api", "transfer"}
     assert {e.value for e in EndReason} | {"transferred"} == set(L.END_REASONS)
 
 

@@ -9,6 +9,7 @@ from ...web import Ctx, Form, NotAllowed
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$")
 GROUP_BUDGET, GROUP_CLAIMS, GROUP_SETTLE, GROUP_LEDGER = "基金预算", "理赔", "结算与对账", "财务"
+GROUP_ROSTER, GROUP_APPRAISAL = "家庭医生签约", "绩效考核"
 
 
 def consortia(ctx: Ctx) -> list[str]:
@@ -64,3 +65,12 @@ def managing(ctx: Ctx) -> bool:
 def require_manager(ctx: Ctx) -> None:
     if not managing(ctx):
         raise NotAllowed()
+
+
+def primary_units(ctx: Ctx) -> list[tuple[str, str]]:
+    """The township centres and village clinics a user may pick: a unit's manager only their own."""
+    if ctx.user.role == "unit_manager":
+        return [(ctx.user.org_id, ctx.org_name(ctx.user.org_id))]
+    allowed = consortia(ctx)
+    return [(o.org_id, o.name) for o in ctx.registry.of_kind("township_centre", "village_clinic")
+            if o.consortium_id in allowed]

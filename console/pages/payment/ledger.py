@@ -116,4 +116,8 @@ async def run_capitation(ctx: Annotated[Ctx, Depends(guard(CAPITATION))]) -> Res
     done = await ctx.attempt(form, ctx.post("/payment/capitation/runs", body))
     if done is None:
         return await _render_capitation(ctx, form, status_for(form))
+    if done.get("run_id"):  # paid over the contract roster: the run's page lists what it paid
+        skipped = f"；此前已拨付的 {len(done['already_paid'])} 个单位已跳过" if done["already_paid"] else ""
+        return ctx.redirect(f"/capitation/runs/{done['run_id']}",
+                            flash=f"{done['period']} 按人头付费已拨付：本次 {done['contracts']:,} 份签约{skipped}。")
     return ctx.redirect(f"/capitation?period={form.v('period')}", flash=f"{form.v('period')} 按人头付费已拨付。")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, AsyncIterator, Callable
 
@@ -80,13 +81,19 @@ async def pass_on(ctx: Ctx, api_path: str, form: Form) -> dict | None:
     return result
 
 
+async def post_upload(ctx: Ctx, api_path: str, result_base: str,
+                      render_form: Callable[[Ctx, Form, int], Response]) -> Response:
+    """An upload form posted: the file passed on, then its result page; the form again with why it did not go."""
+    form = Form()
+    result = await pass_on(ctx, api_path, form)
+    if result is None:
+        return render_form(ctx, form, status_for(form))
+    return ctx.redirect(f"{result_base}/{result['upload_id']}")
+
+
 @router.post(UPLOAD.path)
 async def upload(ctx: Annotated[Ctx, Depends(guard(UPLOAD))]) -> Response:
-    form = Form()
-    result = await pass_on(ctx, "/payment/claims/uploads", form)
-    if result is None:
-        return _render_form(ctx, form, status_for(form))
-    return ctx.redirect(f"/claims/uploads/{result['upload_id']}")
+    return await post_upload(ctx, "/payment/claims/uploads", "/claims/uploads", _render_form)
 
 
 @router.get(UPLOADS.path)
@@ -97,27 +104,57 @@ async def uploads(ctx: Annotated[Ctx, Depends(guard(UPLOADS))], page: int = 1) -
                       url=lambda **kw: f"{UPLOADS.path}?page={kw.get('page', page)}", failure_text=failure_text)
 
 
-async def _load(ctx: Ctx, upload_id: str) -> dict:
+@dataclass(frozen=True)
+class ResultSpec:
+    """What an upload's result page says of its kind of file (claims, the contract roster)."""
+
+    base: str  # the console's result pages: {base}/{upload_id}
+    api: str  # the API's: {api}/{upload_id}, {api}/{upload_id}/errors
+    back_url: str
+    back_text: str
+    again_url: str
+    noun: str  # "条理赔": the file's N ... were recorded before
+    unchanged: str
+    booked: str
+    dup: str
+    again_note: str
+    key_heading: str  # the rejected row's key (a claim number, a masked ID)
+    fields: dict[str, str]
+    amount: bool
+    errors_csv: bool
+
+
+CLAIM_FILES = ResultSpec("/claims/uploads", "/payment/claims/uploads", "/claims/uploads", "上传记录", UPLOAD.path,
+                         "条理赔", "账务未变动", "入账", "重复（已登记，未重复记账）", "已入账的行会算作重复，不会重复记账",
+                         "理赔编号", L.UPLOAD_FIELDS, amount=True, errors_csv=True)
+
+
+async def load(ctx: Ctx, spec: ResultSpec, upload_id: str) -> dict:
     try:
-        return await ctx.get(f"/payment/claims/uploads/{upload_id}")
+        return await ctx.get(f"{spec.api}/{upload_id}")
     except ApiError as e:
         if e.status in (403, 404):
             raise HTTPException(404) from e
         raise
 
 
-@router.get(RESULT.path)
-async def result(upload_id: str, ctx: Annotated[Ctx, Depends(guard(RESULT))], page: int = 1) -> Response:
-    data = await _load(ctx, upload_id)
+async def show_result(ctx: Ctx, spec: ResultSpec, upload_id: str, page: int, title: str) -> Response:
+    """The result page: the counts, or the progress while the service reads the file; every rejected row."""
+    data = await load(ctx, spec, upload_id)
     errors = None
     page = max(1, page)
     if data["status"] == "done" and data["rejected"]:
-        errors = await ctx.get(f"/payment/claims/uploads/{upload_id}/errors", limit=ERRORS_PER_PAGE,
+        errors = await ctx.get(f"{spec.api}/{upload_id}/errors", limit=ERRORS_PER_PAGE,
                                offset=(page - 1) * ERRORS_PER_PAGE)
-    return ctx.render("payment/upload_result.html", title=RESULT.title, u=data, errors=errors, page_no=page,
-                      per_page=ERRORS_PER_PAGE, row_reason=row_reason, failure_text=failure_text,
-                      progress_url=f"{RESULT.path.format(upload_id=upload_id)}/progress",
-                      url=lambda **kw: f"/claims/uploads/{upload_id}?page={kw.get('page', page)}#errors")
+    return ctx.render("payment/upload_result.html", title=title, u=data, errors=errors, page_no=page,
+                      per_page=ERRORS_PER_PAGE, row_reason=row_reason, failure_text=failure_text, spec=spec,
+                      progress_url=f"{spec.base}/{upload_id}/progress",
+                      url=lambda **kw: f"{spec.base}/{upload_id}?page={kw.get('page', page)}#errors")
+
+
+@router.get(RESULT.path)
+async def result(upload_id: str, ctx: Annotated[Ctx, Depends(guard(RESULT))], page: int = 1) -> Response:
+    return await show_result(ctx, CLAIM_FILES, upload_id, page, RESULT.title)
 
 
 def progress_view(data: dict) -> dict:
@@ -130,7 +167,7 @@ def progress_view(data: dict) -> dict:
 @router.get("/claims/uploads/{upload_id}/progress")
 async def progress(upload_id: str, ctx: Annotated[Ctx, Depends(guard(RESULT))]) -> Response:
     """How far the service has read the file, for the result page's script (JSON)."""
-    return JSONResponse(progress_view(await _load(ctx, upload_id)))
+    return JSONResponse(progress_view(await load(ctx, CLAIM_FILES, upload_id)))
 
 
 async def translated_csv(ctx: Ctx, api_path: str, header: list[str],

@@ -50,14 +50,30 @@ class RosterQueries:
             select(k.c.org_id, k.c.group, k.c.people).where(k.c.org_id.in_(org_ids)))]
 
     def contracts(self, consortium_id: str | None, org_id: str | None, active_on: date | None, limit: int,
-                  offset: int) -> tuple[int, list]:
+                  offset: int, team: str | None = None, group_bit: int | None = None) -> tuple[int, list]:
         c = r.contracts
         query = select(c)
         if consortium_id:
             query = query.where(c.c.consortium_id == consortium_id)
         if org_id:
             query = query.where(c.c.org_id == org_id)
+        if team:
+            query = query.where(c.c.team == team)
+        if group_bit:
+            query = query.where(c.c.key_groups.op("&")(group_bit) != 0)
         if active_on:
             query = query.where(c.c.start_date <= active_on, or_(c.c.end_date.is_(None), c.c.end_date >= active_on))
         total = self.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
         return total, list(self.session.execute(query.order_by(c.c.contract_id).limit(limit).offset(offset)))
+
+    def runs(self, consortium_id: str | None, month: str | None, limit: int, offset: int) -> tuple[int, list[dict]]:
+        """Capitation runs over the roster, the latest first."""
+        runs = r.capitation_runs
+        query = select(runs)
+        if consortium_id:
+            query = query.where(runs.c.consortium_id == consortium_id)
+        if month:
+            query = query.where(runs.c.month == month)
+        total = self.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        rows = self.session.execute(query.order_by(runs.c.paid_at.desc(), runs.c.run_id).limit(limit).offset(offset))
+        return total, [dict(row._mapping) for row in rows]

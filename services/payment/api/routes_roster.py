@@ -13,6 +13,8 @@ from ..service_layer import roster, roster_capitation
 from ..service_layer.roster_import import roster_units
 from ..service_layer.upload_rows import listed_errors, load_upload
 from . import schemas_roster as s
+from ..domain.roster import KeyGroup
+from .schemas import KeyGroupCode, Month
 from .schemas_roster import ContractIdPath
 from .deps import JobsDep, PageDep, PrincipalDep, ReadUowDep, RespondAsync, SettingsDep, UowDep
 from .schemas_uploads import UploadErrorsPage, UploadInProgress
@@ -75,9 +77,12 @@ def add_contract(body: s.ContractCreate, uow: UowDep, principal: PrincipalDep, s
 
 @router.get("/contracts", response_model=s.ContractPage)
 def list_contracts(uow: ReadUowDep, principal: PrincipalDep, page: PageDep, consortium_id: str | None = None,
-                   org_id: str | None = None, active_on: IsoDate | None = None) -> dict:
-    """`active_on`: only contracts in force on that day."""
-    return reports.list_contracts(uow, principal, consortium_id, org_id, active_on, page.limit, page.offset)
+                   org_id: str | None = None, active_on: IsoDate | None = None, team: str | None = None,
+                   key_group: KeyGroupCode | None = None) -> dict:
+    """`active_on`: only contracts in force on that day; `team`: one family-doctor team's; `key_group`: only
+    contracts of residents in that key group."""
+    return reports.list_contracts(uow, principal, consortium_id, org_id, active_on, page.limit, page.offset, team,
+                                  KeyGroup(key_group) if key_group else None)
 
 
 @router.get("/contracts/{contract_id}", response_model=s.ContractOut)
@@ -97,6 +102,13 @@ def transfer_contract(contract_id: ContractIdPath, body: s.ContractTransfer, uow
     """The resident moves to another unit from `on`: this contract ends the day before, a new one starts."""
     return roster.transfer_contract(uow, principal, settings, contract_id, body.national_id, body.to_org_id,
                                     body.team, body.on, body.package)
+
+
+@router.get("/capitation/runs", response_model=s.CapitationRunPage)
+def capitation_runs(consortium_id: str, uow: ReadUowDep, principal: PrincipalDep, page: PageDep,
+                    period: Month | None = None) -> dict:
+    """The capitation runs over the roster (of one month `period`), the latest first, paged."""
+    return roster_capitation.list_runs(uow, principal, consortium_id, period, page.limit, page.offset)
 
 
 @router.get("/capitation/runs/{run_id}/contracts", response_model=s.CapitationRunLinesOut)

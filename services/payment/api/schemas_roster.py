@@ -114,7 +114,7 @@ class CapitationLineOut(ResponseModel):
     fee_fund_fen: Fen = Field(description="the fund's share of the contract fee, in its first paid month")
 
 
-class CapitationRunLinesOut(ResponseModel):
+class CapitationRunSummaryOut(ResponseModel):
     run_id: str
     consortium_id: str
     month: Month
@@ -126,9 +126,19 @@ class CapitationRunLinesOut(ResponseModel):
     entry_id: str | None
     paid_by: str
     paid_at: UtcInstant
+
+
+class CapitationRunLinesOut(CapitationRunSummaryOut):
     limit: int
     offset: int
     items: list[CapitationLineOut]
+
+
+class CapitationRunPage(ResponseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[CapitationRunSummaryOut]
 
 
 class FeeSplitLineOut(ResponseModel):

@@ -27,6 +27,17 @@ def require_consortium_reader(principal: Principal, consortium_id: str) -> None:
         raise Forbidden("you may only read your own consortium", consortium_id=consortium_id)
 
 
+def report_scope(principal: Principal, consortium_id: str) -> str | None:
+    """A consortium's report by unit (coverage, appraisal): the insurance office any consortium's, the finance
+    office its own's, a member unit's manager only its own unit's lines (the org id returned to keep)."""
+    if principal.role is Role.UNIT_MANAGER:
+        if principal.consortium_id != consortium_id:
+            raise Forbidden("you may only read your own consortium", consortium_id=consortium_id)
+        return principal.org_id
+    require_consortium_reader(principal, consortium_id)
+    return None
+
+
 def require_claim_writer(principal: Principal, consortium_id: str) -> None:
     require_role(principal, *CLAIM_WRITERS)
     if principal.role is Role.FINANCE_OFFICER and principal.consortium_id != consortium_id:

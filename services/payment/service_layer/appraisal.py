@@ -34,7 +34,7 @@ from ..domain.periods import Period
 from ..domain.policy import FundPolicy
 from ..settings import PaymentSettings
 from . import policies
-from .access import require_consortium_reader
+from .access import report_scope, require_consortium_reader
 from .unit_of_work import PaymentUnitOfWork
 
 
@@ -62,7 +62,10 @@ def primary_share(uow: PaymentUnitOfWork, principal: Principal, consortium_id: s
     """基层医保基金占比 per month of the period and over it: member-outpatient claims of township centres and village
     clinics and all capitation, over every claim (all kinds) and capitation."""
     require_consortium_reader(principal, consortium_id)
-    period = _parse(period_code)
+    return _primary_share(uow, consortium_id, _parse(period_code))
+
+
+def _primary_share(uow: PaymentUnitOfWork, consortium_id: str, period: Period) -> dict:
     primary = {o.org_id for o in uow.orgs.all(uow.session, consortium_id) if o.is_primary_unit}
     q = uow.appraisal_queries
     claims = q.claims_by_month(consortium_id, period.first_month, period.last_month)
@@ -95,7 +98,10 @@ def _chronic_months(uow: PaymentUnitOfWork, consortium_id: str, period: Period,
 def chronic_visit_rate(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str, period_code: str) -> dict:
     """两慢病患者基层门诊就诊率 per month of the period and over it, with each unit's chronic claims."""
     require_consortium_reader(principal, consortium_id)
-    period = _parse(period_code)
+    return _chronic_visit_rate(uow, consortium_id, _parse(period_code))
+
+
+def _chronic_visit_rate(uow: PaymentUnitOfWork, consortium_id: str, period: Period) -> dict:
     primary = {o.org_id for o in uow.orgs.all(uow.session, consortium_id) if o.is_primary_unit}
     months, units = _chronic_months(uow, consortium_id, period, primary)
     at_primary, total = sum(m.at_primary for m in months), sum(m.total for m in months)
@@ -110,7 +116,7 @@ def chronic_visit_rate(uow: PaymentUnitOfWork, principal: Principal, consortium_
 def values_for(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSettings, consortium_id: str,
                period: Period, policy: FundPolicy) -> tuple[dict, dict[str, dict]]:
     """(the consortium's values, each member unit's values) by indicator code; None where there is no value."""
-    from .settlement import preview  # the settlement's own budget and spending figures
+    from .settlement import period_figures  # the settlement's own budget and spending figures
 
     orgs = [o for o in uow.orgs.all(uow.session, consortium_id) if o.is_primary_unit or o.is_county_hospital]
     q = uow.appraisal_queries
@@ -147,13 +153,13 @@ def values_for(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSe
             "chronic_downward_share": referral(o.org_id, "chronic_downward_share_bp"),
             "median_response_minutes": referral(o.org_id, "median_response_minutes"),
         }
-    share = primary_share(uow, principal, consortium_id, period.code)
-    chronic = chronic_visit_rate(uow, principal, consortium_id, period.code)
+    share = _primary_share(uow, consortium_id, period)
+    chronic = _chronic_visit_rate(uow, consortium_id, period)
     for v in units.values():
         v["chronic_primary_visit_rate"] = None
     try:
-        p = preview(uow, principal, settings, consortium_id, period.code)
-        fund_use = share_bp(p["actual_fen"], p["budget_fen"]) if p["budget_fen"] else None
+        p = period_figures(uow, consortium_id, period)
+        fund_use = share_bp(p.actual_fen, p.budget_fen) if p.budget_fen else None
     except InvalidInput:  # no budget for the fund year
         fund_use = None
     covered = [o for o in census]
@@ -172,14 +178,15 @@ def values_for(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSe
 
 def appraisal(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSettings, consortium_id: str,
               period_code: str) -> dict:
-    """Scores of the consortium and of each member unit, each indicator with its value, target and points."""
-    require_consortium_reader(principal, consortium_id)
+    """Scores of the consortium and of each member unit, each indicator with its value, target and points; a
+    member unit's manager gets the consortium's and its own unit's."""
+    own = report_scope(principal, consortium_id)
     period = _parse(period_code)
     version, policy = policies.effective(uow, settings, period.end)
     consortium, units = values_for(uow, principal, settings, consortium_id, period, policy)
     return {"consortium_id": consortium_id, "period": period.code, "policy_version": version,
             "consortium": _view(appraise(None, policy.appraisal, consortium)),
-            "units": [_view(appraise(o, policy.appraisal, v)) for o, v in sorted(units.items())]}
+            "units": [_view(appraise(o, policy.appraisal, v)) for o, v in sorted(units.items()) if own in (None, o)]}
 
 
 def unit_scores(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSettings, consortium_id: str,

@@ -11,10 +11,10 @@ from platform_common.events import utcnow
 from ..domain.coverage import ALL_RESIDENTS, ANY_KEY_GROUP, Population, coverage_report
 from ..domain.periods import Period
 from ..domain.primary_care import FEE_PAYERS, fee_split
-from ..domain.roster import KeyGroup, groups_of
+from ..domain.roster import KeyGroup, flags_of, groups_of
 from ..settings import PaymentSettings
 from . import policies
-from .access import require_consortium_reader, scope
+from .access import report_scope, require_consortium_reader, scope
 from .roster import view
 from .roster_import import roster_units
 from .unit_of_work import PaymentUnitOfWork
@@ -43,10 +43,10 @@ def fee_split_report(uow: PaymentUnitOfWork, principal: Principal, settings: Pay
 def coverage(uow: PaymentUnitOfWork, principal: Principal, settings: PaymentSettings, consortium_id: str,
              on: date) -> dict:
     """Contracts in force on a day per unit and group against the target; populations from the unit's census,
-    else (all residents only) the registry's service population."""
-    require_consortium_reader(principal, consortium_id)
+    else (all residents only) the registry's service population. A unit's manager sees its own unit's lines."""
+    own = report_scope(principal, consortium_id)
     version, policy = policies.effective(uow, settings, on)
-    units = [o for o in uow.orgs.all(uow.session, consortium_id) if o.is_primary_unit]
+    units = [o for o in uow.orgs.all(uow.session, consortium_id) if o.is_primary_unit and own in (None, o.org_id)]
     contracted: dict[tuple[str, str], int] = {}
     for org_id, flags, n in uow.roster_queries.active_by_groups(consortium_id, on):
         keys = [ALL_RESIDENTS] + ([ANY_KEY_GROUP] if flags else []) + [g.value for g in groups_of(flags)]
@@ -76,10 +76,11 @@ def set_census(uow: PaymentUnitOfWork, principal: Principal, org_id: str, as_of:
 
 
 def list_contracts(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str | None, org_id: str | None,
-                   active_on: date | None, limit: int, offset: int) -> dict:
+                   active_on: date | None, limit: int, offset: int, team: str | None = None,
+                   key_group: KeyGroup | None = None) -> dict:
     own_consortium, own_org = scope(principal)
     if principal.role is Role.UNIT_MANAGER and org_id and org_id != own_org:
         raise Forbidden("you may only read your own unit's contracts", org_id=org_id)
     total, rows = uow.roster_queries.contracts(own_consortium or consortium_id, own_org or org_id, active_on,
-                                               limit, offset)
+                                               limit, offset, team, flags_of([key_group]) if key_group else None)
     return {"total": total, "limit": limit, "offset": offset, "items": [view(r) for r in rows]}

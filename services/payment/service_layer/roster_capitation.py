@@ -114,3 +114,13 @@ def run_lines(uow: PaymentUnitOfWork, principal: Principal, run_id: str, limit: 
         raise NotFound("no such capitation run", run_id=run_id)
     require_consortium_reader(principal, run["consortium_id"])
     return run | {"limit": limit, "offset": offset, "items": uow.roster.lines(run_id, limit, offset)}
+
+
+def list_runs(uow: PaymentUnitOfWork, principal: Principal, consortium_id: str, month: str | None, limit: int,
+              offset: int) -> dict:
+    """The capitation runs of a consortium (of one month), the latest first, paged."""
+    from .access import require_consortium_reader
+
+    require_consortium_reader(principal, consortium_id)
+    total, items = uow.roster_queries.runs(consortium_id, month, limit, offset)
+    return {"total": total, "limit": limit, "offset": offset, "items": items}

@@ -155,3 +155,34 @@ def test_a_contract_id_beyond_the_database_integer_is_422_not_500(client):
         r = getattr(client, method)(f"/contracts/60458845109923117793280{path}", headers=FINANCE,
                                     **({} if method == "get" else {"json": {}}))
         assert r.status_code == 422 and "path.contract_id" in [f["field"] for f in r.json()["error"]["fields"]], r.text
+
+
+def test_contracts_are_listed_by_team_and_key_group(client):
+    rows = [(nid(i), "dachang-thc", "家医一队" if i < 4 else "家医二队", "basic",
+             "elderly;diabetes" if i % 2 else "children", "2026-01-01", "") for i in range(6)]
+    upload_roster(client, roster_csv(rows), FINANCE)
+    listed = client.get("/contracts", headers=FINANCE, params={"team": "家医一队", "key_group": "diabetes"}).json()
+    assert listed["total"] == 2 and all(c["team"] == "家医一队" and "diabetes" in c["key_groups"]
+                                        for c in listed["items"])
+    assert client.get("/contracts", headers=FINANCE, params={"key_group": "children"}).json()["total"] == 3
+    bad = client.get("/contracts", headers=FINANCE, params={"key_group": "smokers"})
+    assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"].endswith("key_group")
+
+
+def test_a_units_manager_reads_coverage_and_appraisal_for_their_own_unit_only(client):
+    rows = [(nid(i), org, "t", "basic", "elderly", "2026-01-01", "") for i, org in
+            enumerate(["dachang-thc"] * 3 + ["luoping-thc"] * 2)]
+    upload_roster(client, roster_csv(rows), FINANCE)
+    scope = {"consortium_id": "wushan"}
+    cover = client.get("/roster/coverage", headers=DACHANG, params=scope | {"on": "2026-02-01"})
+    assert cover.status_code == 200 and {c["org_id"] for c in cover.json()["lines"]} == {"dachang-thc"}
+    assert len(client.get("/roster/coverage", headers=FINANCE, params=scope | {"on": "2026-02-01"}).json()[
+        "lines"]) > len(cover.json()["lines"])
+    mine = client.get("/appraisal", headers=DACHANG, params=scope | {"period": "2026"})
+    assert mine.status_code == 200 and [u["org_id"] for u in mine.json()["units"]] == ["dachang-thc"]
+    everyone = client.get("/appraisal", headers=FINANCE, params=scope | {"period": "2026"}).json()
+    assert mine.json()["units"][0] == next(u for u in everyone["units"] if u["org_id"] == "dachang-thc")
+    assert mine.json()["consortium"] == everyone["consortium"]
+    for path, extra in (("/roster/coverage", {"on": "2026-02-01"}), ("/appraisal", {"period": "2026"})):
+        assert client.get(path, headers=DACHANG, params={"consortium_id": "elsewhere"} | extra).status_code == 403
+    assert client.get("/primary-share", headers=DACHANG, params=scope | {"period": "2026"}).status_code == 403

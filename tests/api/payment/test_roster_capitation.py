@@ -120,6 +120,19 @@ def test_the_capitation_run_is_for_the_insurance_office_only(client):
                                                                    "period": "2026-03"}).status_code == 403
 
 
+def test_the_runs_are_listed_latest_first_per_month(client):
+    seed_roster(client)
+    march, april = run(client, "2026-03"), run(client, "2026-04")
+    scope = {"consortium_id": "wushan"}
+    listed = client.get("/capitation/runs", headers=FINANCE, params=scope).json()
+    assert listed["total"] == 2 and [x["run_id"] for x in listed["items"]] == [april["run_id"], march["run_id"]]
+    assert listed["items"][1]["contracts"] == march["contracts"] and "items" not in listed["items"][1]
+    only = client.get("/capitation/runs", headers=INSURANCE, params=scope | {"period": "2026-03"}).json()
+    assert [x["run_id"] for x in only["items"]] == [march["run_id"]]
+    assert client.get("/capitation/runs", headers=DACHANG, params=scope).status_code == 403
+    assert client.get("/capitation/runs", headers=FINANCE, params=scope | {"period": "2026-13"}).status_code == 422
+
+
 @pytest.mark.postgres  # also runs on PostgreSQL in the CI pass (TEST_POSTGRES_URL)
 def test_racing_runs_pay_each_contract_once(client, monkeypatch):
     """Two runs of one month at once: on PostgreSQL both transactions are in flight before either takes the month

@@ -64,11 +64,13 @@ def test_a_clerk_fills_and_sends_the_referral_form_with_the_keyboard_alone(open_
     ("peoples.referral", ["/queue", "/referrals/new-downward"]),
     ("bureau.analyst", ["/indicators"]),
     ("insurance.officer", ["/budgets", "/policies", "/claims/upload", "/claims/uploads", "/claims", "/settlements",
-                           "/reconciliations", "/capitation"]),
+                           "/reconciliations", "/capitation", "/roster/upload", "/contracts", "/contracts/new",
+                           "/roster/coverage", "/roster/fee-split", "/appraisal", "/capitation/runs"]),
     ("peoples.finance", ["/ledger", "/settlements"]),
     ("bureau.hr", ["/staff", "/staff/new", "/quota", "/quota/dachang-thc", "/secondments", "/rotations", "/tidal",
                    "/allowances"]),
-    ("dachang.manager", ["/secondments/new", "/visit-volumes"]),
+    ("dachang.manager", ["/secondments/new", "/visit-volumes", "/roster/upload", "/contracts/new", "/roster/census",
+                         "/appraisal"]),
 ])
 def test_every_input_is_labelled_and_pages_say_they_are_chinese(open_desk, username, paths):
     page = open_desk(username)
