@@ -46,6 +46,7 @@ class Form:
     prefix: str = ""  # for the ids of its fields, when a page holds several forms (the detail's actions)
     # API field -> the input that holds it, where they differ (fund_amount_fen is typed in yuan)
     aliases: dict[str, str] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)  # the API error's details (a 409's rule and slot)
 
     @classmethod
     def from_data(cls, data: FormData) -> "Form":
@@ -73,6 +74,7 @@ class Form:
 
     def take(self, err: ApiError, org_name: Callable[[str], str]) -> None:
         errors, general = field_errors(err, org_name)
+        self.details = err.details
         for name, message in errors.items():
             self.add(name, message)
         if general:
