@@ -62,7 +62,7 @@ async def department_slots(ctx: Ctx, org_id: str, specialty: str, *, emergency: 
             for s in visits if s["free"] > 0 or emergency or s["slot_id"] == held]
 
 
-def capacity_conflict(form: Form, field: str = "slot_id") -> bool:
+def capacity_conflict(form: Form, field: str = "slot_id", step: str = "接收") -> bool:
     """The place was taken meanwhile (409, rule=capacity): one plain sentence beside the slot choice, naming the
     slot's day and band, and the rest of the form kept as typed. True when that was the refusal."""
     d = form.details
@@ -76,6 +76,6 @@ def capacity_conflict(form: Form, field: str = "slot_id") -> bool:
         where = "所选号源"
     form.errors.pop(field, None)
     form.errors.pop("appointment_at", None)
-    form.add(field, f"{where}刚刚已被约满，本次未接收。请另选一个有空余的号源后再确认（您填写的其他内容已保留）。")
+    form.add(field, f"{where}刚刚已被约满，本次未{step}。请另选一个有空余的号源后再确认（您填写的其他内容已保留）。")
     form.general = None
     return True
