@@ -9,11 +9,12 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     from . import auth, worklists, upward, downward, out_of_county, follow_ups, indicators, icd10, detail  # noqa: I001
-    from . import capacity, capacity_desk
+    from . import capacity, capacity_desk, consultations
     from .payment import budgets, policies, uploads, claims, settlement, statement, reconciliation, ledger
     from .staffing import registry, staff_forms, quota, secondments, rotation, tidal, allowances, visits
 
-    referral = [auth, worklists, upward, downward, out_of_county, follow_ups, indicators, icd10, capacity, capacity_desk]
+    referral = [auth, worklists, upward, downward, out_of_county, follow_ups, indicators, icd10, capacity, capacity_desk,
+                consultations]
     payment = [budgets, policies, uploads, claims, settlement, statement, reconciliation, ledger]
     staffing = [staff_forms, registry, quota, secondments, rotation, tidal, allowances, visits]  # /staff/new first
     return [m.router for m in (*referral, *payment, *staffing, detail)]
