@@ -113,6 +113,8 @@ def timeline(referral: dict, org_name: Callable[[str], str]) -> list[dict[str, A
             reason = f"{L.label(L.REJECT_REASONS, code)}：{text}"
         elif h["action"] == "follow_up" and reason.startswith("follow-up due "):
             reason = f"计划日期 {reason.removeprefix('follow-up due ')} 的随访"
+        elif h["action"] == "submit" and reason.startswith("from consultation "):
+            reason = "由科对科会诊咨询答复“建议上转”生成"
         elif h["action"] == "complete" and reason == "last scheduled follow-up recorded":
             reason = "最后一次计划随访已登记，下转自动完成"
         out.append(h | {"reason_text": reason, "org": org_name(h["actor_org_id"])})
