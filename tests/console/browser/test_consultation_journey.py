@@ -11,6 +11,7 @@ import pytest
 from ..conftest import national_id
 from ..test_forms import local_today
 from .conftest import shot
+from .test_keyboard_and_access import UNLABELLED
 
 pytestmark = pytest.mark.integration
 PATIENT_ID = national_id(date(1957, 4, 12), "262")
@@ -30,6 +31,8 @@ def test_consultation_refer_up_and_accept_into_a_free_slot(open_desk, console):
     county.get_by_role("button", name="按模板发布").click()
     assert "已按周模板发布：7 个号源，共 14 个号" in county.locator(".flash").inner_text()
     assert county.locator("table.capacity tbody tr").count() == 7
+    county.get_by_role("link", name=re.compile("修改当日")).first.click()
+    assert county.evaluate(UNLABELLED) == []  # the template grid's cells and the day's numbers
     shot(county, "22-capacity-department")
 
     town = open_desk("dachang.referral")
@@ -60,6 +63,7 @@ def test_consultation_refer_up_and_accept_into_a_free_slot(open_desk, console):
 
     county.locator("#action-accept summary").click()
     slots = county.locator("#f-accept-slot_id label.radio")
+    assert county.evaluate(UNLABELLED) == []
     assert slots.count() == 8  # "no slot" and the seven days just published
     chosen = slots.nth(2)  # the second day's morning
     text = chosen.inner_text()
