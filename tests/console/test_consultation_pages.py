@@ -117,3 +117,21 @@ def test_the_inbox_marks_an_overdue_request_and_lists_waiting_ones_by_deadline()
     late = html[:html.index("/consultations/late")].rpartition("<tr")[2]
     assert late.startswith(' class="row-overdue">') and "已超时" in late and "clock-overdue" in late
     assert "已超时 30 分钟" in html and "剩余 20 分钟" in html
+
+
+def test_the_new_forms_refuse_a_post_without_its_csrf_token_and_change_nothing(desk):
+    town, county = desk("dachang.referral"), desk("peoples.referral")
+    cid = ask(town)
+    before = town.get("/consultations").text.count("/consultations/")
+    for client, path, data in [
+            (town, "/consultations/new", question()),
+            (county, f"/consultations/{cid}/answer", {"version": "1", "outcome": "local_advice", "advice": "无令牌"}),
+            (county, "/capacity/department/template", {"specialty": "tcm", "kind": "bed", "first_day": "2030-01-01",
+                                                       "last_day": "2030-01-02", "c1_1": "1"}),
+            (county, "/capacity/department/day", {"specialty": "tcm", "kind": "bed", "day": "2030-01-01",
+                                                  "count_00:00": "1"})]:
+        refused = client.post(path, data=data)
+        assert refused.status_code == 403 and "表单已失效" in refused.text, path
+    assert town.get("/consultations").text.count("/consultations/") == before
+    assert "待答复" in town.get(f"/consultations/{cid}").text
+    assert "未来四周没有发布的号源" in county.get("/capacity/department", params={"specialty": "tcm", "kind": "bed"}).text
