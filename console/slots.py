@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .gateway_client import ApiError
+from .gateway_client import ApiError, GatewayUnavailable
 from .web import Ctx, Form
 
 WEEKDAYS = "一二三四五六日"
@@ -46,13 +46,14 @@ async def department_slots(ctx: Ctx, org_id: str, specialty: str, *, emergency: 
                            held: str | None = None) -> list[SlotChoice] | None:
     """The department's outpatient and bed slots of the coming days that may be chosen: free ones, the one held,
     and (an emergency, which the platform takes over capacity) full ones too. None: it publishes nothing of
-    the kind in those days (the free-text answer stands), or its capacity could not be read."""
+    the kind in those days (the free-text answer stands), or its capacity could not be read (the platform did
+    not answer)."""
     today = local_today(ctx)
     try:
         found = await ctx.get("/referral/capacity/slots", org_id=org_id, specialty=specialty,
                               date_from=today.isoformat(),
                               date_to=(today + timedelta(days=ctx.app.state.settings.capacity_days - 1)).isoformat())
-    except ApiError:
+    except (ApiError, GatewayUnavailable):  # the form still opens (as typed, after an outage) without the choice
         return None
     visits = [s for s in found["items"] if s["kind"] in VISIT_KINDS and s["places"] > 0]
     if not visits:
