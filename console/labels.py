@@ -49,6 +49,11 @@ ACTIONS = {
     "follow_up": "登记随访", "record": "登记转外就医",
 }
 CHRONIC = {"hypertension": "高血压", "diabetes": "糖尿病"}
+CAPACITY_KINDS = {"outpatient": "门诊号源", "bed": "预留床位", "exam": "检查号源"}
+EXAM_TYPES = {"ct": "CT", "mri": "磁共振", "ultrasound": "超声", "endoscopy": "内镜", "ecg": "心电图"}
+CONSULTATION_STATUSES = {"requested": "待答复", "answered": "已答复", "cancelled": "已撤销"}
+CONSULTATION_TONES = {"requested": "waiting", "answered": "done", "cancelled": "closed"}
+OUTCOMES = {"local_advice": "基层处理（给出诊疗意见）", "refer_up": "建议上转", "remote_appointment": "预约远程会诊"}
 
 # -- the payment service (医保打包付费) ---------------------------------------------------------------------------
 CLAIM_KINDS = {"member_outpatient": "成员单位门诊", "out_of_county_referral": "转外就医", "out_of_area": "异地就医"}

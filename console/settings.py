@@ -27,6 +27,8 @@ class ConsoleSettings(BaseSettings):
     registry_cache_seconds: float = 60.0
     # Worklists refresh themselves this often when JavaScript is on (0: never).
     worklist_refresh_seconds: int = Field(default=60, ge=0)
+    # The accept and upward forms offer a department's slots from today over this many days.
+    capacity_days: int = Field(default=14, ge=1, le=92)
     demo_mode: bool = Field(default=False, validation_alias=AliasChoices("CONSORTIUM_DEMO_MODE", "demo_mode"))
     local_timezone: str = Field(default="Asia/Shanghai",
                                 validation_alias=AliasChoices("CONSORTIUM_LOCAL_TIMEZONE", "local_timezone"))

@@ -48,6 +48,7 @@ class Form:
     aliases: dict[str, str] = field(default_factory=dict)
     # API field -> what to say when the API refuses it, where the page knows more (why a name is still empty)
     explain: dict[str, str] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)  # the API error's details (a 409's rule and slot)
 
     @classmethod
     def from_data(cls, data: FormData) -> "Form":
@@ -75,6 +76,7 @@ class Form:
 
     def take(self, err: ApiError, org_name: Callable[[str], str]) -> None:
         errors, general = field_errors(err, org_name)
+        self.details = err.details
         for name, message in errors.items():
             self.add(name, self.explain.get(name, message))
         if general:

@@ -16,6 +16,7 @@ from .. import labels as L
 from ..access import REFERRAL_DESKS, Page
 from ..convert import checked, fen_from_yuan, local_moment
 from ..gateway_client import ApiError
+from ..slots import capacity_conflict, department_slots
 from ..web import Ctx, Form, compact, guard, status_for
 
 router = APIRouter()
@@ -37,7 +38,7 @@ def _accept(ctx: Ctx, form: Form, referral: dict) -> dict:
     if referral["direction"] == "downward":
         return {"note": form.v("note") or None}
     return {"appointment_at": local_moment(form, "appointment_at", ctx.app.state.settings.tz()),
-            "bed_no": form.v("bed_no") or None, "note": form.v("note") or None,
+            "bed_no": form.v("bed_no") or None, "note": form.v("note") or None, "slot_id": form.v("slot_id") or None,
             "priority_reception": checked(form, "priority_reception"),
             "priority_examination": checked(form, "priority_examination"),
             "priority_admission": checked(form, "priority_admission")}
@@ -72,16 +73,28 @@ async def load(ctx: Ctx, referral_id: str) -> dict:
         raise
 
 
-def render_detail(ctx: Ctx, referral: dict, forms: dict[str, Form] | None = None, status: int = 200,
-                  notice: str | None = None) -> Response:
+def held_slot(referral: dict) -> str | None:
+    """The outpatient place or bed the referral holds (chosen when referring, or booked on acceptance)."""
+    return next((b["slot_id"] for b in referral.get("bookings", [])
+                 if b["status"] == "booked" and b["kind"] in ("outpatient", "bed")), None)
+
+
+async def render_detail(ctx: Ctx, referral: dict, forms: dict[str, Form] | None = None, status: int = 200,
+                        notice: str | None = None) -> Response:
     forms = forms or {}
     actions = list(referral.get("allowed_actions", []))
     for action in actions + [f"follow_up-{f['follow_up_id']}" for f in referral["follow_ups"]]:
         forms.setdefault(action, Form(prefix=f"{action}-"))
+    slots, held = None, held_slot(referral)
+    if "accept" in actions and referral["direction"] == "upward":
+        slots = await department_slots(ctx, referral["to_org_id"], referral["specialty"],
+                                       emergency=referral["urgency"] == "emergency", held=held)
+        if held and not forms["accept"].values:
+            forms["accept"].values["slot_id"] = held  # the slot chosen when referring, unless the clerk changes it
     hospitals = [(o.org_id, o.name) for o in ctx.registry.of_kind("county_hospital", consortium_id=ctx.user.consortium_id)]
     side = "receiver" if referral["to_org_id"] == ctx.user.org_id else "sender"
     return ctx.render("detail.html", status, title=f"转诊单 · {referral['patient']['name']}", r=referral,
-                      forms=forms, actions=actions, hospitals=hospitals, side=side, notice=notice,
+                      forms=forms, actions=actions, hospitals=hospitals, side=side, notice=notice, slots=slots,
                       timeline=timeline(referral, ctx.org_name), specialties=list(L.SPECIALTIES.items()))
 
 
@@ -100,6 +113,8 @@ def timeline(referral: dict, org_name: Callable[[str], str]) -> list[dict[str, A
             reason = f"{L.label(L.REJECT_REASONS, code)}：{text}"
         elif h["action"] == "follow_up" and reason.startswith("follow-up due "):
             reason = f"计划日期 {reason.removeprefix('follow-up due ')} 的随访"
+        elif h["action"] == "submit" and reason.startswith("from consultation "):
+            reason = "由科对科会诊咨询答复“建议上转”生成"
         elif h["action"] == "complete" and reason == "last scheduled follow-up recorded":
             reason = "最后一次计划随访已登记，下转自动完成"
         out.append(h | {"reason_text": reason, "org": org_name(h["actor_org_id"])})
@@ -108,7 +123,7 @@ def timeline(referral: dict, org_name: Callable[[str], str]) -> list[dict[str, A
 
 @router.get(DETAIL.path)
 async def show(referral_id: str, ctx: Guarded) -> Response:
-    return render_detail(ctx, await load(ctx, referral_id))
+    return await render_detail(ctx, await load(ctx, referral_id))
 
 
 @router.post("/referrals/{referral_id}/follow-ups/{follow_up_id}")
@@ -118,7 +133,7 @@ async def record_follow_up(referral_id: str, follow_up_id: str, ctx: Guarded) ->
     done = await ctx.attempt(form, ctx.post(f"/referral/referrals/{referral_id}/follow-ups/{follow_up_id}", body))
     if done is None:
         form.prefix = f"follow_up-{follow_up_id}-"
-        return render_detail(ctx, await load(ctx, referral_id), {f"follow_up-{follow_up_id}": form},
+        return await render_detail(ctx, await load(ctx, referral_id), {f"follow_up-{follow_up_id}": form},
                              status_for(form))
     return ctx.redirect(f"/referrals/{referral_id}", flash=SUCCESS["follow_up"])
 
@@ -140,8 +155,10 @@ async def act(referral_id: str, action: str, ctx: Guarded) -> Response:
                 return ctx.redirect("/queue", flash=f"{flash}，已转给{ctx.org_name(done['to_org_id'])}")
             return ctx.redirect(f"/referrals/{referral_id}", flash=flash)
     fresh = await load(ctx, referral_id)
+    if action == "accept" and capacity_conflict(form):  # the last place went to another patient meanwhile
+        return await render_detail(ctx, fresh, {action: form}, 409)
     conflict = form.general if fresh["version"] != referral["version"] or action not in fresh["allowed_actions"] else None
     if conflict:
         # the referral moved on: the sentence says so; the page shows it as it is now
-        return render_detail(ctx, fresh, {}, 409, notice=conflict)
-    return render_detail(ctx, fresh, {action: form}, status_for(form))
+        return await render_detail(ctx, fresh, {}, 409, notice=conflict)
+    return await render_detail(ctx, fresh, {action: form}, status_for(form))

@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from .. import labels as L
 from ..access import TOWNSHIP_DESK, Page, register
+from ..slots import capacity_conflict, department_slots
 from ..web import Ctx, Form, compact, guard, status_for
 from .icd10 import catalogue, name_of
 
@@ -35,32 +36,43 @@ def diagnosis_body(form: Form, items: list[dict[str, str]]) -> dict:
     return {"icd10": code, "diagnosis": name or ""}
 
 
-async def _render(ctx: Ctx, form: Form, status: int = 200) -> Response:
+async def _render(ctx: Ctx, form: Form, status: int = 200, day: str = "") -> Response:
+    """With a hospital and a department chosen, their free places are offered (a day given: its first one chosen)."""
     hospitals = ctx.registry.of_kind("county_hospital", consortium_id=ctx.user.consortium_id)
-    return ctx.render("upward_form.html", status, title=NEW_UPWARD.title, form=form,
+    slots = None
+    if form.v("to_org_id") and form.v("specialty"):
+        slots = await department_slots(ctx, form.v("to_org_id"), form.v("specialty"))
+        if day and slots and not form.v("slot_id"):
+            form.values["slot_id"] = next((s.slot_id for s in slots if s.day == day), "")
+    return ctx.render("upward_form.html", status, title=NEW_UPWARD.title, form=form, slots=slots,
                       catalogue=await catalogue(ctx), hospitals=[(o.org_id, o.name) for o in hospitals],
                       specialties=list(L.SPECIALTIES.items()))
 
 
 @router.get(NEW_UPWARD.path)
 async def new_upward(ctx: Annotated[Ctx, Depends(guard(NEW_UPWARD))]) -> Response:
-    return await _render(ctx, Form({"to_org_id": ctx.registry.county_hospital_of(ctx.user.org_id) or "",
-                                    "urgency": "routine"}))
+    """Opened from 可预约号源 with a hospital, department and day: that department's places are offered."""
+    q = ctx.request.query_params
+    return await _render(ctx, Form({"to_org_id": q.get("to_org_id") or ctx.registry.county_hospital_of(ctx.user.org_id)
+                                    or "", "specialty": q.get("specialty", ""), "urgency": "routine"}),
+                         day=q.get("day", ""))
 
 
 @router.post(NEW_UPWARD.path)
 async def submit_upward(ctx: Annotated[Ctx, Depends(guard(NEW_UPWARD))]) -> Response:
     form = await ctx.form()
+    if form.v("show_slots"):  # "查看该科室号源": the form again as typed, with the department's places offered
+        return await _render(ctx, form)
     items = await catalogue(ctx)
     emergency = form.v("urgency") == "emergency"
     body = compact({
         "patient": patient_body(form), **diagnosis_body(form, items), "reason": form.v("reason"),
         "urgency": form.v("urgency"), "emergency_category": form.v("emergency_category") if emergency else None,
-        "to_org_id": form.v("to_org_id"), "specialty": form.v("specialty"),
+        "to_org_id": form.v("to_org_id"), "specialty": form.v("specialty"), "slot_id": form.v("slot_id"),
     })
     created = await ctx.attempt(form, ctx.post("/referral/referrals/upward", body))
     if created is None:
-        return await _render(ctx, form, status_for(form))
+        return await _render(ctx, form, 409 if capacity_conflict(form, step="提交") else status_for(form))
     p = created["patient"]
     return ctx.redirect(f"/referrals/{created['referral_id']}",
                         flash=f"上转已提交：{p['name']}（{p['national_id_masked']}），等待{ctx.org_name(created['to_org_id'])}答复。")

@@ -8,7 +8,9 @@ import pytest
 from console import labels as L
 from platform_common.auth import OrgKind, Role
 from platform_common.contracts import Specialty
+from services.referral.domain.capacity import CapacityKind, ExamType
 from services.referral.domain.codes import ChronicCondition
+from services.referral.domain.consultation import ConsultationStatus, Outcome
 from services.referral.domain.lifecycle import Action, Direction, Status
 from services.referral.domain.rules import EmergencyCategory, RejectReason, Urgency
 from services.payment.api.schemas_roster import CensusGroup
@@ -26,7 +28,9 @@ VOCABULARIES = [(Status, L.STATUSES), (Status, L.STATUS_TONES), (Direction, L.DI
                 (Specialty, L.SPECIALTIES), (Role, L.ROLES), (OrgKind, L.ORG_KINDS), (ChronicCondition, L.CHRONIC),
                 (ClaimKind, L.CLAIM_KINDS), (Qualification, L.QUALIFICATIONS), (TitleLevel, L.TITLE_LEVELS),
                 (PostingKind, L.POSTING_KINDS), (PostingStatus, L.POSTING_STATUSES), (RequestStatus, L.REQUEST_STATUSES),
-                (RequestStatus, L.REQUEST_TONES), (QuotaRule, L.QUOTA_RULES), (Exemption, L.EXEMPTIONS)]
+                (RequestStatus, L.REQUEST_TONES), (QuotaRule, L.QUOTA_RULES), (Exemption, L.EXEMPTIONS),
+                (CapacityKind, L.CAPACITY_KINDS), (ExamType, L.EXAM_TYPES), (ConsultationStatus, L.CONSULTATION_STATUSES),
+                (ConsultationStatus, L.CONSULTATION_TONES), (Outcome, L.OUTCOMES)]
 
 
 def test_the_payment_and_staffing_word_lists_are_named_too():

@@ -60,8 +60,10 @@ def test_a_clerk_fills_and_sends_the_referral_form_with_the_keyboard_alone(open_
 
 @pytest.mark.parametrize("username, paths", [
     ("dachang.referral", ["/", "/referrals/outgoing", "/referrals/incoming", "/referrals/new-upward",
-                          "/referrals/new-out-of-county", "/follow-ups/overdue"]),
-    ("peoples.referral", ["/queue", "/referrals/new-downward"]),
+                          "/referrals/new-out-of-county", "/follow-ups/overdue", "/capacity", "/consultations/new",
+                          "/consultations", "/referrals/new-upward?specialty=cardiology"]),
+    ("peoples.referral", ["/queue", "/referrals/new-downward", "/capacity", "/consultations",
+                          "/capacity/department?specialty=cardiology", "/capacity/department?specialty=cardiology&kind=bed"]),
     ("bureau.analyst", ["/indicators"]),
     ("insurance.officer", ["/budgets", "/policies", "/claims/upload", "/claims/uploads", "/claims", "/settlements",
                            "/reconciliations", "/capitation", "/roster/upload", "/contracts", "/contracts/new",
