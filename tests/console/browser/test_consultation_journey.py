@@ -27,13 +27,13 @@ def test_consultation_refer_up_and_accept_into_a_free_slot(open_desk, console):
     county.get_by_label("至").fill((first + timedelta(days=6)).isoformat())
     for wd in "一二三四五六日":
         county.get_by_label(f"第1时段周{wd}号源数").fill("2")
-    shot(county, "21-capacity-template")
+    shot(county, "70-capacity-template")
     county.get_by_role("button", name="按模板发布").click()
     assert "已按周模板发布：7 个号源，共 14 个号" in county.locator(".flash").inner_text()
     assert county.locator("table.capacity tbody tr").count() == 7
     county.get_by_role("link", name=re.compile("修改当日")).first.click()
     assert county.evaluate(UNLABELLED) == []  # the template grid's cells and the day's numbers
-    shot(county, "22-capacity-department")
+    shot(county, "71-capacity-department")
 
     town = open_desk("dachang.referral")
     town.get_by_role("navigation", name="业务菜单").get_by_role("link", name="发起会诊咨询").click()
@@ -43,7 +43,7 @@ def test_consultation_refer_up_and_accept_into_a_free_slot(open_desk, console):
     town.get_by_label("咨询问题").fill("血糖控制差，空腹 11 mmol/L，已用二甲双胍，是否需要上转调整方案？")
     town.get_by_label("紧急", exact=True).check()
     town.get_by_label("科室").select_option("internal_medicine")
-    shot(town, "23-consultation-form")
+    shot(town, "72-consultation-form")
     town.get_by_role("button", name="发出咨询").click()
     town.wait_for_url(re.compile(r"/consultations/[0-9a-f-]{36}$"))
     assert "会诊咨询已发出：陈桂芳" in town.locator(".flash").inner_text()
@@ -51,11 +51,11 @@ def test_consultation_refer_up_and_accept_into_a_free_slot(open_desk, console):
     county.get_by_role("navigation", name="业务菜单").get_by_role("link", name="会诊咨询").click()
     row = county.locator("table.data tbody tr", has_text="陈桂芳").first
     assert "待答复" in row.inner_text() and "剩余" in row.locator(".clock").inner_text()
-    shot(county, "24-consultation-inbox")
+    shot(county, "73-consultation-inbox")
     row.get_by_role("link", name=re.compile("答复")).click()
     county.get_by_label("建议上转").check()
     county.get_by_label("专科意见").fill("建议上转内科，调整降糖方案并筛查并发症")
-    shot(county, "25-consultation-answer")
+    shot(county, "74-consultation-answer")
     county.get_by_role("button", name="提交答复").click()
     county.wait_for_url(re.compile(r"/referrals/[0-9a-f-]{36}$"))
     referral_url = county.url
@@ -69,7 +69,7 @@ def test_consultation_refer_up_and_accept_into_a_free_slot(open_desk, console):
     text = chosen.inner_text()
     assert "余 2 / 2" in text
     chosen.locator("input").check()
-    shot(county, "26-accept-into-slot")
+    shot(county, "75-accept-into-slot")
     county.get_by_role("button", name="确认接收").click()
     county.wait_for_url(referral_url)
     assert "已接收" in county.locator(".status-line").inner_text()
@@ -84,4 +84,4 @@ def test_consultation_refer_up_and_accept_into_a_free_slot(open_desk, console):
     town.get_by_role("button", name="查看").click()
     line = town.locator("table.capacity tbody tr", has_text="内科 · 门诊号源")
     assert "1 / 2" in line.inner_text()
-    shot(town, "27-free-capacity-grid")
+    shot(town, "76-free-capacity-grid")
