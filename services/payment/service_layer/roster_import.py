@@ -12,23 +12,25 @@ from __future__ import annotations
 
 import csv
 import uuid
+from contextlib import closing
 from operator import itemgetter
 from typing import BinaryIO
 
 from platform_common.auth import Principal, Role
+from platform_common.collector import collector_paused
 from platform_common.contracts import PAYMENT_TOPIC, PaymentEvent
 from platform_common.errors import Conflict, Forbidden, InvalidInput
 from platform_common.events import utcnow
 from platform_common.web import require_role
 
 from ..adapters.sql import KeyTaken
-from ..domain.claims import RowError
 from ..domain.roster import ROSTER_COLUMNS, ContractRow, ContractRowParser, first_day, overlaps
 from ..settings import PaymentSettings
 from . import policies
 from .access import ROSTER_KEEPERS
 from .unit_of_work import PaymentUnitOfWork
-from .upload_rows import Progress, RejectedRows, open_csv, save_upload
+from .roster_parsing import parsed_rows
+from .upload_rows import Progress, RejectedRows, csv_text, open_csv, save_upload
 
 TWICE = "the same resident and start date appear twice in the file with different data"
 DIFFERENT = ("this resident's contract from this date is recorded with another unit, team, package or key groups; "
@@ -53,31 +55,20 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
                   filename: str | None, upload_id: str | None = None, progress: Progress | None = None) -> dict:
     units = roster_units(uow, principal)
     _, policy = policies.effective(uow, settings, settings.today())
-    reader = open_csv(raw, settings.max_upload_bytes, ROSTER_COLUMNS, progress)
+    text = csv_text(raw, settings.max_upload_bytes, progress)
+    reader = open_csv(raw, settings.max_upload_bytes, ROSTER_COLUMNS, progress, text)
     exists, now = upload_id is not None, utcnow()
     upload_id = upload_id or str(uuid.uuid4())
     if not exists:
         save_upload(uow, upload_id, False, purpose="roster", filename=filename, uploaded_by=principal.username,
                     uploader_org_id=principal.org_id, uploaded_at=now, rows=0, inserted=0, duplicates=0,
                     rejected=0, amount_fen=0, status="running", file_format="csv")
-    parser = ContractRowParser(set(units), set(policy.primary_care.packages), settings.resident_key_secret,
-                               settings.today())
+    parser_args = (set(units), set(policy.primary_care.packages), settings.resident_key_secret, settings.today())
     roster = uow.roster
-    to_db = roster.to_db
-    days: dict = {}
-
-    def db_day(column: str, day):  # noqa: ANN001, ANN202
-        if day is None:
-            return None
-        found = days.get(day)
-        if found is None:
-            found = days[day] = to_db(column, day)
-        return found
-
-    constant = ("upload", upload_id, principal.username, to_db("recorded_at", now))
+    dates = _DateForms(lambda day: roster.to_db("start_date", day))
+    constant = ("upload", upload_id, principal.username, roster.to_db("recorded_at", now))
     errors = RejectedRows(uow, upload_id, settings.upload_errors_listed, settings.upload_batch_rows)
     counts = {"rows": 0, "inserted": 0, "duplicates": 0, "changed": 0, "rejected": 0}
-    batch: list[tuple[int, object]] = []  # (line, ContractRow or the RowError): reported in file order
     consortia: set[str] = set()
 
     def reject(line: int, field: str, reason: str, who: str | None) -> None:
@@ -106,62 +97,54 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
             "previous_end_date": stored.end_date, "end_date": row.end_date, "upload_id": upload_id},
             org_id=stored.org_id)
 
-    def flush() -> None:
-        stored = roster.of_residents(sorted({row[0] for _, row in batch if row.__class__ is ContractRow}))
+    def flush(batch: list[tuple]) -> None:
+        """Parsed rows in file order: (line, *ContractRow), or (line, field, reason) for a refused one."""
+        stored: dict = roster.of_residents(sorted({row[1] for row in batch if len(row) == 9}))
         fresh = []
         take = fresh.append
-        for line, row in batch:
-            if row.__class__ is not ContractRow:
-                reject(line, row.field, row.reason, None)
+        for row in batch:
+            if len(row) != 9:
+                reject(*row, None)
                 continue
-            theirs = stored.get(row.resident_key)
-            if theirs is None:  # the common case: a resident with no other contract
-                stored[row.resident_key] = [row]
+            line, key, masked, org_id, team, package, groups, start, end = row
+            theirs = stored.get(key)
+            if theirs is None:  # the common case: a resident with no other contract (kept as the bare row)
+                stored[key] = row
             else:
-                problem = _conflict(row, theirs, upload_id)
+                if theirs.__class__ is tuple:  # the resident's earlier row in this batch
+                    theirs = stored[key] = [ContractRow(*theirs[1:])]
+                contract = ContractRow(*row[1:])
+                problem = _conflict(contract, theirs, upload_id)
                 if problem is not None:
                     if problem.__class__ is not str:
-                        change_end(line, row, problem, theirs)
+                        change_end(line, contract, problem, theirs)
                     elif problem:
-                        reject(line, "start_date", problem, row.resident_masked)
+                        reject(line, "start_date", problem, masked)
                     else:
                         counts["duplicates"] += 1
                     continue
-                theirs.append(row)
-            consortium = units[row.org_id]
+                theirs.append(contract)
+            consortium = units[org_id]
             consortia.add(consortium)
-            start, end = days.get(row.start_date) or db_day("start_date", row.start_date), \
-                days.get(row.end_date) or db_day("end_date", row.end_date)
-            take((row.resident_key, row.resident_masked, row.org_id, consortium, row.team, row.package,
-                  row.key_groups, start, end, *constant))
+            take((key, masked, org_id, consortium, team, package, groups, dates[start], dates[end], *constant))
         fresh.sort(key=itemgetter(0))  # in key order, the unique index's inserts land on neighbouring pages
         roster.insert_rows(fresh)
         counts["inserted"] += len(fresh)
-        batch.clear()
         if progress is not None:
             progress.rows = counts["rows"]
 
-    parse, batch_rows, max_rows, seen = parser.parse, settings.roster_batch_rows, settings.upload_max_rows, 0
-    too_many = f"the file has more than {max_rows} rows; split it"
+    max_rows, seen = settings.upload_max_rows, 0
+    rows = parsed_rows(reader, text, ContractRowParser(*parser_args), parser_args, settings.roster_batch_rows,
+                       settings.roster_parse_process_after_rows)
     try:
-        with roster.bulk(settings.roster_import_cache_mb):
-            for values in reader:
-                if not values or values == [""]:
-                    continue
-                seen += 1
-                try:
-                    batch.append((reader.line_num, parse(values)))
-                except RowError as e:
-                    batch.append((reader.line_num, e))
-                if len(batch) >= batch_rows:
-                    if seen > max_rows:
-                        raise InvalidInput(too_many, field="file", max_rows=max_rows)
-                    counts["rows"] = seen
-                    flush()
-            if seen > max_rows:
-                raise InvalidInput(too_many, field="file", max_rows=max_rows)
-            counts["rows"] = seen
-            flush()
+        with roster.bulk(settings.roster_import_cache_mb), collector_paused(), closing(rows):
+            for batch in rows:
+                seen += len(batch)
+                if seen > max_rows:
+                    raise InvalidInput(f"the file has more than {max_rows} rows; split it", field="file",
+                                       max_rows=max_rows)
+                counts["rows"] = seen
+                flush(batch)
     except (csv.Error, UnicodeDecodeError) as e:
         raise InvalidInput(f"unreadable CSV near line {reader.line_num}: {e}", field="file") from None
     except KeyTaken as e:  # another request recorded some of these residents' contracts after our check
@@ -178,6 +161,18 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
     uow.commit()
     return {"upload_id": upload_id, "filename": filename, "status": "done", **counts, "errors": errors.view(),
             "errors_truncated": counts["rejected"] > len(errors.listed)}
+
+
+class _DateForms(dict):
+    """A date as the driver takes it (SQLite keeps text), converted once per distinct date; None stays None."""
+
+    def __init__(self, convert) -> None:  # noqa: ANN001
+        super().__init__({None: None})
+        self.convert = convert
+
+    def __missing__(self, day):  # noqa: ANN001, ANN204
+        value = self[day] = self.convert(day)
+        return value
 
 
 def _conflict(row: ContractRow, theirs: list, upload_id: str):  # noqa: ANN201
