@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import uuid
 from contextlib import closing
+from datetime import date
 from operator import itemgetter
 from typing import BinaryIO
 
@@ -24,12 +25,12 @@ from platform_common.events import utcnow
 from platform_common.web import require_role
 
 from ..adapters.sql import KeyTaken
-from ..domain.roster import ROSTER_COLUMNS, ContractRow, ContractRowParser, first_day, overlaps
+from ..domain.roster import ROSTER_COLUMNS, ContractRow, first_day, overlaps
 from ..settings import PaymentSettings
 from . import policies
 from .access import ROSTER_KEEPERS
+from .roster_parsing import Batch, RowShape, parsed_rows
 from .unit_of_work import PaymentUnitOfWork
-from .roster_parsing import parsed_rows
 from .upload_rows import Progress, RejectedRows, csv_text, open_csv, save_upload
 
 TWICE = "the same resident and start date appear twice in the file with different data"
@@ -65,15 +66,15 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
                     rejected=0, amount_fen=0, status="running", file_format="csv")
     parser_args = (set(units), set(policy.primary_care.packages), settings.resident_key_secret, settings.today())
     roster = uow.roster
-    dates = _DateForms(lambda day: roster.to_db("start_date", day))
     constant = ("upload", upload_id, principal.username, roster.to_db("recorded_at", now))
     errors = RejectedRows(uow, upload_id, settings.upload_errors_listed, settings.upload_batch_rows)
     counts = {"rows": 0, "inserted": 0, "duplicates": 0, "changed": 0, "rejected": 0}
     consortia: set[str] = set()
 
+    refused: list[tuple] = []  # a batch's refused rows, reported in file order at its end
+
     def reject(line: int, field: str, reason: str, who: str | None) -> None:
-        counts["rejected"] += 1
-        errors.add(line, field, reason, who)
+        refused.append((line, field, reason, who))
 
     def change_end(line: int, row: ContractRow, stored, theirs: list) -> None:  # noqa: ANN001
         """The same contract with a new end date: ended early or extended, unless that takes back a paid month
@@ -97,49 +98,50 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
             "previous_end_date": stored.end_date, "end_date": row.end_date, "upload_id": upload_id},
             org_id=stored.org_id)
 
-    def flush(batch: list[tuple]) -> None:
-        """Parsed rows in file order: (line, *ContractRow), or (line, field, reason) for a refused one."""
-        stored: dict = roster.of_residents(sorted({row[1] for row in batch if len(row) == 9}))
+    def flush(batch: Batch) -> None:
+        """A slice of the file, its rows sorted by resident key (roster_parsing.Batch)."""
+        stored: dict = roster.of_residents([row[1] for row in batch.rows])
         fresh = []
         take = fresh.append
-        for row in batch:
-            if len(row) != 9:
-                reject(*row, None)
-                continue
-            line, key, masked, org_id, team, package, groups, start, end = row
-            theirs = stored.get(key)
+        for row in batch.rows:
+            theirs = stored.get(row[1])
             if theirs is None:  # the common case: a resident with no other contract (kept as the bare row)
-                stored[key] = row
-            else:
-                if theirs.__class__ is tuple:  # the resident's earlier row in this batch
-                    theirs = stored[key] = [ContractRow(*theirs[1:])]
-                contract = ContractRow(*row[1:])
-                problem = _conflict(contract, theirs, upload_id)
-                if problem is not None:
-                    if problem.__class__ is not str:
-                        change_end(line, contract, problem, theirs)
-                    elif problem:
-                        reject(line, "start_date", problem, masked)
-                    else:
-                        counts["duplicates"] += 1
-                    continue
+                stored[row[1]] = row
+                take(row[1:] + constant)
+                continue
+            if theirs.__class__ is tuple:  # the resident's earlier row in this batch
+                theirs = stored[row[1]] = [_contract(theirs)]
+            contract = _contract(row)
+            problem = _conflict(contract, theirs, upload_id)
+            if problem is None:
                 theirs.append(contract)
-            consortium = units[org_id]
-            consortia.add(consortium)
-            take((key, masked, org_id, consortium, team, package, groups, dates[start], dates[end], *constant))
-        fresh.sort(key=itemgetter(0))  # in key order, the unique index's inserts land on neighbouring pages
+                take(row[1:] + constant)
+            elif problem.__class__ is not str:
+                change_end(row[0], contract, problem, theirs)
+            elif problem:
+                reject(row[0], "start_date", problem, contract.resident_masked)
+            else:
+                counts["duplicates"] += 1
         roster.insert_rows(fresh)
+        consortia.update({row[3] for row in fresh})
         counts["inserted"] += len(fresh)
+        refused.extend((*row, None) for row in batch.refused)
+        refused.sort(key=itemgetter(0))  # reported in file order
+        for line, field, reason, who in refused:
+            errors.add(line, field, reason, who)
+        counts["rejected"] += len(refused)
+        refused.clear()
         if progress is not None:
             progress.rows = counts["rows"]
 
     max_rows, seen = settings.upload_max_rows, 0
-    rows = parsed_rows(reader, text, ContractRowParser(*parser_args), parser_args, settings.roster_batch_rows,
+    shape = RowShape(units, isinstance(roster.to_db("start_date", date(2000, 1, 1)), str))
+    rows = parsed_rows(reader, text, parser_args, shape, settings.roster_batch_rows,
                        settings.roster_parse_process_after_rows)
     try:
         with roster.bulk(settings.roster_import_cache_mb), collector_paused(), closing(rows):
             for batch in rows:
-                seen += len(batch)
+                seen += len(batch.rows) + len(batch.refused)
                 if seen > max_rows:
                     raise InvalidInput(f"the file has more than {max_rows} rows; split it", field="file",
                                        max_rows=max_rows)
@@ -163,16 +165,12 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
             "errors_truncated": counts["rejected"] > len(errors.listed)}
 
 
-class _DateForms(dict):
-    """A date as the driver takes it (SQLite keeps text), converted once per distinct date; None stays None."""
-
-    def __init__(self, convert) -> None:  # noqa: ANN001
-        super().__init__({None: None})
-        self.convert = convert
-
-    def __missing__(self, day):  # noqa: ANN001, ANN204
-        value = self[day] = self.convert(day)
-        return value
+def _contract(row: tuple) -> ContractRow:
+    """A batch's row (roster_parsing.Batch) as the checks read it, with dates (SQLite's are ISO text)."""
+    start, end = row[8], row[9]
+    if start.__class__ is str:
+        start, end = date.fromisoformat(start), end and date.fromisoformat(end)
+    return ContractRow(row[1], row[2], row[3], row[5], row[6], row[7], start, end)
 
 
 def _conflict(row: ContractRow, theirs: list, upload_id: str):  # noqa: ANN201

@@ -5,7 +5,8 @@ insert into the unique index (about 6 µs each on this machine). A file longer t
 `roster_parse_process_after_rows` is therefore handed on after that many rows: a thread of this process reads
 the rest of the text by lines (as the file iterator splits them) and sends them to a child process, which
 parses them with the same parser and sends back batches of plain tuples (pickled namedtuples cost 4× as much:
-2.4 s to dump and 0.9 s to load for 1,000,000 rows, against 1.0 and 0.5). The two run on two cores at once.
+2.4 s to dump and 0.9 s to load for 1,000,000 rows, against 1.0 and 0.5), already in the form the insert takes
+and sorted by key. The two run on two cores at once.
 Small files never start a process. Neither process runs the cyclic collector meanwhile (collector.py).
 
 The child is spawned (not forked: the server's threads and locks stay out of it). Its failure, the reading
@@ -19,7 +20,8 @@ import gc
 import logging
 import multiprocessing
 import threading
-from typing import Iterator
+from operator import itemgetter
+from typing import Iterator, NamedTuple
 
 from platform_common.errors import InvalidInput
 
@@ -35,35 +37,78 @@ class ParseWorkerFailed(RuntimeError):
     """The parsing process stopped without finishing the file (its error, or killed)."""
 
 
-Parsed = list[tuple]  # (line, *ContractRow) or (line, field, reason) for a refused row
+class Batch(NamedTuple):
+    """A slice of the file. `rows`: (line, resident key, masked number, unit, its consortium, team, package, key
+    groups, start, end) with the dates as the driver takes them, sorted by resident key (a resident's rows stay
+    in file order), so the inserts land on neighbouring index pages; `refused`: (line, field, reason)."""
+
+    rows: list[tuple]
+    refused: list[tuple]
 
 
-def parsed_rows(reader, text, parser: ContractRowParser, parser_args: tuple, batch_rows: int,  # noqa: ANN001
-                after_rows: int) -> Iterator[Parsed]:
-    """Batches of the file's non-empty rows in file order: the first `after_rows` parsed here, the rest in a
-    child process (`ContractRowParser(*parser_args)` is its parser). after_rows 0: all of them here."""
-    parse, batch, seen = parser.parse, [], 0
+class RowShape(NamedTuple):
+    """What the rows need beside the parser: each unit's consortium, and whether the driver takes dates as ISO
+    text (SQLite) or as dates (PostgreSQL)."""
+
+    consortia: dict[str, str]
+    dates_as_text: bool
+
+
+class _Dates(dict):
+    def __init__(self, as_text: bool) -> None:
+        super().__init__({None: None})
+        self.as_text = as_text
+
+    def __missing__(self, day):  # noqa: ANN001, ANN204
+        value = self[day] = day.isoformat() if self.as_text else day
+        return value
+
+
+def _batches(reader, parse, shape: RowShape, batch_rows: int, first_line: int = 0,  # noqa: ANN001
+             stop_after: int = 0) -> Iterator[Batch]:
+    """Parses `reader`'s non-empty rows into batches; returns True at the end of the file, False when it stopped
+    after `stop_after` rows (0: never)."""
+    consortia, dates, by_key = shape.consortia, _Dates(shape.dates_as_text), itemgetter(1)
+    rows: list[tuple] = []
+    refused: list[tuple] = []
+    seen = 0
     for values in reader:
         if not values or values == [""]:
             continue
         seen += 1
         try:
-            batch.append((reader.line_num, *parse(values)))
+            key, masked, org_id, team, package, groups, start, end = parse(values)
         except RowError as e:
-            batch.append((reader.line_num, e.field, e.reason))
-        if len(batch) >= batch_rows:
-            yield batch
-            batch = []
-            if after_rows and seen >= after_rows:
-                yield from _in_child(text, reader.line_num, parser_args, batch_rows)
-                return
-    yield batch
+            refused.append((first_line + reader.line_num, e.field, e.reason))
+        else:
+            rows.append((first_line + reader.line_num, key, masked, org_id, consortia[org_id], team, package,
+                         groups, dates[start], dates[end]))
+        if len(rows) + len(refused) >= batch_rows:
+            rows.sort(key=by_key)
+            yield Batch(rows, refused)
+            rows, refused = [], []
+            if stop_after and seen >= stop_after:
+                return False
+    rows.sort(key=by_key)
+    yield Batch(rows, refused)
+    return True
 
 
-def _in_child(text, first_line: int, parser_args: tuple, batch_rows: int) -> Iterator[Parsed]:  # noqa: ANN001
+def parsed_rows(reader, text, parser_args: tuple, shape: RowShape, batch_rows: int,  # noqa: ANN001
+                after_rows: int) -> Iterator[Batch]:
+    """The file's batches in file order: the first `after_rows` rows parsed here, the rest in a child process
+    (`ContractRowParser(*parser_args)` is the parser of both). after_rows 0: all of them here."""
+    ended = yield from _batches(reader, ContractRowParser(*parser_args).parse, shape, batch_rows,
+                                stop_after=after_rows)
+    if not ended:
+        yield from _in_child(text, reader.line_num, parser_args, shape, batch_rows)
+
+
+def _in_child(text, first_line: int, parser_args: tuple, shape: RowShape,  # noqa: ANN001
+              batch_rows: int) -> Iterator[Batch]:
     lines_in, lines_out = _CONTEXT.Pipe(duplex=False)
     rows_in, rows_out = _CONTEXT.Pipe(duplex=False)
-    child = _CONTEXT.Process(target=_parse_lines, args=(lines_in, rows_out, ContractRowParser, parser_args,
+    child = _CONTEXT.Process(target=_parse_lines, args=(lines_in, rows_out, ContractRowParser, parser_args, shape,
                                                         first_line, batch_rows), name="roster-parse", daemon=True)
     child.start()
     lines_in.close()
@@ -130,25 +175,16 @@ def _lines(source) -> Iterator[str]:  # noqa: ANN001
         yield from lines
 
 
-def _parse_lines(source, sink, factory, parser_args: tuple, first_line: int, batch_rows: int) -> None:  # noqa: ANN001
+def _parse_lines(source, sink, factory, parser_args: tuple, shape: RowShape, first_line: int,  # noqa: ANN001
+                 batch_rows: int) -> None:
     """The child: lines in, batches of parsed rows out, then None; or (kind, the error's text, line)."""
     reader = None
     gc.disable()  # this process only parses: nothing it makes is in a cycle
     try:
         parse = factory(*parser_args).parse
         reader = csv.reader(_lines(source))
-        batch: list = []
-        for values in reader:
-            if not values or values == [""]:
-                continue
-            try:
-                batch.append((first_line + reader.line_num, *parse(values)))
-            except RowError as e:
-                batch.append((first_line + reader.line_num, e.field, e.reason))
-            if len(batch) >= batch_rows:
-                sink.send(batch)
-                batch = []
-        sink.send(batch)
+        for batch in _batches(reader, parse, shape, batch_rows, first_line):
+            sink.send(batch)
         sink.send(None)
     except BaseException as e:  # noqa: BLE001 - told to the importer, which fails the upload
         line = first_line + (reader.line_num if reader is not None else 0)
