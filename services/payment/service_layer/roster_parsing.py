@@ -9,7 +9,9 @@ parses them with the same parser and sends back batches of plain tuples (pickled
 and sorted by key. The two run on two cores at once.
 Small files never start a process. Neither process runs the cyclic collector meanwhile (collector.py).
 
-The child is spawned (not forked: the server's threads and locks stay out of it). Its failure, the reading
+The child is spawned (not forked: the server's threads and locks stay out of it); like every spawned process it
+imports the parent's main module, so a program that imports a roster must guard its entry point (`if __name__ ==
+"__main__"`), as uvicorn's, pytest's and the bench's are. Its failure, the reading
 thread's (the file over the size cap, bad UTF-8) and this process's own (a check, the database) all end the
 import with an exception and nothing committed; the child is terminated and joined on every way out.
 """

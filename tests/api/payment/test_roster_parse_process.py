@@ -1,12 +1,16 @@
 """A long roster file parsed in a second process: the same report as in one, and every way it can fail ends with
 nothing stored and no process left behind."""
+import io
 import multiprocessing
 
 from sqlalchemy import text
 
+from platform_common.auth import OrgKind, Principal, Role
 from services.payment import bootstrap
 from services.payment.domain.roster import ContractRowParser
 from services.payment.service_layer import roster_parsing
+from services.payment.service_layer.roster_import import import_roster
+from services.payment.service_layer.upload_rows import Progress
 from services.payment.settings import PaymentSettings
 from tests.api.payment.conftest import FINANCE
 from tests.api.payment.roster_support import nid, roster_csv, upload_roster
@@ -75,7 +79,7 @@ def test_a_file_parsed_in_a_second_process_reports_what_one_process_reports(tmp_
     assert multiprocessing.active_children() == []
 
 
-def test_the_parsing_process_failing_mid_file_stores_nothing_and_leaves_no_process(tmp_path, monkeypatch):
+def test_the_parsing_process_failing_mid_file_stores_nothing_and_leaves_no_process(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(roster_parsing, "ContractRowParser", ExplodingParser)
     body = roster_csv(_rows(450, team_at={350: "boom"}))
     overrides = {**SMALL_BATCHES, "roster_parse_process_after_rows": 100, "upload_spool_dir": tmp_path / "spool"}
@@ -85,6 +89,8 @@ def test_the_parsing_process_failing_mid_file_stores_nothing_and_leaves_no_proce
         upload = client.get(f"/roster/uploads/{_only_upload(client)}", headers=FINANCE).json()
         assert _contracts(client) == 0
     assert upload["status"] == "failed" and "nothing of it was stored" in upload["failure"]["message"], upload
+    logged = capsys.readouterr().out  # the service's JSON log: the child's failure, with the line it reached
+    assert "ParseWorkerFailed: parsing the file stopped near line 352: RuntimeError: parser broke" in logged
     assert multiprocessing.active_children() == []
 
 
@@ -94,3 +100,17 @@ def test_bad_utf8_after_the_hand_over_is_422_naming_the_file_and_stores_nothing(
     first, _, stored = _report(tmp_path, "bad", body[:cut] + b"\xff\xfe" + body[cut:], after_rows=100)
     assert first.status_code == 422 and first.json()["error"]["field"] == "file", first.text
     assert stored == 0 and multiprocessing.active_children() == []
+
+
+def test_the_upload_progress_counts_the_rows_and_bytes_the_second_process_read(tmp_path):
+    body = roster_csv(_rows(450)).encode()
+    officer = Principal("t.insurance", "medical-insurance-office", OrgKind.INSURANCE_OFFICE, None,
+                        Role.INSURANCE_OFFICER)
+    overrides = {**SMALL_BATCHES, "roster_parse_process_after_rows": 100, "upload_spool_dir": tmp_path / "spool"}
+    with service_client(bootstrap, PaymentSettings, tmp_path, **overrides) as client:
+        progress = Progress(phase="importing", total=len(body))
+        with client.runtime.uow() as uow:
+            report = import_roster(uow, officer, client.runtime.settings, io.BytesIO(body), "r.csv",
+                                   progress=progress)
+    assert report["rows"] == progress.rows == 450 and progress.view()["fraction"] == 1.0
+    assert report["inserted"] == 446 and multiprocessing.active_children() == []
