@@ -1,8 +1,9 @@
 """Bench 12: the family-doctor contract roster in-process on a temporary SQLite file.
 
 8a. Import of a 1,000,000-row roster with `import_roster` (the function behind POST /roster/uploads: streamed
-    CSV, national-ID check, HMAC resident key, per-batch lookup of the residents' contracts, overlap and
-    idempotency checks, 20,000-row batches inserted in key order by one executemany each, outbox event), against
+    CSV, national-ID check, HMAC resident key — past the first 100,000 rows in a second process —, per-batch
+    lookup of the residents' contracts, overlap and idempotency checks, 20,000-row batches inserted in key order
+    by one executemany each, outbox event), against
     csv.reader + the same HMAC + raw sqlite3 `executemany` of the same rows (nothing checked) into the same
     migrated, indexed table of a second database.
 8b. A month's capitation over those 1,000,000 contracts with `pay_capitation` (the function behind
@@ -20,6 +21,7 @@ import hashlib
 import hmac
 import os
 import random
+import resource
 import sqlite3
 import time
 from pathlib import Path
@@ -85,6 +87,12 @@ def raw_insert(db: Path, csv_path: Path, batch: int = 5000) -> tuple[float, floa
     return seconds, cpu
 
 
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (the roster's parsing process, once joined)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def raw_run(db: Path) -> tuple[float, float]:
     con = sqlite3.connect(db)
     started, cpu = time.perf_counter(), time.process_time()
@@ -111,12 +119,15 @@ def run(work: Path, rows: int = 1_000_000) -> dict:
     runtime, settings = _runtime(work / "payment.db")
     settings = settings.model_copy(update={"upload_max_rows": max(settings.upload_max_rows, rows)})
     with open(csv_path, "rb") as f, runtime.uow() as uow:
+        load_before, children = os.getloadavg()[0], _children_cpu()
         started, cpu = time.perf_counter(), time.process_time()
         summary = import_roster(uow, OFFICER, settings, f, "roster.csv")
         import_seconds, import_cpu = time.perf_counter() - started, time.process_time() - cpu
+        parser_cpu = _children_cpu() - children
     assert summary["inserted"] == rows, {k: v for k, v in summary.items() if k != "errors"} | {
         "errors": summary["errors"][:5]}
     raw_run_seconds, raw_run_cpu = raw_run(work / "raw.db")
+    run_load_before = os.getloadavg()[0]
     with runtime.uow() as uow:
         started, cpu = time.perf_counter(), time.process_time()
         paid = pay_capitation(uow, OFFICER, settings, CONSORTIUM_ID, MONTH)
@@ -126,14 +137,19 @@ def run(work: Path, rows: int = 1_000_000) -> dict:
         "roster_import": {"rows": rows, "seconds": round(import_seconds, 2), "rows_per_s": round(rows / import_seconds),
                           "raw_seconds": round(raw_seconds, 2), "raw_rows_per_s": round(rows / raw_seconds),
                           "ratio": round((rows / import_seconds) / (rows / raw_seconds), 3),
-                          # CPU seconds of this process (SQLite runs in it): what a quiet machine would take
+                          # CPU seconds of this process (SQLite runs in it) and of the parsing process it hands
+                          # the file's rows to past ROSTER_PARSE_PROCESS_AFTER_ROWS (on another core)
                           "cpu_seconds": round(import_cpu, 2), "cpu_rows_per_s": round(rows / import_cpu),
-                          "raw_cpu_seconds": round(raw_cpu, 2), "load": os.getloadavg()[0],
+                          "parser_process_cpu_seconds": round(parser_cpu, 2),
+                          "total_cpu_seconds": round(import_cpu + parser_cpu, 2),
+                          "raw_cpu_seconds": round(raw_cpu, 2), "raw_cpu_rows_per_s": round(rows / raw_cpu),
+                          "load_before": load_before, "load": os.getloadavg()[0],
                           "goal_met": rows / import_seconds >= 100_000},
         "roster_capitation": {"contracts": paid["contracts"], "seconds": round(run_seconds, 3),
                               "raw_seconds": round(raw_run_seconds, 3),
                               "ratio": round(run_seconds / raw_run_seconds, 2), "cpu_seconds": round(run_cpu, 3),
-                              "raw_cpu_seconds": round(raw_run_cpu, 3), "load": os.getloadavg()[0],
+                              "raw_cpu_seconds": round(raw_run_cpu, 3), "load_before": run_load_before,
+                              "load": os.getloadavg()[0],
                               "goal_met": run_seconds < 5},
     }
 

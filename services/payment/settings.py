@@ -69,6 +69,8 @@ class PaymentSettings(ServiceSettings):
     # touched per batch), with this much SQLite page cache for the import's duration
     roster_batch_rows: int = Field(default=20_000, ge=100)
     roster_import_cache_mb: int = Field(default=256, ge=0)
+    # past this many rows, a roster file's remaining rows are parsed in a second process (0: never)
+    roster_parse_process_after_rows: int = Field(default=100_000, ge=0)
     upload_errors_listed: int = 1_000              # bad rows listed in an answer (all are kept: GET …/errors)
     # where an uploaded file waits while it is read (default: <data dir>/payment-uploads)
     upload_spool_dir: Path | None = None

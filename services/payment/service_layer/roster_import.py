@@ -12,23 +12,26 @@ from __future__ import annotations
 
 import csv
 import uuid
+from contextlib import closing
+from datetime import date
 from operator import itemgetter
 from typing import BinaryIO
 
 from platform_common.auth import Principal, Role
+from platform_common.collector import collector_paused
 from platform_common.contracts import PAYMENT_TOPIC, PaymentEvent
 from platform_common.errors import Conflict, Forbidden, InvalidInput
 from platform_common.events import utcnow
 from platform_common.web import require_role
 
 from ..adapters.sql import KeyTaken
-from ..domain.claims import RowError
-from ..domain.roster import ROSTER_COLUMNS, ContractRow, ContractRowParser, first_day, overlaps
+from ..domain.roster import ROSTER_COLUMNS, ContractRow, first_day, overlaps
 from ..settings import PaymentSettings
 from . import policies
 from .access import ROSTER_KEEPERS
+from .roster_parsing import Batch, RowShape, parsed_rows
 from .unit_of_work import PaymentUnitOfWork
-from .upload_rows import Progress, RejectedRows, open_csv, save_upload
+from .upload_rows import Progress, RejectedRows, csv_text, open_csv, save_upload
 
 TWICE = "the same resident and start date appear twice in the file with different data"
 DIFFERENT = ("this resident's contract from this date is recorded with another unit, team, package or key groups; "
@@ -53,36 +56,25 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
                   filename: str | None, upload_id: str | None = None, progress: Progress | None = None) -> dict:
     units = roster_units(uow, principal)
     _, policy = policies.effective(uow, settings, settings.today())
-    reader = open_csv(raw, settings.max_upload_bytes, ROSTER_COLUMNS, progress)
+    text = csv_text(raw, settings.max_upload_bytes, progress)
+    reader = open_csv(raw, settings.max_upload_bytes, ROSTER_COLUMNS, progress, text)
     exists, now = upload_id is not None, utcnow()
     upload_id = upload_id or str(uuid.uuid4())
     if not exists:
         save_upload(uow, upload_id, False, purpose="roster", filename=filename, uploaded_by=principal.username,
                     uploader_org_id=principal.org_id, uploaded_at=now, rows=0, inserted=0, duplicates=0,
                     rejected=0, amount_fen=0, status="running", file_format="csv")
-    parser = ContractRowParser(set(units), set(policy.primary_care.packages), settings.resident_key_secret,
-                               settings.today())
+    parser_args = (set(units), set(policy.primary_care.packages), settings.resident_key_secret, settings.today())
     roster = uow.roster
-    to_db = roster.to_db
-    days: dict = {}
-
-    def db_day(column: str, day):  # noqa: ANN001, ANN202
-        if day is None:
-            return None
-        found = days.get(day)
-        if found is None:
-            found = days[day] = to_db(column, day)
-        return found
-
-    constant = ("upload", upload_id, principal.username, to_db("recorded_at", now))
+    constant = ("upload", upload_id, principal.username, roster.to_db("recorded_at", now))
     errors = RejectedRows(uow, upload_id, settings.upload_errors_listed, settings.upload_batch_rows)
     counts = {"rows": 0, "inserted": 0, "duplicates": 0, "changed": 0, "rejected": 0}
-    batch: list[tuple[int, object]] = []  # (line, ContractRow or the RowError): reported in file order
     consortia: set[str] = set()
 
+    refused: list[tuple] = []  # a batch's refused rows, reported in file order at its end
+
     def reject(line: int, field: str, reason: str, who: str | None) -> None:
-        counts["rejected"] += 1
-        errors.add(line, field, reason, who)
+        refused.append((line, field, reason, who))
 
     def change_end(line: int, row: ContractRow, stored, theirs: list) -> None:  # noqa: ANN001
         """The same contract with a new end date: ended early or extended, unless that takes back a paid month
@@ -106,62 +98,55 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
             "previous_end_date": stored.end_date, "end_date": row.end_date, "upload_id": upload_id},
             org_id=stored.org_id)
 
-    def flush() -> None:
-        stored = roster.of_residents(sorted({row[0] for _, row in batch if row.__class__ is ContractRow}))
+    def flush(batch: Batch) -> None:
+        """A slice of the file, its rows sorted by resident key (roster_parsing.Batch)."""
+        stored: dict = roster.of_residents([row[1] for row in batch.rows])
         fresh = []
         take = fresh.append
-        for line, row in batch:
-            if row.__class__ is not ContractRow:
-                reject(line, row.field, row.reason, None)
+        for row in batch.rows:
+            theirs = stored.get(row[1])
+            if theirs is None:  # the common case: a resident with no other contract (kept as the bare row)
+                stored[row[1]] = row
+                take(row[1:] + constant)
                 continue
-            theirs = stored.get(row.resident_key)
-            if theirs is None:  # the common case: a resident with no other contract
-                stored[row.resident_key] = [row]
+            if theirs.__class__ is tuple:  # the resident's earlier row in this batch
+                theirs = stored[row[1]] = [_contract(theirs)]
+            contract = _contract(row)
+            problem = _conflict(contract, theirs, upload_id)
+            if problem is None:
+                theirs.append(contract)
+                take(row[1:] + constant)
+            elif problem.__class__ is not str:
+                change_end(row[0], contract, problem, theirs)
+            elif problem:
+                reject(row[0], "start_date", problem, contract.resident_masked)
             else:
-                problem = _conflict(row, theirs, upload_id)
-                if problem is not None:
-                    if problem.__class__ is not str:
-                        change_end(line, row, problem, theirs)
-                    elif problem:
-                        reject(line, "start_date", problem, row.resident_masked)
-                    else:
-                        counts["duplicates"] += 1
-                    continue
-                theirs.append(row)
-            consortium = units[row.org_id]
-            consortia.add(consortium)
-            start, end = days.get(row.start_date) or db_day("start_date", row.start_date), \
-                days.get(row.end_date) or db_day("end_date", row.end_date)
-            take((row.resident_key, row.resident_masked, row.org_id, consortium, row.team, row.package,
-                  row.key_groups, start, end, *constant))
-        fresh.sort(key=itemgetter(0))  # in key order, the unique index's inserts land on neighbouring pages
+                counts["duplicates"] += 1
         roster.insert_rows(fresh)
+        consortia.update({row[3] for row in fresh})
         counts["inserted"] += len(fresh)
-        batch.clear()
+        refused.extend((*row, None) for row in batch.refused)
+        refused.sort(key=itemgetter(0))  # reported in file order
+        for line, field, reason, who in refused:
+            errors.add(line, field, reason, who)
+        counts["rejected"] += len(refused)
+        refused.clear()
         if progress is not None:
             progress.rows = counts["rows"]
 
-    parse, batch_rows, max_rows, seen = parser.parse, settings.roster_batch_rows, settings.upload_max_rows, 0
-    too_many = f"the file has more than {max_rows} rows; split it"
+    max_rows, seen = settings.upload_max_rows, 0
+    shape = RowShape(units, isinstance(roster.to_db("start_date", date(2000, 1, 1)), str))
+    rows = parsed_rows(reader, text, parser_args, shape, settings.roster_batch_rows,
+                       settings.roster_parse_process_after_rows)
     try:
-        with roster.bulk(settings.roster_import_cache_mb):
-            for values in reader:
-                if not values or values == [""]:
-                    continue
-                seen += 1
-                try:
-                    batch.append((reader.line_num, parse(values)))
-                except RowError as e:
-                    batch.append((reader.line_num, e))
-                if len(batch) >= batch_rows:
-                    if seen > max_rows:
-                        raise InvalidInput(too_many, field="file", max_rows=max_rows)
-                    counts["rows"] = seen
-                    flush()
-            if seen > max_rows:
-                raise InvalidInput(too_many, field="file", max_rows=max_rows)
-            counts["rows"] = seen
-            flush()
+        with roster.bulk(settings.roster_import_cache_mb), collector_paused(), closing(rows):
+            for batch in rows:
+                seen += len(batch.rows) + len(batch.refused)
+                if seen > max_rows:
+                    raise InvalidInput(f"the file has more than {max_rows} rows; split it", field="file",
+                                       max_rows=max_rows)
+                counts["rows"] = seen
+                flush(batch)
     except (csv.Error, UnicodeDecodeError) as e:
         raise InvalidInput(f"unreadable CSV near line {reader.line_num}: {e}", field="file") from None
     except KeyTaken as e:  # another request recorded some of these residents' contracts after our check
@@ -178,6 +163,14 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
     uow.commit()
     return {"upload_id": upload_id, "filename": filename, "status": "done", **counts, "errors": errors.view(),
             "errors_truncated": counts["rejected"] > len(errors.listed)}
+
+
+def _contract(row: tuple) -> ContractRow:
+    """A batch's row (roster_parsing.Batch) as the checks read it, with dates (SQLite's are ISO text)."""
+    start, end = row[8], row[9]
+    if start.__class__ is str:
+        start, end = date.fromisoformat(start), end and date.fromisoformat(end)
+    return ContractRow(row[1], row[2], row[3], row[5], row[6], row[7], start, end)
 
 
 def _conflict(row: ContractRow, theirs: list, upload_id: str):  # noqa: ANN201

@@ -53,10 +53,14 @@ class ByteCounter(io.RawIOBase):
         return len(data)
 
 
-def csv_reader(raw: BinaryIO, limit_bytes: int, progress: Progress | None = None):  # noqa: ANN201
-    text = io.TextIOWrapper(io.BufferedReader(ByteCounter(raw, limit_bytes, progress), 1 << 20),
+def csv_text(raw: BinaryIO, limit_bytes: int, progress: Progress | None = None) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BufferedReader(ByteCounter(raw, limit_bytes, progress), 1 << 20),
                             encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
+
+
+def csv_reader(raw: BinaryIO, limit_bytes: int, progress: Progress | None = None,  # noqa: ANN201
+               text: io.TextIOWrapper | None = None):
+    reader = csv.reader(text or csv_text(raw, limit_bytes, progress))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -66,9 +70,11 @@ def csv_reader(raw: BinaryIO, limit_bytes: int, progress: Progress | None = None
     return reader, header
 
 
-def open_csv(raw: BinaryIO, limit_bytes: int, expected: tuple[str, ...], progress: Progress | None = None):  # noqa: ANN201
-    """A csv reader past a header that must be exactly `expected`."""
-    reader, header = csv_reader(raw, limit_bytes, progress)
+def open_csv(raw: BinaryIO, limit_bytes: int, expected: tuple[str, ...], progress: Progress | None = None,  # noqa: ANN201
+             text: io.TextIOWrapper | None = None):
+    """A csv reader past a header that must be exactly `expected` (over `text`, when the caller keeps it to read
+    the rest of the file by lines)."""
+    reader, header = csv_reader(raw, limit_bytes, progress, text)
     if tuple(header) != expected:
         raise InvalidInput(f"the header must be {','.join(expected)}", field="file", found=header)
     return reader
