@@ -126,10 +126,10 @@ def _in_child(text, first_line: int, parser_args: tuple, shape: RowShape,  # noq
             if message is None:
                 break
             if message.__class__ is tuple:  # the child's error: (csv or other, text, line)
-                kind, reason, line = message
+                kind, reason, line_num = message
                 if kind == "csv":
-                    raise InvalidInput(f"unreadable CSV near line {line}: {reason}", field="file")
-                raise ParseWorkerFailed(f"parsing the file stopped near line {line}: {reason}")
+                    raise InvalidInput(f"unreadable CSV near line {line_num}: {reason}", field="file")
+                raise ParseWorkerFailed(f"parsing the file stopped near line {line_num}: {reason}")
             yield message
         feeder.join()
         if feeder.error is not None:
