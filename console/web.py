@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.background import BackgroundTask
 from starlette.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
@@ -107,6 +108,16 @@ class Ctx:
     async def get(self, path: str, **params: Any) -> Any:
         clean = {k: v for k, v in params.items() if v not in (None, "", [])}
         return await self.api.get(path, self.token, clean)
+
+    async def record(self, path: str, *, hidden: tuple[int, ...] = (403, 404, 422), **params: Any) -> Any:
+        """A record a page opens by its id: one that does not exist, or (by default) is not the user's to see, or
+        whose id is malformed, is the 404 page, never the API's error."""
+        try:
+            return await self.get(path, **params)
+        except ApiError as e:
+            if e.status in hidden:
+                raise HTTPException(404) from e
+            raise
 
     async def post(self, path: str, body: dict | None = None) -> Any:
         return await self.api.post(path, self.token, body)

@@ -12,7 +12,6 @@ from starlette.responses import Response
 from .. import labels as L
 from ..access import REFERRAL_DESKS, TOWNSHIP_DESK, Page, register
 from ..convert import local_moment
-from ..gateway_client import ApiError
 from ..web import Ctx, Form, compact, guard, status_for
 from .icd10 import catalogue
 from .upward import diagnosis_body, patient_body
@@ -71,12 +70,7 @@ def inbox_order(items: list[dict]) -> list[dict]:
 
 
 async def _load(ctx: Ctx, consultation_id: str) -> dict:
-    try:
-        return await ctx.get(f"/referral/consultations/{consultation_id}")
-    except ApiError as e:
-        if e.status in (404, 422):
-            raise HTTPException(404) from e
-        raise
+    return await ctx.record(f"/referral/consultations/{consultation_id}", hidden=(404, 422))
 
 
 def _render(ctx: Ctx, c: dict, given: dict[str, Form] | None = None, status: int = 200,

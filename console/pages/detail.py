@@ -15,7 +15,6 @@ from starlette.responses import Response
 from .. import labels as L
 from ..access import REFERRAL_DESKS, Page
 from ..convert import checked, fen_from_yuan, local_moment
-from ..gateway_client import ApiError
 from ..slots import capacity_conflict, department_slots
 from ..web import Ctx, Form, compact, guard, status_for
 
@@ -65,12 +64,7 @@ BODIES: dict[str, Callable[[Ctx, Form, dict], dict]] = {
 
 
 async def load(ctx: Ctx, referral_id: str) -> dict:
-    try:
-        return await ctx.get(f"/referral/referrals/{referral_id}")
-    except ApiError as e:
-        if e.status in (404, 422):
-            raise HTTPException(404) from e
-        raise
+    return await ctx.record(f"/referral/referrals/{referral_id}", hidden=(404, 422))
 
 
 def held_slot(referral: dict) -> str | None:

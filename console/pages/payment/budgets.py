@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from ...access import FINANCE, INSURANCE, Page, register
 from ...convert import fen_from_yuan
-from ...gateway_client import ApiError
 from ...web import Ctx, Form, compact, guard, status_for
 from .common import GROUP_BUDGET, consortia, consortium_name, consortium_of, managing, require_manager, today
 
@@ -54,12 +52,7 @@ async def create_budget(ctx: Annotated[Ctx, Depends(guard(BUDGETS))]) -> Respons
 
 async def _render_budget(ctx: Ctx, budget_id: str, forms: dict[str, Form] | None = None,
                          status: int = 200) -> Response:
-    try:
-        budget = await ctx.get(f"/payment/budgets/{budget_id}")
-    except ApiError as e:
-        if e.status in (403, 404):
-            raise HTTPException(404) from e
-        raise
+    budget = await ctx.record(f"/payment/budgets/{budget_id}")
     forms = {"adjust": Form(prefix="adjust-")} | (forms or {})
     this_month = today(ctx).strftime("%Y-%m")
     return ctx.render("payment/budget.html", status, title=f"{budget['fund_year']} 基金年度预算", b=budget,

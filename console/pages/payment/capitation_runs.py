@@ -8,7 +8,6 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from ... import labels as L
@@ -47,12 +46,7 @@ async def runs(ctx: Annotated[Ctx, Depends(guard(RUNS))], consortium_id: str = "
 @router.get(RUN.path)
 async def run(run_id: str, ctx: Annotated[Ctx, Depends(guard(RUN))], page: int = 1) -> Response:
     page = max(1, page)
-    try:
-        r = await ctx.get(f"/payment/capitation/runs/{run_id}/contracts", limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-    except ApiError as e:
-        if e.status in (403, 404, 422):
-            raise HTTPException(404) from e
-        raise
+    r = await ctx.record(f"/payment/capitation/runs/{run_id}/contracts", limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     month = await ctx.get("/payment/capitation", consortium_id=r["consortium_id"], period=r["month"])
     return ctx.render("payment/capitation_run.html", title=f"{r['month']} {RUN.title}", r=r, month=month,
                       page_no=page, per_page=PER_PAGE, key_groups=L.KEY_GROUPS,

@@ -6,7 +6,6 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from ... import labels as L
@@ -54,10 +53,5 @@ async def search(ctx: Annotated[Ctx, Depends(guard(SEARCH))]) -> Response:
 
 @router.get(CLAIM.path)
 async def claim(claim_no: str, ctx: Annotated[Ctx, Depends(guard(CLAIM))]) -> Response:
-    try:
-        c = await ctx.get(f"/payment/claims/{claim_no}")
-    except ApiError as e:
-        if e.status in (403, 404, 422):
-            raise HTTPException(404) from e
-        raise
+    c = await ctx.record(f"/payment/claims/{claim_no}")
     return ctx.render("payment/claim.html", title=f"理赔 {c['claim_no']}", c=c)

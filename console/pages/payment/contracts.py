@@ -82,12 +82,7 @@ async def add_contract(ctx: Annotated[Ctx, Depends(guard(NEW))]) -> Response:
 
 async def _render_contract(ctx: Ctx, contract_id: int, forms: dict[str, Form] | None = None,
                            status: int = 200) -> Response:
-    try:
-        c = await ctx.get(f"/payment/contracts/{contract_id}")
-    except ApiError as e:
-        if e.status in (403, 404, 422):
-            raise HTTPException(404) from e
-        raise
+    c = await ctx.record(f"/payment/contracts/{contract_id}")
     day = today(ctx)
     forms = {"end": Form({"end_date": day.isoformat()}, prefix="end-"),
              "transfer": Form({"on": day.isoformat(), "team": c["team"]}, prefix="transfer-")} | (forms or {})

@@ -8,7 +8,6 @@ import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from ... import labels as L
@@ -80,13 +79,8 @@ async def balances(ctx: Annotated[Ctx, Depends(guard(BALANCES))], consortium_id:
 @router.get(ACCOUNT.path)
 async def account(account: str, ctx: Annotated[Ctx, Depends(guard(ACCOUNT))], page: int = 1) -> Response:
     page = max(1, page)
-    try:
-        postings = await ctx.get(f"/payment/ledger/accounts/{account}/postings", limit=PER_PAGE,
-                                 offset=(page - 1) * PER_PAGE)
-    except ApiError as e:
-        if e.status in (403, 404):
-            raise HTTPException(404) from e
-        raise
+    postings = await ctx.record(f"/payment/ledger/accounts/{account}/postings", limit=PER_PAGE,
+                                offset=(page - 1) * PER_PAGE)
     return ctx.render("payment/account.html", title=f"账户明细：{account_name(ctx, account)}", p=postings, page_no=page,
                       per_page=PER_PAGE, source_link=source_link, code=account, description=description,
                       url=lambda **kw: f"/ledger/accounts/{account}?page={kw.get('page', page)}")

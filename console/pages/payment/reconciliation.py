@@ -6,13 +6,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from ... import labels as L
 from ...access import FINANCE, INSURANCE, Page, register
 from ...charts import Series, grouped_bar_chart
-from ...gateway_client import ApiError
 from ...web import Ctx, Form, guard, status_for
 from .common import GROUP_SETTLE, consortia, consortium_name, consortium_of, last_month, managing, require_manager
 from .uploads import ERROR_HEADER, error_row, failure_text, pass_on, progress_view, row_reason, translated_csv
@@ -50,12 +48,7 @@ async def upload(ctx: Annotated[Ctx, Depends(guard(RECONCILIATIONS))]) -> Respon
 
 
 async def _load(ctx: Ctx, recon_id: str) -> dict:
-    try:
-        return await ctx.get(f"/payment/reconciliations/{recon_id}")
-    except ApiError as e:
-        if e.status in (403, 404):
-            raise HTTPException(404) from e
-        raise
+    return await ctx.record(f"/payment/reconciliations/{recon_id}")
 
 
 @router.get(REPORT.path)

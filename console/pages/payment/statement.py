@@ -13,7 +13,6 @@ from starlette.responses import Response
 from ... import labels as L
 from ...access import FINANCE, INSURANCE, Page
 from ...charts import Series, Step, bar_chart, grouped_bar_chart, waterfall_chart
-from ...gateway_client import ApiError
 from ...web import Ctx, guard
 from .common import GROUP_SETTLE, consortium_name, period_label
 
@@ -49,12 +48,7 @@ def by_unit(distributions: list[dict]) -> list[dict]:
 
 @router.get(STATEMENT.path)
 async def statement(settlement_id: str, ctx: Guarded) -> Response:
-    try:
-        s = await ctx.get(f"/payment/settlements/{settlement_id}")
-    except ApiError as e:
-        if e.status in (403, 404):
-            raise HTTPException(404) from e
-        raise
+    s = await ctx.record(f"/payment/settlements/{settlement_id}")
     units = by_unit(s["distributions"])
     purposes = list(s["split"])
     charts = {"waterfall": waterfall_chart("预算与实际支出", steps(s), "元")}

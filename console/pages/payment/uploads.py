@@ -15,12 +15,10 @@ from functools import lru_cache
 from typing import Annotated, AsyncIterator, Callable
 
 from fastapi import APIRouter, Depends
-from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from ... import labels as L
 from ...access import FINANCE, INSURANCE, Page, register
-from ...gateway_client import ApiError
 from ...messages import translate_message
 from ...session import CSRF_FIELD, csrf_ok
 from ...uploads import NotAnUpload, receive
@@ -130,12 +128,7 @@ CLAIM_FILES = ResultSpec("/claims/uploads", "/payment/claims/uploads", "/claims/
 
 
 async def load(ctx: Ctx, spec: ResultSpec, upload_id: str) -> dict:
-    try:
-        return await ctx.get(f"{spec.api}/{upload_id}")
-    except ApiError as e:
-        if e.status in (403, 404):
-            raise HTTPException(404) from e
-        raise
+    return await ctx.record(f"{spec.api}/{upload_id}")
 
 
 async def show_result(ctx: Ctx, spec: ResultSpec, upload_id: str, page: int, title: str) -> Response:

@@ -8,7 +8,6 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from ... import labels as L
@@ -47,12 +46,7 @@ async def registry(ctx: Annotated[Ctx, Depends(guard(REGISTRY))]) -> Response:
 
 async def render_person(ctx: Ctx, staff_id: str, forms: dict[str, Form] | None = None, status: int = 200,
                         refused: dict | None = None) -> Response:
-    try:
-        person = await ctx.get(f"/staffing/staff/{staff_id}")
-    except ApiError as e:
-        if e.status in (403, 404):
-            raise HTTPException(404) from e
-        raise
+    person = await ctx.record(f"/staffing/staff/{staff_id}")
     forms = {"transfer": Form(prefix="transfer-"), "title": Form(prefix="title-")} | (forms or {})
     timeline = sorted(person["postings"] or [], key=lambda p: (p["start_date"], p["kind"] != "establishment"),
                       reverse=True)

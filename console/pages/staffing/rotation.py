@@ -7,12 +7,10 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from ... import labels as L
 from ...access import HR, Page, register
-from ...gateway_client import ApiError
 from ...web import Ctx, Form, compact, guard, status_for
 from ..payment.common import today
 from .common import GROUP_SUPPORT, bureau, require_bureau
@@ -63,12 +61,7 @@ async def create(ctx: Annotated[Ctx, Depends(guard(ROTATIONS))]) -> Response:
 
 @router.get(PLAN.path)
 async def plan(plan_id: str, ctx: Annotated[Ctx, Depends(guard(PLAN))]) -> Response:
-    try:
-        p = await ctx.get(f"/staffing/rotation-plans/{plan_id}")
-    except ApiError as e:
-        if e.status in (403, 404):
-            raise HTTPException(404) from e
-        raise
+    p = await ctx.record(f"/staffing/rotation-plans/{plan_id}")
     names = {}
     for staff_id in p["staff_ids"]:
         names[staff_id] = (await ctx.get(f"/staffing/staff/{staff_id}"))["name"]

@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from ... import labels as L
@@ -63,12 +62,7 @@ async def submit_request(ctx: Annotated[Ctx, Depends(guard(NEW))]) -> Response:
 
 async def render_request(ctx: Ctx, request_id: str, forms: dict[str, Form] | None = None,
                          status: int = 200) -> Response:
-    try:
-        req = await ctx.get(f"/staffing/secondments/{request_id}")
-    except ApiError as e:
-        if e.status in (403, 404):
-            raise HTTPException(404) from e
-        raise
+    req = await ctx.record(f"/staffing/secondments/{request_id}")
     candidates = []
     open_ = req["status"] in ("requested", "approved")
     if deciding(ctx) and open_:
