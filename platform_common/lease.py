@@ -15,6 +15,7 @@ still comes in order, and the consumers' inbox drops the second.
 """
 from __future__ import annotations
 
+from time import monotonic
 import zlib
 from typing import Protocol
 
@@ -22,6 +23,10 @@ from sqlalchemy import Connection, Engine, text
 
 # The first of the two int4 keys of pg_try_advisory_lock: the platform's leases (the second: the lease's name).
 _LEASE_LOCK_CLASS = 0x6F7574  # "out", from when the relays were the only holders
+# A worker that finds its held lease's connection dead stands by this long before trying again: whatever cut
+# its session (the network, the server ending it) may cut the next one too, and a standby replica that still
+# reaches the database should take over rather than race the worker that just lost it.
+LOST_LEASE_PAUSE_SECONDS = 1.0
 
 
 def _lock_key(name: str) -> int:
@@ -64,6 +69,7 @@ class AdvisoryLease:
         self.name = name
         self._key = _lock_key(name)
         self._conn: Connection | None = None
+        self._standby_until = 0.0
 
     @property
     def held(self) -> bool:
@@ -76,8 +82,12 @@ class AdvisoryLease:
                 self._conn.execute(text("SELECT 1"))
                 self._conn.commit()
                 return True
-            except Exception:  # noqa: BLE001 - the connection (and so the lock) is gone: try to take it again
+            except Exception:  # noqa: BLE001 - the connection (and so the lock) is gone
                 self.release()
+                self._standby_until = monotonic() + LOST_LEASE_PAUSE_SECONDS
+                return False
+        if monotonic() < self._standby_until:
+            return False
         conn = self.engine.connect()
         try:
             got = conn.execute(text("SELECT pg_try_advisory_lock(:cls, :key)"),

@@ -24,7 +24,7 @@ from platform_common.db import make_engine, new_metadata
 from platform_common.events import utcnow
 from platform_common.messaging import outbox_table
 from platform_common.relay import OutboxRelay, RelayConfig
-from platform_common.lease import AdvisoryLease
+from platform_common.lease import LOST_LEASE_PAUSE_SECONDS, AdvisoryLease
 from platform_common.unit_of_work import WakeSignal
 from tests.support.service_app import fresh_database
 
@@ -203,3 +203,23 @@ def test_the_standby_relay_takes_over_when_the_publishing_one_loses_its_connecti
     assert took_over.is_set()
     assert_in_order_per_aggregate(engine, outbox, broker)
     assert all(broker.sent_by[who] > 0 for who in ("a", "b")), "both published, one after the other"
+
+
+def test_a_worker_that_lost_its_lease_stands_by_so_another_replica_takes_over(outbox_db, monkeypatch):
+    engine, _ = outbox_db
+    clock = [1000.0]
+    monkeypatch.setattr("platform_common.lease.monotonic", lambda: clock[0])
+    lost, standby = AdvisoryLease(engine, "svc-clock"), AdvisoryLease(engine, "svc-clock")
+    assert lost.acquire() and not standby.acquire()
+    with engine.connect() as conn:  # the database ends the holder's session, as a network cut would
+        pid = lost._conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        conn.commit()
+    wait_until(lambda: not lost.acquire())  # noticed on its next step: it lets go and does not grab it back
+    assert not lost.held and not lost.acquire(), "stands by, even with the lock free"
+    assert standby.acquire(), "the standby takes over"
+    clock[0] += LOST_LEASE_PAUSE_SECONDS + 0.1
+    assert not lost.acquire(), "the pause over, it is a standby like any other"
+    standby.release()
+    assert lost.acquire()
+    lost.release()
