@@ -89,7 +89,19 @@ async def render_detail(ctx: Ctx, referral: dict, forms: dict[str, Form] | None 
     side = "receiver" if referral["to_org_id"] == ctx.user.org_id else "sender"
     return ctx.render("detail.html", status, title=f"转诊单 · {referral['patient']['name']}", r=referral,
                       forms=forms, actions=actions, hospitals=hospitals, side=side, notice=notice, slots=slots,
+                      consultation=consultation_link(referral, ctx.user.org_id),
                       timeline=timeline(referral, ctx.org_name), specialties=list(L.SPECIALTIES.items()))
+
+
+def consultation_link(referral: dict, org_id: str) -> str | None:
+    """The page of the 科对科 consultation the referral came from, for the units that see that consultation: the
+    asking unit (the referral's sender) and the department that answered, which the receiver still is unless the
+    referral was redirected on (the hospital it went to then was never asked)."""
+    cid = referral.get("consultation_id")
+    redirected = any(h["action"] == "redirect" for h in referral["history"])
+    if cid and (org_id == referral["from_org_id"] or (org_id == referral["to_org_id"] and not redirected)):
+        return f"/consultations/{cid}"
+    return None
 
 
 def timeline(referral: dict, org_name: Callable[[str], str]) -> list[dict[str, Any]]:

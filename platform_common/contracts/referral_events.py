@@ -64,6 +64,9 @@ class ReferralSubmitted(Upward):
     patient_key: str = Field(min_length=16, max_length=128, description="keyed hash of the patient's national ID")
     chronic_condition: ChronicCondition | None = Field(description="两慢病: hypertension or diabetes by diagnosis")
     response_deadline: Instant | None = Field(description="when an urgent or emergency referral must be answered")
+    consultation_id: Id | None = Field(default=None, description="the 科对科 consultation whose answer \"refer up\" "
+                                                                 "created it; null when submitted directly (absent "
+                                                                 "in older events)")
 
 
 class ReferralAccepted(Upward):

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from console.pages.consultations import inbox_order
+from console.pages.detail import consultation_link
 from console.render import make_environment
 from console.settings import ConsoleSettings
 
@@ -58,11 +59,23 @@ def test_the_county_answers_refer_up_and_lands_on_the_created_referral(desk):
     referral = county.get(done.headers["location"]).text
     assert "上转单已生成" in referral and "周玉兰" in referral and "确认接收" in referral
     assert "建议上转行冠脉造影" in referral  # the answer travels with the referral
+    # the link to the consultation is a link, not its id written into the reason the desk reads
+    assert f'<a href="/consultations/{cid}">来自科对科会诊</a>' in referral and referral.count(cid) == 1
+    assert f'<a href="/consultations/{cid}">来自科对科会诊</a>' in town.get(done.headers["location"]).text
     mine = town.get("/consultations").text
     assert f"/consultations/{cid}" in mine and "已答复" in mine and "建议上转" in mine
     assert "查看由本次咨询生成的上转单" in town.get(page).text
     again = county.submit(f"{page}/answer", {"version": "2", "outcome": "local_advice", "advice": "x"}, page)
     assert again.status_code == 409 and "操作未完成" in again.text
+
+
+def test_the_consultation_is_linked_only_for_the_units_that_see_it():
+    referral = {"consultation_id": "c1", "from_org_id": "town", "to_org_id": "county", "history": []}
+    assert consultation_link(referral, "town") == consultation_link(referral, "county") == "/consultations/c1"
+    redirected = referral | {"to_org_id": "tcm", "history": [{"action": "redirect"}]}
+    # the hospital it was redirected to was never asked: the page names the origin without a link
+    assert (consultation_link(redirected, "tcm"), consultation_link(redirected, "town")) == (None, "/consultations/c1")
+    assert consultation_link(referral | {"consultation_id": None}, "town") is None
 
 
 def test_local_advice_remote_appointment_and_cancel(desk):

@@ -74,6 +74,8 @@ class ReferralRow(Base):
     plan: Mapped[dict | None] = mapped_column(JSON)
     source_referral_id: Mapped[str | None] = mapped_column(String(36))
     capability_override_reason: Mapped[str | None] = mapped_column(Text)
+    # the 科对科 consultation whose answer "refer up" created it (tables_consultation.py); null otherwise
+    consultation_id: Mapped[str | None] = mapped_column(String(36))
     # out of county
     destination: Mapped[str | None] = mapped_column(String(200))
 

@@ -160,6 +160,8 @@ class ReferralDetail(ReferralSummary):
     plan: PlanOut | None
     source_referral_id: str | None
     capability_override_reason: str | None
+    consultation_id: str | None = Field(description="the 科对科 consultation whose answer \"refer up\" created "
+                                                    "it; null for a referral submitted directly")
     follow_ups: list[FollowUpOut]
     history: list[TransitionOut]
     bookings: list[BookingOut] = Field(description="places booked for the patient (where the department "

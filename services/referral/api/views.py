@@ -78,7 +78,7 @@ def detail(row: ReferralRow | ReferralRecord, now: datetime, viewer_org_id: str 
         "discharge_summary": row.discharge_summary, "fund_amount_fen": row.fund_amount_fen,
         "recommend_downward": row.recommend_downward, "plan": row.plan,
         "source_referral_id": row.source_referral_id,
-        "capability_override_reason": row.capability_override_reason,
+        "capability_override_reason": row.capability_override_reason, "consultation_id": row.consultation_id,
         "follow_ups": [follow_up(f) for f in row.follow_ups],
         "history": [{"action": t.action, "from_status": t.from_status, "to_status": t.to_status,
                      "actor": t.actor, "actor_org_id": t.actor_org_id, "at": t.at, "reason": t.reason,

@@ -107,9 +107,10 @@ def cancel(uow: ReferralUnitOfWork, principal: Principal, now: datetime, consult
 def _refer_up(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Principal, now: datetime,
               c: ConsultationRow) -> ReferralRow:
     """The upward referral the answer turns the consultation into: from the asking unit, to the department that
-    answered, with the patient as the consultation has them, the question and the answer as its reason."""
+    answered, with the patient as the consultation has them, the question and the answer as its reason; the link
+    to the consultation is its `consultation_id`, not text in the reason the county desk reads."""
     level = Urgency(c.urgency)
-    reason = f"科对科会诊 {c.consultation_id}: {c.question}\n会诊意见: {c.advice}"
+    reason = f"{c.question}\n会诊意见：{c.advice}"
     row = ReferralRow(
         referral_id=str(uuid.uuid4()), direction=Direction.UPWARD.value, status=Status.SUBMITTED.value,
         consortium_id=c.consortium_id, from_org_id=c.from_org_id, to_org_id=c.to_org_id, specialty=c.specialty,
@@ -118,12 +119,12 @@ def _refer_up(uow: ReferralUnitOfWork, settings: ReferralSettings, principal: Pr
         attachments=list(c.attachments or []), created_by=principal.username, created_at=now, routed_at=now,
         response_deadline=response_deadline(level, now, windows(settings)),
         patient_name=c.patient_name, patient_sex=c.patient_sex, patient_birth_date=c.patient_birth_date,
-        patient_id_masked=c.patient_id_masked, patient_key=c.patient_key)
+        patient_id_masked=c.patient_id_masked, patient_key=c.patient_key, consultation_id=c.consultation_id)
     uow.referrals.add(row)
     audit_creation(row, Action.SUBMIT, principal, now, f"from consultation {c.consultation_id}")
     publish(uow, row, ReferralEvent.SUBMITTED, c.from_org_id, urgency=row.urgency, emergency_category=None,
             icd10=row.icd10, patient_key=row.patient_key, chronic_condition=row.chronic_condition,
-            response_deadline=iso(row.response_deadline))
+            response_deadline=iso(row.response_deadline), consultation_id=c.consultation_id)
     return row
 
 

@@ -11,7 +11,7 @@ from tests.support.clock import frozen_clock
 from tests.support.service_app import outbox_events
 from tests.support.tokens import demo_user_header as h
 
-from .conftest import PATIENT
+from .conftest import PATIENT, submit
 
 TOWN, HOSP, TCM = "dachang.referral", "peoples.referral", "tcm.referral"
 
@@ -71,12 +71,20 @@ def test_refer_up_becomes_an_upward_referral_carrying_the_consultation(client):
     assert (referral["status"], referral["direction"], referral["from_org_id"], referral["to_org_id"],
             referral["specialty"]) == ("submitted", "upward", "dachang-thc", "county-peoples-hospital", "cardiology")
     assert referral["patient"]["name"] == PATIENT["name"] and referral["icd10"] == "I20.0"
-    assert cid in referral["reason"] and "需冠脉造影" in referral["reason"] and "胸闷两周" in referral["reason"]
+    # the link is a field; the reason the county desk reads is the question and the answer, no id in it
+    assert referral["consultation_id"] == cid and cid not in referral["reason"]
+    assert "需冠脉造影" in referral["reason"] and "胸闷两周" in referral["reason"]
     assert referral["attachments"][0]["name"] == "ecg.pdf"
     submitted = outbox_events(client, "ReferralSubmitted")
-    assert [e["aggregate_id"] for e in submitted] == [rid]
+    assert [(e["aggregate_id"], e["payload"]["consultation_id"]) for e in submitted] == [(rid, cid)]
     assert client.get(f"/referrals/{rid}", headers=h(HOSP)).json()["allowed_actions"] == ["accept", "reject",
                                                                                         "redirect"]
+
+
+def test_an_ordinary_upward_referral_has_no_consultation(client):
+    rid = submit(client)["referral_id"]
+    assert client.get(f"/referrals/{rid}", headers=h(TOWN)).json()["consultation_id"] is None
+    assert [e["payload"]["consultation_id"] for e in outbox_events(client, "ReferralSubmitted")] == [None]
 
 
 def test_a_remote_consultation_needs_its_time_and_a_cancel_is_the_askers(client):
