@@ -6,6 +6,10 @@ from datetime import datetime, timezone
 
 import pytest
 
+from alembic import command
+
+from platform_common.migrate import alembic_config, upgrade
+from services.referral.bootstrap import MIGRATIONS
 from services.referral.service_layer.consultations import announce_overdue
 from tests.support.clock import frozen_clock
 from tests.support.service_app import outbox_events
@@ -85,6 +89,17 @@ def test_an_ordinary_upward_referral_has_no_consultation(client):
     rid = submit(client)["referral_id"]
     assert client.get(f"/referrals/{rid}", headers=h(TOWN)).json()["consultation_id"] is None
     assert [e["payload"]["consultation_id"] for e in outbox_events(client, "ReferralSubmitted")] == [None]
+
+
+def test_migration_0007_links_the_referrals_consultations_made_before_it(client):
+    cid = ask(client).json()["consultation_id"]
+    rid = answer(client, cid, outcome="refer_up", advice="上转").json()["referral_id"]
+    ordinary = submit(client)["referral_id"]
+    url = client.runtime.settings.database_url
+    command.downgrade(alembic_config(MIGRATIONS, url), "0006")  # the column and its values gone, as before 0007
+    upgrade(MIGRATIONS, url)
+    assert client.get(f"/referrals/{rid}", headers=h(TOWN)).json()["consultation_id"] == cid
+    assert client.get(f"/referrals/{ordinary}", headers=h(TOWN)).json()["consultation_id"] is None
 
 
 def test_a_remote_consultation_needs_its_time_and_a_cancel_is_the_askers(client):
