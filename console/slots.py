@@ -38,17 +38,13 @@ def band_text(kind: str, start: str, end: str) -> str:
     return "预留床位（全天）" if kind == "bed" else f"门诊 {start}–{end}"
 
 
-def local_today(ctx: Ctx) -> date:
-    return ctx.now.astimezone(ctx.app.state.settings.tz()).date()
-
-
 async def department_slots(ctx: Ctx, org_id: str, specialty: str, *, emergency: bool = False,
                            held: str | None = None) -> list[SlotChoice] | None:
     """The department's outpatient and bed slots of the coming days that may be chosen: free ones, the one held,
     and (an emergency, which the platform takes over capacity) full ones too. None: it publishes nothing of
     the kind in those days (the free-text answer stands), or its capacity could not be read (the platform did
     not answer)."""
-    today = local_today(ctx)
+    today = ctx.today
     try:
         found = await ctx.get("/referral/capacity/slots", org_id=org_id, specialty=specialty,
                               date_from=today.isoformat(),

@@ -6,7 +6,7 @@ page; otherwise a `Ctx`. Handlers return `ctx.render(...)` or `ctx.redirect(...)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Awaitable, Callable
 from urllib.parse import quote
 
@@ -100,6 +100,11 @@ class Ctx:
     @property
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
+
+    @property
+    def today(self) -> date:
+        """Today where the consortium is (the platform's time zone), not on the server's clock."""
+        return self.now.astimezone(self.app.state.settings.tz()).date()
 
     @property
     def token(self) -> str:

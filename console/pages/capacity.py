@@ -13,7 +13,7 @@ from starlette.responses import Response
 from .. import labels as L
 from ..access import REFERRAL_DESKS, TOWNSHIP_DESK, Page, register
 from ..gateway_client import ApiError
-from ..slots import day_text, local_today
+from ..slots import day_text
 from ..web import Ctx, Form, guard
 
 router = APIRouter()
@@ -38,7 +38,7 @@ async def free_capacity(ctx: Annotated[Ctx, Depends(guard(FREE))]) -> Response:
     if "org_id" not in q:  # first visit: the unit's paired hospital
         form.values["org_id"] = ctx.registry.county_hospital_of(ctx.user.org_id) or ""
     if not form.v("date_from"):
-        form.values["date_from"] = local_today(ctx).isoformat()
+        form.values["date_from"] = ctx.today.isoformat()
     grid = {"days": [], "items": []}
     try:
         grid = await ctx.get("/referral/capacity", org_id=form.v("org_id"), specialty=form.v("specialty"),

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from .. import labels as L
 from ..access import COUNTY_DESK, Page, register
 from ..gateway_client import ApiError
-from ..slots import band_text, day_text, local_today
+from ..slots import band_text, day_text
 from ..web import Ctx, Form, compact, guard, status_for
 
 router = APIRouter()
@@ -38,7 +38,7 @@ def _department(form: Form) -> dict:
 
 
 def _template_defaults(ctx: Ctx) -> Form:
-    today = local_today(ctx)
+    today = ctx.today
     bands = {f"b{i}_{end}": t for i, band in enumerate(BANDS, 1) for end, t in zip(("start", "end"), band)}
     return Form({"first_day": today.isoformat(), "last_day": (today + timedelta(days=13)).isoformat()} | bands,
                 prefix="tpl-")
@@ -47,7 +47,7 @@ def _template_defaults(ctx: Ctx) -> Form:
 async def _render(ctx: Ctx, filt: Form, tpl: Form | None = None, edit: Form | None = None,
                   status: int = 200) -> Response:
     slots: list[dict] = []
-    first = filt.v("date_from") or local_today(ctx).isoformat()
+    first = filt.v("date_from") or ctx.today.isoformat()
     if filt.v("specialty"):
         try:
             last = (date.fromisoformat(first) + timedelta(days=SHOWN_DAYS - 1)).isoformat()

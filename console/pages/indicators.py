@@ -42,7 +42,7 @@ def _pct(bp: int | None) -> float | None:
 @router.get(DASHBOARD.path)
 async def dashboard(ctx: Annotated[Ctx, Depends(guard(DASHBOARD))], month: str = "", org_id: str = "") -> Response:
     wide = ctx.user.role in WIDE
-    today = ctx.now.astimezone(ctx.app.state.settings.tz()).date()
+    today = ctx.today
     form = Form({"month": month, "org_id": org_id if wide else ctx.user.org_id})
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month or ""):
         if month:

@@ -15,7 +15,7 @@ from ...access import FINANCE, INSURANCE, TOWNSHIP_MANAGER, Page, register
 from ...gateway_client import ApiError
 from ...render import minutes, pct
 from ...web import Ctx, Form, guard
-from .common import GROUP_APPRAISAL, check_period, consortia, consortium_name, consortium_of, period_label, today
+from .common import GROUP_APPRAISAL, check_period, consortia, consortium_name, consortium_of, period_label
 
 router = APIRouter()
 APPRAISAL = register(Page("/appraisal", "成员单位绩效考核", GROUP_APPRAISAL, (INSURANCE, FINANCE, TOWNSHIP_MANAGER)))
@@ -33,7 +33,7 @@ def measure(code: str, value: int | None) -> str:
 @router.get(APPRAISAL.path)
 async def appraisal(ctx: Annotated[Ctx, Depends(guard(APPRAISAL))], consortium_id: str = "", period: str = "",
                     org_id: str = "") -> Response:
-    form = Form({"consortium_id": consortium_of(ctx, consortium_id), "period": period or str(today(ctx).year)})
+    form = Form({"consortium_id": consortium_of(ctx, consortium_id), "period": period or str(ctx.today.year)})
     report = share = chronic = None
     code = check_period(form)
     if code is None:

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from ...access import FINANCE, INSURANCE, Page, register
 from ...convert import fen_from_yuan
 from ...web import Ctx, Form, compact, guard, status_for
-from .common import GROUP_BUDGET, consortia, consortium_name, consortium_of, managing, require_manager, today
+from .common import GROUP_BUDGET, consortia, consortium_name, consortium_of, managing, require_manager
 
 router = APIRouter()
 BUDGETS = register(Page("/budgets", "基金预算", GROUP_BUDGET, (INSURANCE, FINANCE)))
@@ -28,7 +28,7 @@ async def _render_list(ctx: Ctx, form: Form, consortium_id: str, status: int = 2
 @router.get(BUDGETS.path)
 async def budgets(ctx: Annotated[Ctx, Depends(guard(BUDGETS))], consortium_id: str = "") -> Response:
     chosen = consortium_of(ctx, consortium_id)
-    form = Form({"consortium_id": chosen, "fund_year": str(today(ctx).year), "out_of_area_reserve_yuan": "0"})
+    form = Form({"consortium_id": chosen, "fund_year": str(ctx.today.year), "out_of_area_reserve_yuan": "0"})
     return await _render_list(ctx, form, chosen)
 
 
@@ -54,7 +54,7 @@ async def _render_budget(ctx: Ctx, budget_id: str, forms: dict[str, Form] | None
                          status: int = 200) -> Response:
     budget = await ctx.record(f"/payment/budgets/{budget_id}")
     forms = {"adjust": Form(prefix="adjust-")} | (forms or {})
-    this_month = today(ctx).strftime("%Y-%m")
+    this_month = ctx.today.strftime("%Y-%m")
     return ctx.render("payment/budget.html", status, title=f"{budget['fund_year']} 基金年度预算", b=budget,
                       forms=forms, this_month=this_month, manager=managing(ctx),
                       consortium_name=consortium_name)

@@ -13,7 +13,7 @@ from ...access import Page, register
 from ...convert import whole
 from ...gateway_client import ApiError
 from ...web import Ctx, Form, guard, status_for
-from .common import GROUP_ROSTER, primary_units, today
+from .common import GROUP_ROSTER, primary_units
 from .roster import DESKS
 
 router = APIRouter()
@@ -29,7 +29,7 @@ async def _render(ctx: Ctx, form: Form, status: int = 200) -> Response:
         try:
             unit = ctx.registry.by_id.get(org_id)
             report = await ctx.get("/payment/roster/coverage", consortium_id=unit.consortium_id if unit else "",
-                                   on=today(ctx).isoformat())
+                                   on=ctx.today.isoformat())
             given = {x["group"]: x["population"] for x in report["lines"]
                      if x["org_id"] == org_id and x["population_source"] == "census"}
         except ApiError:
@@ -40,7 +40,7 @@ async def _render(ctx: Ctx, form: Form, status: int = 200) -> Response:
 
 @router.get(CENSUS.path)
 async def census(ctx: Annotated[Ctx, Depends(guard(CENSUS))], org_id: str = "") -> Response:
-    return await _render(ctx, Form({"org_id": org_id, "as_of": today(ctx).isoformat()}))
+    return await _render(ctx, Form({"org_id": org_id, "as_of": ctx.today.isoformat()}))
 
 
 @router.post(CENSUS.path)
@@ -56,5 +56,5 @@ async def set_census(ctx: Annotated[Ctx, Depends(guard(CENSUS))]) -> Response:
     done = None if form.errors else await ctx.attempt(form, ctx.put(f"/payment/census/{org_id}", body))
     if done is None:
         return await _render(ctx, form, status_for(form))
-    return ctx.redirect(f"/roster/coverage?on={today(ctx).isoformat()}",
+    return ctx.redirect(f"/roster/coverage?on={ctx.today.isoformat()}",
                         flash=f"{ctx.org_name(org_id)}的人口底数已保存（{len(populations)} 个人群）。")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from ...web import Ctx, Form, NotAllowed
 
@@ -30,12 +29,8 @@ def consortium_name(consortium_id: str) -> str:
     return f"医共体（{consortium_id}）"
 
 
-def today(ctx: Ctx) -> date:
-    return ctx.now.astimezone(ctx.app.state.settings.tz()).date()
-
-
 def last_month(ctx: Ctx) -> str:
-    d = today(ctx)
+    d = ctx.today
     year, month = (d.year, d.month - 1) if d.month > 1 else (d.year - 1, 12)
     return f"{year:04d}-{month:02d}"
 

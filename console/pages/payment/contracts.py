@@ -14,7 +14,7 @@ from ... import labels as L
 from ...access import Page, register
 from ...gateway_client import ApiError
 from ...web import Ctx, Form, compact, guard, status_for
-from .common import GROUP_ROSTER, consortium_of, primary_units, today
+from .common import GROUP_ROSTER, consortium_of, primary_units
 from .roster import DESKS
 
 router = APIRouter()
@@ -59,7 +59,7 @@ def _render_new(ctx: Ctx, form: Form, status: int = 200) -> Response:
 async def new_contract(ctx: Annotated[Ctx, Depends(guard(NEW))]) -> Response:
     units = primary_units(ctx)
     return _render_new(ctx, Form({"org_id": units[0][0] if len(units) == 1 else "", "package": "basic",
-                                  "start_date": today(ctx).isoformat()}))
+                                  "start_date": ctx.today.isoformat()}))
 
 
 def ticked(form: Form, name: str) -> list[str]:
@@ -83,7 +83,7 @@ async def add_contract(ctx: Annotated[Ctx, Depends(guard(NEW))]) -> Response:
 async def _render_contract(ctx: Ctx, contract_id: int, forms: dict[str, Form] | None = None,
                            status: int = 200) -> Response:
     c = await ctx.record(f"/payment/contracts/{contract_id}")
-    day = today(ctx)
+    day = ctx.today
     forms = {"end": Form({"end_date": day.isoformat()}, prefix="end-"),
              "transfer": Form({"on": day.isoformat(), "team": c["team"]}, prefix="transfer-")} | (forms or {})
     # a contract ended (解约, 转签) is closed; one with the end date its roster gave can still end early or move

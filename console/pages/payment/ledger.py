@@ -15,7 +15,7 @@ from ...access import FINANCE, INSURANCE, Page, register
 from ...gateway_client import ApiError
 from ...web import Ctx, Form, guard, status_for
 from .common import GROUP_LEDGER, MONTH, consortia, consortium_name, consortium_of, last_month, managing, \
-    require_manager, today
+    require_manager
 
 router = APIRouter()
 BALANCES = register(Page("/ledger", "账户余额", GROUP_LEDGER, (FINANCE, INSURANCE)))
@@ -60,10 +60,10 @@ def source_link(source_type: str, source_id: str) -> str | None:
 
 @router.get(BALANCES.path)
 async def balances(ctx: Annotated[Ctx, Depends(guard(BALANCES))], consortium_id: str = "", as_of: str = "") -> Response:
-    form = Form({"as_of": as_of or today(ctx).isoformat(), "consortium_id": consortium_of(ctx, consortium_id)})
+    form = Form({"as_of": as_of or ctx.today.isoformat(), "consortium_id": consortium_of(ctx, consortium_id)})
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", form.v("as_of")):
         form.add("as_of", "请填写日期，如 2026-03-31")
-        form.values["as_of"] = today(ctx).isoformat()
+        form.values["as_of"] = ctx.today.isoformat()
     result = {"accounts": [], "total_fen": 0}
     try:
         result = await ctx.get("/payment/ledger/balances", consortium_id=form.v("consortium_id"), as_of=form.v("as_of"))

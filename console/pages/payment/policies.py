@@ -13,7 +13,7 @@ from ... import labels as L
 from ...access import FINANCE, INSURANCE, Page, register
 from ...convert import bp_from_percent, fen_from_yuan
 from ...web import Ctx, Form, compact, guard, status_for
-from .common import GROUP_BUDGET, consortia, managing, require_manager, today
+from .common import GROUP_BUDGET, consortia, managing, require_manager
 
 router = APIRouter()
 POLICIES = register(Page("/policies", "政策版本", GROUP_BUDGET, (INSURANCE, FINANCE)))
@@ -37,8 +37,8 @@ def _prefill(policy: dict) -> dict:
 
 async def _render(ctx: Ctx, year: int, form: Form | None = None, status: int = 200) -> Response:
     versions = await ctx.get("/payment/policies", fund_year=year)
-    effective = await ctx.get("/payment/policies/effective", on=today(ctx).isoformat()
-                              if today(ctx).year == year else f"{year}-12-31")
+    effective = await ctx.get("/payment/policies/effective", on=ctx.today.isoformat()
+                              if ctx.today.year == year else f"{year}-12-31")
     settled = []
     for c in consortia(ctx):
         settled += [s | {"consortium_id": c} for s in await ctx.get("/payment/settlements", consortium_id=c)
@@ -54,7 +54,7 @@ async def _render(ctx: Ctx, year: int, form: Form | None = None, status: int = 2
 
 @router.get(POLICIES.path)
 async def policies(ctx: Annotated[Ctx, Depends(guard(POLICIES))], fund_year: str = "") -> Response:
-    year = int(fund_year) if fund_year.isdigit() and 2000 <= int(fund_year) <= 2100 else today(ctx).year
+    year = int(fund_year) if fund_year.isdigit() and 2000 <= int(fund_year) <= 2100 else ctx.today.year
     return await _render(ctx, year)
 
 
@@ -86,7 +86,7 @@ async def new_version(ctx: Annotated[Ctx, Depends(guard(POLICIES))]) -> Response
         "score": {k: bp_from_percent(form, f"score.{k}") for k in WEIGHTS + TARGETS},
     })
     saved = None if form.errors else await ctx.attempt(form, ctx.post("/payment/policies", body))
-    back = int(year) if year.isdigit() else today(ctx).year
+    back = int(year) if year.isdigit() else ctx.today.year
     if saved is None:
         return await _render(ctx, back, form, status_for(form))
     return ctx.redirect(f"/policies?fund_year={back}",

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from ...access import FINANCE, INSURANCE, TOWNSHIP_MANAGER, Page, register
 from ...gateway_client import ApiError
 from ...web import Ctx, Form, guard
-from .common import GROUP_ROSTER, MONTH, consortia, consortium_name, consortium_of, last_month, today
+from .common import GROUP_ROSTER, MONTH, consortia, consortium_name, consortium_of, last_month
 
 router = APIRouter()
 # a township's manager sees its own unit's lines (the service keeps the others out)
@@ -35,7 +35,7 @@ async def _report(ctx: Ctx, form: Form, path: str, field: str) -> dict | None:
 @router.get(COVERAGE.path)
 async def coverage(ctx: Annotated[Ctx, Depends(guard(COVERAGE))], consortium_id: str = "", on: str = "",
                    everything: str = "") -> Response:
-    form = Form({"consortium_id": consortium_id, "on": on or today(ctx).isoformat(), "everything": everything})
+    form = Form({"consortium_id": consortium_id, "on": on or ctx.today.isoformat(), "everything": everything})
     report = None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", form.v("on")):
         report = await _report(ctx, form, "/payment/roster/coverage", "on")

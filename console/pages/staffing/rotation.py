@@ -12,7 +12,6 @@ from starlette.responses import Response
 from ... import labels as L
 from ...access import HR, Page, register
 from ...web import Ctx, Form, compact, guard, status_for
-from ..payment.common import today
 from .common import GROUP_SUPPORT, bureau, require_bureau
 
 router = APIRouter()
@@ -36,7 +35,7 @@ async def _render(ctx: Ctx, form: Form, status: int = 200) -> Response:
 @router.get(ROTATIONS.path)
 async def rotations(ctx: Annotated[Ctx, Depends(guard(ROTATIONS))], kind: str = "rotation_down",
                     home_org_id: str = "", org_id: str = "") -> Response:
-    start = today(ctx) + timedelta(days=14)
+    start = ctx.today + timedelta(days=14)
     return await _render(ctx, Form({"kind": kind, "home_org_id": home_org_id, "org_id": org_id,
                                     "start_date": start.isoformat(), "block_days": "30", "rounds": "1"}))
 

@@ -14,7 +14,6 @@ from ...access import HR, TOWNSHIP_MANAGER, UNIT_MANAGER, Page, register
 from ...gateway_client import ApiError
 from ...messages import translate_message
 from ...web import Ctx, Form, NotAllowed, compact, guard, status_for
-from ..payment.common import today
 from .common import GROUP_SUPPORT, deciding
 
 router = APIRouter()
@@ -42,7 +41,7 @@ def _render_new(ctx: Ctx, form: Form, status: int = 200) -> Response:
 
 @router.get(NEW.path)
 async def new_request(ctx: Annotated[Ctx, Depends(guard(NEW))]) -> Response:
-    start = today(ctx) + timedelta(days=7)
+    start = ctx.today + timedelta(days=7)
     return _render_new(ctx, Form({"headcount": "1", "title_level": "intermediate", "start_date": start.isoformat(),
                                   "end_date": (start + timedelta(days=90)).isoformat()}))
 
@@ -81,7 +80,7 @@ async def render_request(ctx: Ctx, request_id: str, forms: dict[str, Form] | Non
                       candidates=candidates, names=names, forms=forms, deciding=deciding(ctx),
                       manager=ctx.user.role == "unit_manager" and ctx.user.org_id == req["org_id"],
                       reason_text=lambda text: translate_message(text, "invalid", None, ctx.org_name),
-                      remaining=req["headcount"] - req["dispatched"], today=today(ctx).isoformat())
+                      remaining=req["headcount"] - req["dispatched"], today=ctx.today.isoformat())
 
 
 @router.get(REQUEST.path)

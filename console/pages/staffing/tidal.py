@@ -14,7 +14,6 @@ from ...access import ANALYST, HR, Page, register
 from ...charts import Series, grouped_bar_chart
 from ...messages import translate_message
 from ...web import Ctx, Form, NotAllowed, compact, guard, status_for
-from ..payment.common import today
 from .common import GROUP_SUPPORT, deciding
 
 router = APIRouter()
@@ -31,7 +30,7 @@ async def _render(ctx: Ctx, status: str = "open", forms: dict[str, Form] | None 
     chart = grouped_bar_chart("近期上转需求（按乡镇和专业）", labels, [
         Series(f"近 {shown[0]['window_days'] if shown else 28} 天", [d["window_volume"] for d in shown]),
         Series("基线（前几个窗口的平均）", [d["baseline_volume"] for d in shown])], " 例") if shown else None
-    start = today(ctx) + timedelta(days=3)
+    start = ctx.today + timedelta(days=3)
     forms = forms or {}
     for r in recommendations:
         forms.setdefault(r["recommendation_id"], Form({"start_date": start.isoformat(),
