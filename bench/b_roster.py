@@ -36,8 +36,7 @@ from .b_payment import OFFICER, _runtime
 MONTH = "2026-06"
 GROUPS = ["", "", "", "elderly", "hypertension", "diabetes", "elderly;hypertension", "children", "pregnant",
           "elderly;diabetes", "disabled"]
-COLUMNS = ("resident_key, resident_masked, org_id, consortium_id, team, package, key_groups, start_date, end_date, "
-           "source, upload_id, recorded_by, recorded_at")
+COLUMNS = "resident_key, resident_masked, org_id, consortium_id, team, package, key_groups, start_date, end_date, recording_id"
 
 
 def national_id(i: int) -> str:
@@ -66,8 +65,8 @@ def raw_insert(db: Path, csv_path: Path, batch: int = 5000) -> tuple[float, floa
     con = sqlite3.connect(db)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
-    sql = (f"INSERT INTO contracts ({COLUMNS}) VALUES (?, ?, ?, '{CONSORTIUM_ID}', ?, ?, 0, ?, ?, 'upload', 'raw', "
-           "'bench', '2026-01-01 00:00:00')")
+    con.execute("INSERT INTO contract_recordings VALUES (1, 'upload', 'raw', 'bench', '2026-01-01 00:00:00')")
+    sql = f"INSERT INTO contracts ({COLUMNS}) VALUES (?, ?, ?, '{CONSORTIUM_ID}', ?, ?, 0, ?, ?, 1)"
     secret = DEMO_RESIDENT_KEY_SECRET.encode()
     started, cpu = time.perf_counter(), time.process_time()
     with open(csv_path, newline="") as f:

@@ -7,7 +7,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from . import tables_roster as r
-from .repository_roster import Roster
+from .repository_roster import Roster, recorded_contracts
 
 
 class RosterQueries:
@@ -52,7 +52,7 @@ class RosterQueries:
     def contracts(self, consortium_id: str | None, org_id: str | None, active_on: date | None, limit: int,
                   offset: int, team: str | None = None, group_bit: int | None = None) -> tuple[int, list]:
         c = r.contracts
-        query = select(c)
+        query = recorded_contracts()
         if consortium_id:
             query = query.where(c.c.consortium_id == consortium_id)
         if org_id:

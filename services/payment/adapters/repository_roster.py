@@ -39,7 +39,14 @@ class StoredContract(NamedTuple):
     key_groups: int
     start_date: date
     end_date: date | None
-    upload_id: str | None
+    recording_id: int
+
+
+def recorded_contracts():  # noqa: ANN201
+    """Contracts with who recorded them, when and how (their recording's columns)."""
+    c, rec = r.contracts, r.contract_recordings
+    return select(c, rec.c.source, rec.c.upload_id, rec.c.recorded_by, rec.c.recorded_at).join(
+        rec, rec.c.recording_id == c.c.recording_id)
 
 
 def _day(value) -> date | None:  # noqa: ANN001
@@ -50,7 +57,7 @@ class Roster:
     """Contracts: written in bulk by an import, one by one by add, end and transfer."""
 
     BULK_COLUMNS = ("resident_key", "resident_masked", "org_id", "consortium_id", "team", "package", "key_groups",
-                    "start_date", "end_date", "source", "upload_id", "recorded_by", "recorded_at")
+                    "start_date", "end_date", "recording_id")
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -66,6 +73,12 @@ class Roster:
         """For the duration of an import: a page cache that holds the (resident key, start) index (SQLite)."""
         return bulk_cache(self.session, cache_mb)
 
+    def new_recording(self, source: str, upload_id: str | None, recorded_by: str, recorded_at) -> int:  # noqa: ANN001
+        """Who records contracts, when and how: one row for a whole import, one per API add or transfer."""
+        return self.session.execute(insert(r.contract_recordings).values(
+            source=source, upload_id=upload_id, recorded_by=recorded_by, recorded_at=recorded_at)
+        ).inserted_primary_key[0]
+
     def insert_rows(self, rows: list[tuple]) -> None:
         if rows:
             sql = (f"INSERT INTO contracts ({', '.join(self.BULK_COLUMNS)}) "
@@ -78,7 +91,7 @@ class Roster:
         """Every contract of these residents (the batch's own earlier rows included: same transaction)."""
         if not keys:
             return {}
-        sql = ("SELECT contract_id, resident_key, org_id, team, package, key_groups, start_date, end_date, upload_id "
+        sql = ("SELECT contract_id, resident_key, org_id, team, package, key_groups, start_date, end_date, recording_id "
                f"FROM contracts WHERE resident_key IN ({', '.join([self._mark] * len(keys))})")
         found: dict[str, list[StoredContract]] = defaultdict(list)
         for row in self.session.connection().exec_driver_sql(sql, tuple(keys)):
@@ -91,9 +104,9 @@ class Roster:
             return self.session.execute(insert(r.contracts).values(**values)).inserted_primary_key[0]
 
     def get(self, contract_id: int, lock: bool = False):  # noqa: ANN201
-        query = select(r.contracts).where(r.contracts.c.contract_id == contract_id)
+        query = recorded_contracts().where(r.contracts.c.contract_id == contract_id)
         if lock and is_postgres(self.session):
-            query = query.with_for_update()
+            query = query.with_for_update(of=r.contracts)
         return self.session.execute(query).first()
 
     def end(self, contract_id: int, end_date: date, ended_by: str, reason: str) -> None:
@@ -236,4 +249,4 @@ class Roster:
                 rows)
 
 
-__all__ = ["ContractKind", "Roster", "StoredContract", "UnitLines"]
+__all__ = ["ContractKind", "Roster", "StoredContract", "UnitLines", "recorded_contracts"]

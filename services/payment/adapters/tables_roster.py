@@ -2,7 +2,8 @@
 
 The contracts table takes a million-row roster in one import: its rowid is the contract id and it has one
 secondary index, (resident_key, start_date), which makes a contract idempotent and finds a resident's other
-contracts. Capitation lines have (contract_id, month) as their key: the database itself refuses paying a
+contracts. Who recorded a contract, when and how is a contract_recordings row shared by all the contracts of one
+import (one per API add or transfer): a contract row carries only its id, about a third less to write per row. Capitation lines have (contract_id, month) as their key: the database itself refuses paying a
 contract twice for a month, whatever the runs do.
 """
 from __future__ import annotations
@@ -14,6 +15,15 @@ from platform_common.db import UtcDateTime
 from .tables import Fen, metadata
 
 ContractId = BigInteger().with_variant(Integer, "sqlite")
+
+contract_recordings = Table(
+    "contract_recordings", metadata,
+    Column("recording_id", ContractId, primary_key=True, autoincrement=True),
+    Column("source", String(20), nullable=False),  # upload | api | transfer
+    Column("upload_id", String(36), nullable=True),
+    Column("recorded_by", String(100), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+)
 
 contracts = Table(
     "contracts", metadata,
@@ -27,10 +37,7 @@ contracts = Table(
     Column("key_groups", Integer, nullable=False),  # bitmask of roster.KeyGroup
     Column("start_date", Date, nullable=False),
     Column("end_date", Date, nullable=True),  # inclusive; null: open
-    Column("source", String(20), nullable=False),  # upload | api | transfer
-    Column("upload_id", String(36), nullable=True),
-    Column("recorded_by", String(100), nullable=False),
-    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("recording_id", ContractId, ForeignKey("contract_recordings.recording_id"), nullable=False),
     Column("ended_by", String(100), nullable=True),
     Column("end_reason", String(200), nullable=True),
     UniqueConstraint("resident_key", "start_date", name="uq_contracts_resident_start"),

@@ -62,7 +62,7 @@ def add_contract(uow: PaymentUnitOfWork, principal: Principal, settings: Payment
     values = {"resident_key": row.resident_key, "resident_masked": row.resident_masked, "org_id": row.org_id,
               "consortium_id": consortium_id, "team": row.team, "package": row.package,
               "key_groups": row.key_groups, "start_date": row.start_date, "end_date": row.end_date,
-              "source": source, "upload_id": None, "recorded_by": principal.username, "recorded_at": utcnow()}
+              "recording_id": uow.roster.new_recording(source, None, principal.username, utcnow())}
     try:
         contract_id = uow.roster.add(values)
     except KeyTaken as e:  # the same resident and start, recorded since the check above

@@ -66,7 +66,7 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
                     rejected=0, amount_fen=0, status="running", file_format="csv")
     parser_args = (set(units), set(policy.primary_care.packages), settings.resident_key_secret, settings.today())
     roster = uow.roster
-    constant = ("upload", upload_id, principal.username, roster.to_db("recorded_at", now))
+    recording = roster.new_recording("upload", upload_id, principal.username, now)  # this file's contracts'
     errors = RejectedRows(uow, upload_id, settings.upload_errors_listed, settings.upload_batch_rows)
     counts = {"rows": 0, "inserted": 0, "duplicates": 0, "changed": 0, "rejected": 0}
     consortia: set[str] = set()
@@ -91,7 +91,7 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
                        row.resident_masked)
                 return
         roster.change_end(stored.contract_id, stored.end_date, row.end_date, principal.username, upload_id, line, now)
-        theirs[theirs.index(stored)] = stored._replace(end_date=row.end_date, upload_id=upload_id)
+        theirs[theirs.index(stored)] = stored._replace(end_date=row.end_date, recording_id=recording)
         counts["changed"] += 1
         uow.record(PAYMENT_TOPIC, PaymentEvent.CONTRACT_END_CHANGED, "contract", str(stored.contract_id), {
             "contract_id": stored.contract_id, "org_id": stored.org_id, "consortium_id": units[stored.org_id],
@@ -100,28 +100,9 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
 
     def flush(batch: Batch) -> None:
         """A slice of the file, its rows sorted by resident key (roster_parsing.Batch)."""
-        stored: dict = roster.of_residents([row[1] for row in batch.rows])
-        fresh = []
-        take = fresh.append
-        for row in batch.rows:
-            theirs = stored.get(row[1])
-            if theirs is None:  # the common case: a resident with no other contract (kept as the bare row)
-                stored[row[1]] = row
-                take(row[1:] + constant)
-                continue
-            if theirs.__class__ is tuple:  # the resident's earlier row in this batch
-                theirs = stored[row[1]] = [_contract(theirs)]
-            contract = _contract(row)
-            problem = _conflict(contract, theirs, upload_id)
-            if problem is None:
-                theirs.append(contract)
-                take(row[1:] + constant)
-            elif problem.__class__ is not str:
-                change_end(row[0], contract, problem, theirs)
-            elif problem:
-                reject(row[0], "start_date", problem, contract.resident_masked)
-            else:
-                counts["duplicates"] += 1
+        stored: dict = roster.of_residents([row[0] for row in batch.rows])
+        # a first import's batch: no resident in it has a contract nor a second row, so every row is new
+        fresh = checked(batch, stored) if stored or batch.repeats else batch.rows
         roster.insert_rows(fresh)
         consortia.update({row[3] for row in fresh})
         counts["inserted"] += len(fresh)
@@ -134,8 +115,33 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
         if progress is not None:
             progress.rows = counts["rows"]
 
+    def checked(batch: Batch, stored: dict) -> list[tuple]:
+        """The batch's new contracts; the others counted as duplicates, refused, or their end date changed."""
+        fresh = []
+        take = fresh.append
+        for line, row in zip(batch.lines, batch.rows):
+            theirs = stored.get(row[0])
+            if theirs is None:  # a resident with no other contract (kept as the bare row)
+                stored[row[0]] = row
+                take(row)
+                continue
+            if theirs.__class__ is tuple:  # the resident's earlier row in this batch
+                theirs = stored[row[0]] = [_contract(theirs)]
+            contract = _contract(row)
+            problem = _conflict(contract, theirs, recording)
+            if problem is None:
+                theirs.append(contract)
+                take(row)
+            elif problem.__class__ is not str:
+                change_end(line, contract, problem, theirs)
+            elif problem:
+                reject(line, "start_date", problem, contract.resident_masked)
+            else:
+                counts["duplicates"] += 1
+        return fresh
+
     max_rows, seen = settings.upload_max_rows, 0
-    shape = RowShape(units, isinstance(roster.to_db("start_date", date(2000, 1, 1)), str))
+    shape = RowShape(units, isinstance(roster.to_db("start_date", date(2000, 1, 1)), str), recording)
     rows = parsed_rows(reader, text, parser_args, shape, settings.roster_batch_rows,
                        settings.roster_parse_process_after_rows)
     try:
@@ -167,13 +173,13 @@ def import_roster(uow: PaymentUnitOfWork, principal: Principal, settings: Paymen
 
 def _contract(row: tuple) -> ContractRow:
     """A batch's row (roster_parsing.Batch) as the checks read it, with dates (SQLite's are ISO text)."""
-    start, end = row[8], row[9]
+    start, end = row[7], row[8]
     if start.__class__ is str:
         start, end = date.fromisoformat(start), end and date.fromisoformat(end)
-    return ContractRow(row[1], row[2], row[3], row[5], row[6], row[7], start, end)
+    return ContractRow(row[0], row[1], row[2], row[4], row[5], row[6], start, end)
 
 
-def _conflict(row: ContractRow, theirs: list, upload_id: str):  # noqa: ANN201
+def _conflict(row: ContractRow, theirs: list, recording: int):  # noqa: ANN201
     """None: the row is a new contract; "": the same contract again; the stored contract itself when the row is
     that contract (from another upload or the API) with only its end date changed; else why it is refused.
     `theirs` holds the resident's stored contracts and this file's rows already taken (ContractRow, no id)."""
@@ -182,9 +188,9 @@ def _conflict(row: ContractRow, theirs: list, upload_id: str):  # noqa: ANN201
             if (c.org_id, c.team, c.package, c.key_groups) == (row.org_id, row.team, row.package, row.key_groups):
                 if c.end_date == row.end_date:
                     return ""
-                if c.__class__ is not ContractRow and c.upload_id != upload_id:
+                if c.__class__ is not ContractRow and c.recording_id != recording:
                     return c
-            return TWICE if c.__class__ is ContractRow or c.upload_id == upload_id else DIFFERENT
+            return TWICE if c.__class__ is ContractRow or c.recording_id == recording else DIFFERENT
     for c in theirs:
         if overlaps(c.start_date, c.end_date, row.start_date, row.end_date):
             return (f"overlaps the resident's contract at {c.org_id} from {c.start_date.isoformat()} (one contract "

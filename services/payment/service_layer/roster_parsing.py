@@ -22,7 +22,8 @@ import gc
 import logging
 import multiprocessing
 import threading
-from operator import itemgetter
+from itertools import islice
+from operator import eq
 from typing import Iterator, NamedTuple
 
 from platform_common.errors import InvalidInput
@@ -40,20 +41,24 @@ class ParseWorkerFailed(RuntimeError):
 
 
 class Batch(NamedTuple):
-    """A slice of the file. `rows`: (line, resident key, masked number, unit, its consortium, team, package, key
-    groups, start, end) with the dates as the driver takes them, sorted by resident key (a resident's rows stay
-    in file order), so the inserts land on neighbouring index pages; `refused`: (line, field, reason)."""
+    """A slice of the file. `rows`: its contracts as the insert takes them (resident key, masked number, unit, its
+    consortium, team, package, key groups, start, end with the dates as the driver takes them, recording), sorted
+    by resident key (a resident's rows stay in file order), so the inserts land on neighbouring index pages;
+    `lines`: each row's line in the file; `refused`: (line, field, reason); `repeats`: a resident has two rows."""
 
     rows: list[tuple]
+    lines: list[int]
     refused: list[tuple]
+    repeats: bool
 
 
 class RowShape(NamedTuple):
-    """What the rows need beside the parser: each unit's consortium, and whether the driver takes dates as ISO
-    text (SQLite) or as dates (PostgreSQL)."""
+    """What the rows need beside the parser: each unit's consortium, whether the driver takes dates as ISO text
+    (SQLite) or as dates (PostgreSQL), and the import's recording (who, when: one row for the file)."""
 
     consortia: dict[str, str]
     dates_as_text: bool
+    recording_id: int
 
 
 class _Dates(dict):
@@ -70,8 +75,9 @@ def _batches(reader, parse, shape: RowShape, batch_rows: int, first_line: int = 
              stop_after: int = 0) -> Iterator[Batch]:
     """Parses `reader`'s non-empty rows into batches; returns True at the end of the file, False when it stopped
     after `stop_after` rows (0: never)."""
-    consortia, dates, by_key = shape.consortia, _Dates(shape.dates_as_text), itemgetter(1)
+    consortia, dates, recording = shape.consortia, _Dates(shape.dates_as_text), shape.recording_id
     rows: list[tuple] = []
+    lines: list[int] = []
     refused: list[tuple] = []
     seen = 0
     for values in reader:
@@ -83,24 +89,31 @@ def _batches(reader, parse, shape: RowShape, batch_rows: int, first_line: int = 
         except RowError as e:
             refused.append((first_line + reader.line_num, e.field, e.reason))
         else:
-            rows.append((first_line + reader.line_num, key, masked, org_id, consortia[org_id], team, package,
-                         groups, dates[start], dates[end]))
+            rows.append((key, masked, org_id, consortia[org_id], team, package, groups, dates[start], dates[end],
+                         recording))
+            lines.append(first_line + reader.line_num)
         if len(rows) + len(refused) >= batch_rows:
-            rows.sort(key=by_key)
-            yield Batch(rows, refused)
-            rows, refused = [], []
+            yield _by_key(rows, lines, refused)
+            rows, lines, refused = [], [], []
             if stop_after and seen >= stop_after:
                 return False
-    rows.sort(key=by_key)
-    yield Batch(rows, refused)
+    yield _by_key(rows, lines, refused)
     return True
+
+
+def _by_key(rows: list[tuple], lines: list[int], refused: list[tuple]) -> Batch:
+    keys = [row[0] for row in rows]
+    order = sorted(range(len(keys)), key=keys.__getitem__)  # stable: a resident's rows keep their file order
+    keys = list(map(keys.__getitem__, order))
+    return Batch(list(map(rows.__getitem__, order)), list(map(lines.__getitem__, order)), refused,
+                 any(map(eq, keys, islice(keys, 1, None))))
 
 
 def parsed_rows(reader, text, parser_args: tuple, shape: RowShape, batch_rows: int,  # noqa: ANN001
                 after_rows: int) -> Iterator[Batch]:
     """The file's batches in file order: the first `after_rows` rows parsed here, the rest in a child process
     (`ContractRowParser(*parser_args)` is the parser of both). after_rows 0: all of them here."""
-    ended = yield from _batches(reader, ContractRowParser(*parser_args).parse, shape, batch_rows,
+    ended = yield from _batches(reader, ContractRowParser(*parser_args).fields, shape, batch_rows,
                                 stop_after=after_rows)
     if not ended:
         yield from _in_child(text, reader.line_num, parser_args, shape, batch_rows)
@@ -183,7 +196,7 @@ def _parse_lines(source, sink, factory, parser_args: tuple, shape: RowShape, fir
     reader = None
     gc.disable()  # this process only parses: nothing it makes is in a cycle
     try:
-        parse = factory(*parser_args).parse
+        parse = factory(*parser_args).fields
         reader = csv.reader(_lines(source))
         for batch in _batches(reader, parse, shape, batch_rows, first_line):
             sink.send(batch)

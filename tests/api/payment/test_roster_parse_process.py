@@ -22,10 +22,10 @@ SMALL_BATCHES = {"roster_batch_rows": 100}
 class ExplodingParser(ContractRowParser):
     """Fails on a row of team `boom` (what a bug or a killed process looks like to the importer)."""
 
-    def parse(self, values):
+    def fields(self, values):
         if values[2] == "boom":
             raise RuntimeError("parser broke")
-        return super().parse(values)
+        return super().fields(values)
 
 
 def _rows(n: int, team_at: dict | None = None) -> list[tuple]:

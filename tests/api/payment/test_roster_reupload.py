@@ -1,7 +1,10 @@
 """A roster re-upload that moves a contract's end date: the same resident and start with a new end ends the
 contract early or extends it — audited, announced — and a month already paid is never paid again nor taken back."""
+from alembic import command
 from sqlalchemy import text
 
+from platform_common.migrate import alembic_config, upgrade
+from services.payment.bootstrap import MIGRATIONS
 from tests.api.payment.conftest import FINANCE, create_budget
 from tests.api.payment.roster_support import nid, roster_csv, upload_roster
 from tests.api.payment.test_roster_capitation import run, seed_roster
@@ -67,3 +70,25 @@ def test_the_same_file_again_after_the_change_is_all_duplicates(client):
     assert upload_roster(client, file, FINANCE).json()["changed"] == 1
     again = upload_roster(client, file, FINANCE).json()
     assert (again["changed"], again["duplicates"]) == (0, 1)
+
+
+def test_who_recorded_a_contract_is_one_recording_per_import_and_survives_the_migration(client):
+    """Contracts keep who recorded them, when and how through a recording: one for an import's every row, one per
+    API add; the migration that moved those columns off the contract row keeps every contract's values."""
+    rows = [(nid(i), "dachang-thc", "team-1", "basic", "", "2026-01-01", "") for i in range(3)]
+    upload_id = upload_roster(client, roster_csv(rows), FINANCE).json()["upload_id"]
+    added = client.post("/contracts", headers=FINANCE, json={
+        "national_id": nid(9), "org_id": "luoping-thc", "team": "t1", "package": "basic", "key_groups": [],
+        "start_date": "2026-02-01"}).json()
+    listed = client.get("/contracts", headers=FINANCE, params={"limit": 10}).json()["items"]
+    assert [(c["source"], c["upload_id"]) for c in listed] == [("upload", upload_id)] * 3 + [("api", None)]
+    assert {c["recorded_by"] for c in listed} == {added["recorded_by"]} and added["source"] == "api"
+    with client.runtime.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM contract_recordings")).scalar_one() == 2
+    url = client.runtime.settings.database_url
+    client.runtime.engine.dispose()
+    command.downgrade(alembic_config(MIGRATIONS, url), "0006")  # the columns back on the contract row
+    upgrade(MIGRATIONS, url)
+    assert client.get("/contracts", headers=FINANCE, params={"limit": 10}).json()["items"] == listed
+    with client.runtime.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM contract_recordings")).scalar_one() == 2
