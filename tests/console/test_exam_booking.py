@@ -24,6 +24,14 @@ def accepted(console, town, seq: str, urgency: str = "routine") -> str:
     return rid
 
 
+def slot_and_referral(console, desk, days: int, seq: str, exam_type: str, count: int = 2, specialty: str = "radiology",
+                      band: tuple[str, str] = ("08:00", "12:00")):
+    """An exam slot published `days` ahead, and the page of a referral the hospital accepted meanwhile."""
+    day = local_today() + timedelta(days=days)
+    slot = publish(console, specialty, "exam", day, count, *band, exam_type=exam_type)
+    return day, slot, f"/referrals/{accepted(console, desk('dachang.referral'), seq)}"
+
+
 def free_of(console, slot_id: str, day) -> int:
     with console.client("peoples.referral") as api:
         items = api.get("/referral/capacity/slots", params={"org_id": "county-peoples-hospital", "kind": "exam",
@@ -39,10 +47,7 @@ def exam_row(html: str, text: str) -> str:
 
 def test_the_receiving_desk_books_an_exam_into_a_published_slot_and_cancels_it(console, desk):
     town, county = desk("dachang.referral"), desk("peoples.referral")
-    day = local_today() + timedelta(days=2)
-    ct = publish(console, "radiology", "exam", day, 2, "08:00", "12:00", exam_type="ct")
-    rid = accepted(console, town, "301")
-    page = f"/referrals/{rid}"
+    day, ct, page = slot_and_referral(console, desk, 2, "301", "ct")
     form = county.get(page).text
     assert 'id="action-exam"' in form and "尚未预约检查" in form
     assert re.search(rf'value="{ct["slot_id"]}">\s*CT · \d+月\d+日（周.） 08:00–12:00 · 余 2 / 2', form)
@@ -86,11 +91,8 @@ def test_a_slot_taken_meanwhile_is_one_sentence_beside_the_choice_and_the_form_s
 
 
 def test_an_exam_is_booked_by_day_and_a_type_nobody_publishes_is_refused_beside_the_day(console, desk):
-    town, county = desk("dachang.referral"), desk("peoples.referral")
-    day = local_today() + timedelta(days=4)
-    ecg = publish(console, "cardiology", "exam", day, 3, "08:00", "11:00", exam_type="ecg")
-    rid = accepted(console, town, "307")
-    page = f"/referrals/{rid}"
+    county = desk("peoples.referral")
+    day, ecg, page = slot_and_referral(console, desk, 4, "307", "ecg", 3, "cardiology", ("08:00", "11:00"))
     booked = county.submit(f"{page}/exams", {"exam_type": "ecg", "day": day.isoformat()}, page)
     assert booked.status_code == 303, booked.text[:2000]
     assert "08:00–11:00" in exam_row(county.get(page).text, "心电图") and free_of(console, ecg["slot_id"], day) == 2
@@ -106,17 +108,15 @@ def test_an_exam_is_booked_by_day_and_a_type_nobody_publishes_is_refused_beside_
 
 @pytest.mark.parametrize("username", ["dachang.referral", "dachang.manager", "peoples.finance", "tcm.referral"])
 def test_other_desks_get_no_form_and_the_403_page_on_a_forged_post(console, desk, username):
-    town, county = desk("dachang.referral"), desk("peoples.referral")
-    day = local_today() + timedelta(days=5)
-    ct = publish(console, "radiology", "exam", day, 2, "08:00", "12:00", exam_type="ct")
-    rid = accepted(console, town, "309")
+    county = desk("peoples.referral")
+    day, ct, page = slot_and_referral(console, desk, 5, "309", "ct")
     other = desk(username)
-    forged = other.post(f"/referrals/{rid}/exams", data={"slot_id": ct["slot_id"], "_csrf": other.form_token("/")})
+    forged = other.post(f"{page}/exams", data={"slot_id": ct["slot_id"], "_csrf": other.form_token("/")})
     # another hospital's desk cannot see the referral at all (404), like any record not its own
     assert forged.status_code == (404 if username == "tcm.referral" else 403)
     assert "无权访问" in forged.text or username == "tcm.referral"
     assert free_of(console, ct["slot_id"], day) == 2  # nothing booked
-    missing = county.post(f"/referrals/{rid}/exams", data={"slot_id": ct["slot_id"]})  # no CSRF token
+    missing = county.post(f"{page}/exams", data={"slot_id": ct["slot_id"]})  # no CSRF token
     assert missing.status_code == 403 and "表单已失效" in missing.text
     assert free_of(console, ct["slot_id"], day) == 2
 
