@@ -63,7 +63,8 @@ async def book(referral_id: str, ctx: Guarded) -> Response:
         return await render_detail(ctx, fresh, {"exam": form}, 409)
     if not books_exams(ctx.user, fresh):  # the referral moved on meanwhile (completed, say): no form to show
         return await render_detail(ctx, fresh, {}, 409, notice=form.general)
-    return await render_detail(ctx, fresh, {"exam": form}, status_for(form))
+    capacity = form.details.get("rule") == "capacity"  # nothing of the type published: the API's 409 beside the day
+    return await render_detail(ctx, fresh, {"exam": form}, 409 if capacity else status_for(form))
 
 
 @router.post(EXAMS.path + "/{booking_id}/cancel")

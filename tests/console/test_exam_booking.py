@@ -97,13 +97,26 @@ def test_an_exam_is_booked_by_day_and_a_type_nobody_publishes_is_refused_beside_
     assert booked.status_code == 303, booked.text[:2000]
     assert "08:00–11:00" in exam_row(county.get(page).text, "心电图") and free_of(console, ecg["slot_id"], day) == 2
     none = county.submit(f"{page}/exams", {"exam_type": "endoscopy", "day": day.isoformat()}, page)
-    assert none.status_code == 422
+    assert none.status_code == 409
     assert error_beside(none.text, "exam-day") == \
         "巫山县人民医院没有发布内镜检查号源，须由开展该检查的科室先发布号源才能预约（急危重症除外）"
     no_type = county.submit(f"{page}/exams", {}, page)
     assert error_beside(no_type.text, "exam-exam_type") == "请填写检查类型"
     no_day = county.submit(f"{page}/exams", {"exam_type": "ct"}, page)
     assert error_beside(no_day.text, "exam-slot_id") == "请选择检查号源，或填写日期以预约当天第一个空号"
+
+
+def test_an_emergency_is_booked_over_a_full_exam_slot(console, desk):
+    county = desk("peoples.referral")
+    day, full, first = slot_and_referral(console, desk, 6, "315", "ct", 1, band=("14:00", "17:00"))
+    taken = county.submit(f"{first}/exams", {"slot_id": full["slot_id"]}, first)
+    assert taken.status_code == 303 and free_of(console, full["slot_id"], day) == 0
+    page = f"/referrals/{accepted(console, desk('dachang.referral'), '317', urgency='emergency')}"
+    form = county.get(page).text
+    assert re.search(rf'value="{full["slot_id"]}">\s*CT · [^<]*14:00–17:00 · 已满（1 个），急危重症可超额接收', form)
+    booked = county.submit(f"{page}/exams", {"slot_id": full["slot_id"]}, page)
+    assert booked.status_code == 303, booked.text[:2000]
+    assert "超额预约" in exam_row(county.get(page).text, "CT")
 
 
 @pytest.mark.parametrize("username", ["dachang.referral", "dachang.manager", "peoples.finance", "tcm.referral"])
