@@ -3,8 +3,9 @@ endoscopy, ECG) on the referral's page, each on a published exam slot of the com
 day's first free one, and cancels them. The township sees them on the same page, read-only.
 
 A slot taken meanwhile comes back from the API as 409 (rule=capacity): one sentence beside the choice, the rest
-of the form as typed. Only the receiving hospital's desk books (the guard, then the referral's receiver): any
-other desk's post is the 403 page, before anything is sent.
+of the form as typed. Only the receiving hospital's desk books (the guard, then the referral's receiver): another
+desk's post is the 403 page, another hospital's (which cannot see the referral) the 404 page, before anything is
+sent.
 """
 from __future__ import annotations
 

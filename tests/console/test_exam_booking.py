@@ -134,8 +134,11 @@ def test_other_desks_get_no_form_and_the_403_page_on_a_forged_post(console, desk
     assert free_of(console, ct["slot_id"], day) == 2
 
 
-def test_no_exam_form_before_the_referral_is_accepted(desk):
+def test_no_exam_form_and_a_clear_refusal_before_the_referral_is_accepted(desk):
     county = desk("peoples.referral")
     rid = refer(desk("dachang.referral"), "neurology", seq="311")
     page = county.get(f"/referrals/{rid}").text
     assert "确认接收" in page and 'id="action-exam"' not in page and "检查预约" not in page
+    early = county.submit(f"/referrals/{rid}/exams", {"exam_type": "ct", "day": local_today().isoformat()},
+                          f"/referrals/{rid}")
+    assert early.status_code == 409 and "只有已接收的上转单可以预约检查" in early.text
