@@ -32,8 +32,11 @@ HR = Desk("人事", "hr_officer")
 # the health bureau's HR office: registers and moves staff, overrides quota rules, plans rotations
 BUREAU_HR = Desk("卫健委人事", "hr_officer", frozenset({"health_bureau"}))
 TOWNSHIP_MANAGER = Desk("乡镇卫生院负责人", "unit_manager", frozenset({"township_centre"}))
+# a county hospital's manager: publishes its departments' capacity, as the referral service allows
+COUNTY_MANAGER = Desk("县级医院负责人", "unit_manager", frozenset({"county_hospital"}))
 REFERRAL_DESKS = (TOWNSHIP_DESK, COUNTY_DESK)
-DESKS = (TOWNSHIP_DESK, COUNTY_DESK, ANALYST, FINANCE, UNIT_MANAGER, INSURANCE, HR, BUREAU_HR, TOWNSHIP_MANAGER)
+DESKS = (TOWNSHIP_DESK, COUNTY_DESK, ANALYST, FINANCE, UNIT_MANAGER, INSURANCE, HR, BUREAU_HR, TOWNSHIP_MANAGER,
+         COUNTY_MANAGER)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,10 @@ ACTIONS = {
 CHRONIC = {"hypertension": "高血压", "diabetes": "糖尿病"}
 CAPACITY_KINDS = {"outpatient": "门诊号源", "bed": "预留床位", "exam": "检查号源"}
 EXAM_TYPES = {"ct": "CT", "mri": "磁共振", "ultrasound": "超声", "endoscopy": "内镜", "ecg": "心电图"}
+BOOKING_STATUSES = {"booked": "已预约", "released": "已释放", "no_show": "爽约"}
+BOOKING_TONES = {"booked": "progress", "released": "closed", "no_show": "refused"}
+RELEASE_REASONS = {"cancelled": "转诊撤销", "rejected": "转诊被拒", "redirected": "转诊改派", "no_show": "患者未按时到院",
+                   "expired": "号源过期未答复", "rebooked": "改约其他号源", "exam_cancelled": "已取消检查"}
 CONSULTATION_STATUSES = {"requested": "待答复", "answered": "已答复", "cancelled": "已撤销"}
 CONSULTATION_TONES = {"requested": "waiting", "answered": "done", "cancelled": "closed"}
 OUTCOMES = {"local_advice": "基层处理（给出诊疗意见）", "refer_up": "建议上转", "remote_appointment": "预约远程会诊"}

@@ -38,7 +38,7 @@ FIELD_LABELS = {
     "done_on": "随访日期", "findings": "随访情况", "period": "统计期间", "org_id": "单位", "month": "月份",
     "date_from": "开始日期", "date_to": "结束日期", "sort": "排序", "page_size": "每页条数",
     "visits": "就诊人次", "from_org_id": "本单位", "version": "版本", "attachments": "附件",
-    "slot_id": "号源", "count": "号源数", "week": "周模板", "slots": "号源", "exam_type": "检查类型",
+    "slot_id": "号源", "day": "日期", "at": "时间", "count": "号源数", "week": "周模板", "slots": "号源", "exam_type": "检查类型",
     "question": "咨询问题", "advice": "专科意见", "outcome": "答复方式", "remote_at": "远程会诊时间",
     "pairing_override_reason": "向非对口医院咨询的理由",
     # payment

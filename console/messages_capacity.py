@@ -2,6 +2,8 @@
 console/messages.py does for the referral workflow. Named groups `org`, `specialty` are turned into Chinese names."""
 from __future__ import annotations
 
+from .labels import EXAM_TYPES
+
 CAPACITY_MESSAGES: list[tuple[str, str]] = [
     # -- publishing capacity -----------------------------------------------------------------------------
     (r"^only county hospitals publish capacity", "只有县级医院可以发布号源"),
@@ -26,6 +28,9 @@ CAPACITY_MESSAGES: list[tuple[str, str]] = [
     (r"^fewer places than already booked", "号源数不能少于已预约数"),
     (r"^(?P<org>\S+) is not a county hospital of consortium", "{org}不是本医共体的县级医院"),
     # -- booking -----------------------------------------------------------------------------------------
+    # an exam booked by day where no slot of its type is published (only an emergency is taken in without one)
+    *[(rf"^(?P<org>\S+) publishes no {code} capacity",
+       f"{{org}}没有发布{name}检查号源，须由开展该检查的科室先发布号源才能预约（急危重症除外）") for code, name in EXAM_TYPES.items()],
     (r"^(?P<org>\S+) publishes no \S+ capacity", "{org}没有发布这类号源"),
     (r"^no free \S+ place: .* is fully booked", "该日号源已约满"),
     (r"^slot \S+ \(.*\) is fully booked", "该时段号源已约满"),

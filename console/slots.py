@@ -1,15 +1,20 @@
-"""A department's published places as a choice on a form (the county desk's accept, the township's upward form),
-and the sentence a clerk reads when the place chosen was taken meanwhile (the API's 409 with rule=capacity)."""
+"""A department's published places as a choice on a form (the county desk's accept, the township's upward form,
+the receiving hospital's exam booking), and the sentence a clerk reads when the place chosen was taken meanwhile
+(the API's 409 with rule=capacity)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from . import labels as L
+from .access import COUNTY_DESK
 from .gateway_client import ApiError, GatewayUnavailable
+from .session import User
 from .web import Ctx, Form
 
 WEEKDAYS = "一二三四五六日"
 VISIT_KINDS = ("outpatient", "bed")
+EXAMS_OPEN = ("accepted", "arrived")  # the referral's states in which the receiving hospital books its exams
 
 
 @dataclass(frozen=True)
@@ -23,10 +28,12 @@ class SlotChoice:
     free: int
     held: bool  # the place this referral holds already (chosen when referring)
     over: bool  # full, but may be taken over capacity (an emergency)
+    exam_type: str | None = None
 
     @property
     def text(self) -> str:
-        return f"{day_text(self.day)} {band_text(self.kind, self.band_start, self.band_end)}"
+        exam = f"{L.label(L.EXAM_TYPES, self.exam_type)} · " if self.exam_type else ""
+        return f"{exam}{day_text(self.day)} {band_text(self.kind, self.band_start, self.band_end)}"
 
 
 def day_text(day: str | date) -> str:
@@ -35,28 +42,52 @@ def day_text(day: str | date) -> str:
 
 
 def band_text(kind: str, start: str, end: str) -> str:
-    return "预留床位（全天）" if kind == "bed" else f"门诊 {start}–{end}"
+    if kind == "bed":
+        return "预留床位（全天）"
+    return f"门诊 {start}–{end}" if kind == "outpatient" else f"{start}–{end}"
+
+
+async def published(ctx: Ctx, org_id: str, **filters: str) -> list[dict] | None:
+    """The hospital's published slots of the console's window (today and CONSOLE_CAPACITY_DAYS on), full ones
+    too. None: the platform did not answer (the form still opens, as typed after an outage, without the choice)."""
+    today = ctx.today
+    try:
+        found = await ctx.get("/referral/capacity/slots", org_id=org_id, date_from=today.isoformat(),
+                              date_to=(today + timedelta(days=ctx.app.state.settings.capacity_days - 1)).isoformat(),
+                              **filters)
+    except (ApiError, GatewayUnavailable):
+        return None
+    return [s for s in found["items"] if s["places"] > 0]
+
+
+def _choices(slots: list[dict], emergency: bool, held: str | None = None) -> list[SlotChoice]:
+    """The slots that may be chosen: free ones, the one held, and (an emergency, which the platform takes over
+    capacity) full ones too."""
+    return [SlotChoice(s["slot_id"], s["day"], s["kind"], s["band_start"], s["band_end"], s["places"], s["free"],
+                       s["slot_id"] == held, s["free"] <= 0 and emergency, s.get("exam_type"))
+            for s in slots if s["free"] > 0 or emergency or s["slot_id"] == held]
 
 
 async def department_slots(ctx: Ctx, org_id: str, specialty: str, *, emergency: bool = False,
                            held: str | None = None) -> list[SlotChoice] | None:
-    """The department's outpatient and bed slots of the coming days that may be chosen: free ones, the one held,
-    and (an emergency, which the platform takes over capacity) full ones too. None: it publishes nothing of
-    the kind in those days (the free-text answer stands), or its capacity could not be read (the platform did
-    not answer)."""
-    today = ctx.today
-    try:
-        found = await ctx.get("/referral/capacity/slots", org_id=org_id, specialty=specialty,
-                              date_from=today.isoformat(),
-                              date_to=(today + timedelta(days=ctx.app.state.settings.capacity_days - 1)).isoformat())
-    except (ApiError, GatewayUnavailable):  # the form still opens (as typed, after an outage) without the choice
-        return None
-    visits = [s for s in found["items"] if s["kind"] in VISIT_KINDS and s["places"] > 0]
-    if not visits:
-        return None
-    return [SlotChoice(s["slot_id"], s["day"], s["kind"], s["band_start"], s["band_end"], s["places"], s["free"],
-                       s["slot_id"] == held, s["free"] <= 0 and emergency)
-            for s in visits if s["free"] > 0 or emergency or s["slot_id"] == held]
+    """The department's outpatient and bed slots of the coming days that may be chosen. None: it publishes
+    nothing of the kind in those days (the free-text answer stands), or its capacity could not be read."""
+    visits = [s for s in await published(ctx, org_id, specialty=specialty) or [] if s["kind"] in VISIT_KINDS]
+    return _choices(visits, emergency, held) if visits else None
+
+
+def books_exams(user: User | None, referral: dict) -> bool:
+    """The receiving county hospital's desk books and cancels the exams of an accepted upward referral (as the
+    referral service allows); the sending unit sees them only."""
+    return (COUNTY_DESK.admits(user) and user is not None and referral["to_org_id"] == user.org_id
+            and referral["direction"] == "upward" and referral["status"] in EXAMS_OPEN)
+
+
+async def exam_slots(ctx: Ctx, referral: dict) -> list[SlotChoice] | None:
+    """The receiving hospital's exam slots of the coming days, of every department and exam type, that may be
+    chosen for this referral (full ones too for an emergency). None: they could not be read."""
+    exams = await published(ctx, referral["to_org_id"], kind="exam")
+    return None if exams is None else _choices(exams, referral["urgency"] == "emergency")
 
 
 def capacity_conflict(form: Form, field: str = "slot_id", step: str = "接收") -> bool:

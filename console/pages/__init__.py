@@ -9,13 +9,13 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     from . import auth, worklists, upward, downward, out_of_county, follow_ups, indicators, icd10, detail  # noqa: I001
-    from . import capacity, capacity_desk, consultations
+    from . import capacity, capacity_desk, consultations, exams
     from .payment import budgets, policies, uploads, claims, settlement, statement, reconciliation, ledger
     from .payment import roster, contracts, census, primary_care, capitation_runs, appraisal
     from .staffing import registry, staff_forms, quota, secondments, rotation, tidal, allowances, visits
 
     referral = [auth, worklists, upward, downward, out_of_county, follow_ups, indicators, icd10, capacity, capacity_desk,
-                consultations]
+                consultations, exams]  # /referrals/{id}/exams before the detail's /referrals/{id}/{action}
     payment = [budgets, policies, uploads, claims, settlement, statement, reconciliation, ledger,
                roster, contracts, census, primary_care, capitation_runs, appraisal]  # /contracts/new before /contracts/{id}
     staffing = [staff_forms, registry, quota, secondments, rotation, tidal, allowances, visits]  # /staff/new first

@@ -1,6 +1,7 @@
 """科室号源/床位: a county department's published places over the coming weeks (booked and free), a weekly
 template applied over a range, and one day's numbers edited. A number below what is already booked is refused
-by the platform (409 naming each slot): the error stands beside that band's field."""
+by the platform (409 naming each slot): the error stands beside that band's field. The hospital's referral desk and
+its manager both publish (the referral service admits either at a county hospital)."""
 from __future__ import annotations
 
 import re
@@ -12,13 +13,13 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from .. import labels as L
-from ..access import COUNTY_DESK, Page, register
+from ..access import COUNTY_DESK, COUNTY_MANAGER, Page, register
 from ..gateway_client import ApiError
 from ..slots import band_text, day_text
 from ..web import Ctx, Form, compact, guard, status_for
 
 router = APIRouter()
-DEPARTMENT = register(Page("/capacity/department", "科室号源/床位", "转诊业务", (COUNTY_DESK,)))
+DEPARTMENT = register(Page("/capacity/department", "科室号源/床位", "转诊业务", (COUNTY_DESK, COUNTY_MANAGER)))
 Guarded = Annotated[Ctx, Depends(guard(DEPARTMENT))]
 SHOWN_DAYS = 28  # four weeks ahead: what a department plans its referral places over
 FILTERS = ("specialty", "kind", "exam_type", "date_from")

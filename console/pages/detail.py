@@ -15,7 +15,7 @@ from starlette.responses import Response
 from .. import labels as L
 from ..access import REFERRAL_DESKS, Page
 from ..convert import checked, fen_from_yuan, local_moment
-from ..slots import capacity_conflict, department_slots
+from ..slots import books_exams, capacity_conflict, day_text, department_slots, exam_slots
 from ..web import Ctx, Form, compact, guard, status_for
 
 router = APIRouter()
@@ -85,10 +85,15 @@ async def render_detail(ctx: Ctx, referral: dict, forms: dict[str, Form] | None 
                                        emergency=referral["urgency"] == "emergency", held=held)
         if held and not forms["accept"].values:
             forms["accept"].values["slot_id"] = held  # the slot chosen when referring, unless the clerk changes it
+    exams, can_book = None, books_exams(ctx.user, referral)  # the exam slots offered where this desk books exams
+    if can_book:
+        exams = await exam_slots(ctx, referral)
+        forms.setdefault("exam", Form(prefix="exam-"))
     hospitals = [(o.org_id, o.name) for o in ctx.registry.of_kind("county_hospital", consortium_id=ctx.user.consortium_id)]
     side = "receiver" if referral["to_org_id"] == ctx.user.org_id else "sender"
     return ctx.render("detail.html", status, title=f"转诊单 · {referral['patient']['name']}", r=referral,
                       forms=forms, actions=actions, hospitals=hospitals, side=side, notice=notice, slots=slots,
+                      exams=exams, can_book=can_book, day_text=day_text,
                       consultation=consultation_link(referral, ctx.user.org_id),
                       timeline=timeline(referral, ctx.org_name), specialties=list(L.SPECIALTIES.items()))
 

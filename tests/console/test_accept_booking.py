@@ -15,11 +15,12 @@ HOSPITAL = "county-peoples-hospital"
 
 
 def publish(console, specialty: str, kind: str, day, count: int, start: str | None = "08:00",
-            end: str | None = "12:00") -> dict:
+            end: str | None = "12:00", exam_type: str | None = None) -> dict:
     """One slot published by the hospital desk through the API; returns it."""
     slot = {"day": day.isoformat(), "count": count} | ({"start": start, "end": end} if kind != "bed" else {})
+    department = {"specialty": specialty, "kind": kind} | ({"exam_type": exam_type} if exam_type else {})
     with console.client("peoples.referral") as desk:
-        r = desk.post("/referral/capacity/slots", json={"specialty": specialty, "kind": kind, "slots": [slot]})
+        r = desk.post("/referral/capacity/slots", json=department | {"slots": [slot]})
         assert r.status_code == 200, r.text
         return r.json()["slots"][0]
 

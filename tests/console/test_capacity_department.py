@@ -1,5 +1,7 @@
 """科室号源/床位: a county department sees its coming weeks' places (booked and free), applies a weekly template
-and edits a day's numbers; a number below what is booked is refused beside its field."""
+and edits a day's numbers; a number below what is booked is refused beside its field. The county hospital's
+manager has the same page (the referral service lets a county hospital's unit_manager publish); a township's
+manager does not."""
 from __future__ import annotations
 
 import re
@@ -7,6 +9,9 @@ from datetime import timedelta
 
 import pytest
 
+from gateway.demo import DEMO_PASSWORD
+
+from .conftest import login
 from .test_accept_booking import refer
 from .test_forms import error_beside, local_today
 
@@ -61,3 +66,24 @@ def test_bad_template_input_is_shown_beside_its_field(desk):
     past = county.submit(f"{PAGE}/template", filters | {"first_day": "2020-01-01", "last_day": "2020-01-07",
                                                         "b1_start": "08:00", "b1_end": "12:00", "c1_1": "1"}, PAGE)
     assert "已过去" in error_beside(past.text, "tpl-first_day")
+
+
+def test_the_county_hospitals_manager_publishes_too_and_a_townships_manager_gets_403(console, desk):
+    account = {"username": "peoples.manager", "password": DEMO_PASSWORD, "org_id": "county-peoples-hospital",
+               "role": "unit_manager", "display_name": "人民医院院长"}
+    with console.client("bureau.hr") as hr:  # the health bureau creates the hospital manager's account
+        made = hr.post("/users", json=account)
+        assert made.status_code in (201, 409), made.text  # 409: made by an earlier test of this session
+    manager = login(console.console_url, "peoples.manager")
+    assert f'href="{PAGE}"' in manager.get("/").text
+    day = local_today() + timedelta(days=20)
+    filters = {"specialty": "paediatrics", "kind": "bed", "date_from": day.isoformat()}
+    done = manager.submit(f"{PAGE}/template", filters | {"first_day": day.isoformat(), "last_day": day.isoformat(),
+                                                         f"c1_{day.isoweekday()}": "2"}, PAGE)
+    assert done.status_code == 303, done.text[:2000]
+    shown = manager.get(done.headers["location"]).text
+    assert "已按周模板发布：1 个号源，共 2 个号" in shown and "预留床位（全天）" in shown
+    township = desk("dachang.manager")
+    assert f'href="{PAGE}"' not in township.get("/").text and township.get(PAGE).status_code == 403
+    forged = township.post(f"{PAGE}/template", data=filters | {"_csrf": township.form_token("/")})
+    assert forged.status_code == 403 and "无权访问" in forged.text

@@ -8,7 +8,7 @@ import pytest
 from console import labels as L
 from platform_common.auth import OrgKind, Role
 from platform_common.contracts import Specialty
-from services.referral.domain.capacity import CapacityKind, ExamType
+from services.referral.domain.capacity import BookingStatus, CapacityKind, ExamType, ReleaseReason
 from services.referral.domain.codes import ChronicCondition
 from services.referral.domain.consultation import ConsultationStatus, Outcome
 from services.referral.domain.lifecycle import Action, Direction, Status
@@ -30,7 +30,8 @@ VOCABULARIES = [(Status, L.STATUSES), (Status, L.STATUS_TONES), (Direction, L.DI
                 (PostingKind, L.POSTING_KINDS), (PostingStatus, L.POSTING_STATUSES), (RequestStatus, L.REQUEST_STATUSES),
                 (RequestStatus, L.REQUEST_TONES), (QuotaRule, L.QUOTA_RULES), (Exemption, L.EXEMPTIONS),
                 (CapacityKind, L.CAPACITY_KINDS), (ExamType, L.EXAM_TYPES), (ConsultationStatus, L.CONSULTATION_STATUSES),
-                (ConsultationStatus, L.CONSULTATION_TONES), (Outcome, L.OUTCOMES)]
+                (ConsultationStatus, L.CONSULTATION_TONES), (Outcome, L.OUTCOMES),
+                (BookingStatus, L.BOOKING_STATUSES), (BookingStatus, L.BOOKING_TONES), (ReleaseReason, L.RELEASE_REASONS)]
 
 
 def test_the_payment_and_staffing_word_lists_are_named_too():

@@ -7,6 +7,7 @@ browser is an error. Screenshots of each main page are kept in var/test-artefact
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,14 @@ def shot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     _taken.append(path)
     return path
+
+
+def fill_week(page, first, count: int) -> None:
+    """科室号源/床位's weekly template over the week from `first`: `count` places in the first band each day."""
+    page.get_by_label("从").fill(first.isoformat())
+    page.get_by_label("至").fill((first + timedelta(days=6)).isoformat())
+    for wd in "一二三四五六日":
+        page.get_by_label(f"第1时段周{wd}号源数").fill(str(count))
 
 
 def pytest_terminal_summary(terminalreporter):  # noqa: ANN001

@@ -10,7 +10,7 @@ import pytest
 
 from ..conftest import national_id
 from ..test_forms import local_today
-from .conftest import shot
+from .conftest import fill_week, shot
 from .test_keyboard_and_access import UNLABELLED
 
 pytestmark = pytest.mark.integration
@@ -23,10 +23,7 @@ def test_consultation_refer_up_and_accept_into_a_free_slot(open_desk, console):
     county.get_by_label("科室", exact=True).select_option("internal_medicine")
     county.get_by_role("button", name="查看").click()
     first = local_today() + timedelta(days=1)
-    county.get_by_label("从").fill(first.isoformat())
-    county.get_by_label("至").fill((first + timedelta(days=6)).isoformat())
-    for wd in "一二三四五六日":
-        county.get_by_label(f"第1时段周{wd}号源数").fill("2")
+    fill_week(county, first, 2)
     shot(county, "70-capacity-template")
     county.get_by_role("button", name="按模板发布").click()
     assert "已按周模板发布：7 个号源，共 14 个号" in county.locator(".flash").inner_text()
