@@ -63,6 +63,7 @@ USERS: list[DemoUser] = [
     DemoUser("qixing.referral", "dachang-qixing-vc", Role.REFERRAL_CLERK, "七星村卫生室村医"),
     DemoUser("dachang.manager", "dachang-thc", Role.UNIT_MANAGER, "大昌镇卫生院院长"),
     DemoUser("luoping.manager", "luoping-thc", Role.UNIT_MANAGER, "骡坪镇卫生院院长"),
+    DemoUser("peoples.manager", "county-peoples-hospital", Role.UNIT_MANAGER, "人民医院医务科"),
     DemoUser("peoples.finance", "county-peoples-hospital", Role.FINANCE_OFFICER, "医共体财务中心"),
     DemoUser("peoples.hr", "county-peoples-hospital", Role.HR_OFFICER, "牵头医院人事科"),
     DemoUser("insurance.officer", "medical-insurance-office", Role.INSURANCE_OFFICER, "医保局经办员"),
