@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 
-from gateway.demo import DEMO_PASSWORD
 
 from .conftest import login
 from .test_accept_booking import refer
