@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 
-
 from .conftest import login
 from .test_accept_booking import refer
 from .test_forms import error_beside, local_today
