@@ -2,9 +2,10 @@
 
 The services answer in English with a machine-readable `field`; the console shows each error in Chinese next
 to that field and in the summary at the top of the form. Pydantic's per-field errors are translated by their
-`type`; the services' own messages by the patterns below (tests/console/test_messages.py checks that every
-message the referral service and the gateway can raise has one). An unknown message still lands beside its
-field with a general Chinese sentence, never in English.
+`type`; the services' own messages by the patterns of one module per desk (messages_referral: the referral
+service and the gateway; messages_desks, messages_roster, messages_capacity). tests/console/test_messages.py checks
+that every message the referral service and the gateway can raise has one. An unknown message still lands beside
+its field with a general Chinese sentence, never in English.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from . import labels as L
 from .gateway_client import ApiError
 from .messages_capacity import CAPACITY_MESSAGES
 from .messages_desks import DESK_MESSAGES
+from .messages_referral import REFERRAL_MESSAGES
 from .messages_roster import ROSTER_MESSAGES
 
 log = logging.getLogger(__name__)
@@ -101,92 +103,9 @@ def _p(regex: str, template: str) -> Pattern:
     return Pattern(re.compile(regex), template)
 
 
-# The services' messages. Named groups are shown through `formatters` (organisation names, departments...).
-_MESSAGES: list[Pattern] = [
-    _p(r"^national ID must be 17 digits and a check character", "身份证号应为 17 位数字加 1 位校验码（数字或 X）"),
-    _p(r"^national ID check character does not match", "身份证号校验码不符，请逐位核对"),
-    _p(r"^national ID holds an impossible birth date", "身份证号中的出生日期不存在，请核对"),
-    _p(r"^date of birth is in the future", "出生日期不能晚于今天"),
-    _p(r"^date of birth does not match the national ID", "出生日期与身份证号不一致"),
-    _p(r"^sex does not match the national ID", "性别与身份证号不一致"),
-    _p(r"^ICD-10 code must look like", "ICD-10 编码格式应如 I21、I21.4 或 I10.X00X002"),
-    _p(r"^an emergency referral names its five-centre category", "急危重症转诊须选择急诊中心类别（五大中心）"),
-    _p(r"^only emergency referrals carry a five-centre category", "只有急危重症转诊才选择急诊中心类别"),
-    _p(r"^unknown organisation (?P<org>.+)$", "没有这个单位：{org}"),
-    _p(r"^(?P<org>\S+) is a (?P<kind>\S+); expected", "{org}是{kind}，这里需要选择其他类型的单位"),
-    _p(r"^(?P<org>\S+) is not a member of consortium", "{org}不是本医共体的成员单位"),
-    _p(r"^(?P<org>\S+) is not a unit of consortium", "{org}不是本医共体的成员单位"),
-    _p(r"^upward referrals are submitted by township centres and village clinics", "上转由乡镇卫生院和村卫生室发起"),
-    _p(r"^downward referrals are issued by county hospitals", "下转由县级医院发起"),
-    _p(r"^at most (?P<n>\d+) attachments", "附件最多 {n} 个"),
-    _p(r"^accepting an upward referral gives an appointment time or a bed", "接收上转请填写预约就诊时间或床位号（至少一项）"),
-    _p(r"^the appointment cannot be before the referral was made", "预约时间不能早于转诊提交时间"),
-    _p(r"^redirect to a different hospital", "请选择另一家医院或另一个科室"),
-    _p(r"^arrival cannot be in the future", "到院时间不能晚于现在"),
-    _p(r"^arrival cannot be before the referral was made", "到院时间不能早于转诊提交时间"),
-    _p(r"^service date cannot be in the future", "就诊日期不能晚于今天"),
-    _p(r"^service date cannot be before the patient arrived", "就诊日期不能早于患者到院日期"),
-    _p(r"^source referral is not an upward referral this hospital received", "来源上转单不是本院接收的上转"),
-    _p(r"^source referral is for another patient", "来源上转单的患者与本次下转不是同一人"),
-    _p(r"^(?P<org>\S+) cannot currently receive (?P<specialty>\S+) patients",
-       "{org}目前没有{specialty}专科医生，不能接收该专科患者；如确需下转，请填写理由"),
-    _p(r"^follow-up .+ not found", "没有找到这次随访"),
-    _p(r"^this follow-up is already recorded", "这次随访已经登记过了"),
-    _p(r"^a follow-up cannot be recorded before it happens", "随访日期不能晚于今天"),
-    _p(r"^follow-up date is before the referral was issued", "随访日期不能早于下转日期"),
-    _p(r"^a treatment plan schedules at least one follow-up", "诊疗方案至少安排一次随访"),
-    _p(r"^at most (?P<n>\d+) follow-ups per plan", "每个诊疗方案最多 {n} 次随访"),
-    _p(r"^follow-up dates must be distinct and in order", "随访日期不能重复，并按先后顺序填写"),
-    _p(r"^a follow-up cannot be due before the referral is issued", "随访日期不能早于今天（下转日期）"),
-    _p(r"a treatment plan lists medications or a rehabilitation plan", "诊疗方案请填写用药或康复计划（至少一项）"),
-    _p(r"^a downward referral completes when its last follow-up is recorded", "下转在最后一次随访登记后自动完成"),
-    _p(r"^sort by", "不支持的排序方式"),
-    _p(r"^date_from is after date_to", "开始日期不能晚于结束日期"),
-    _p(r"^page_size is at most (?P<n>\d+)", "每页最多 {n} 条"),
-    _p(r"^(?P<f>\w+) is out of range", "日期超出范围"),
-    _p(r"^period is a month", "统计期间应为月份（2026-11）、季度（2026-Q4）或年份（2026）"),
-    _p(r"^name the consortium", "请选择医共体"),
-    _p(r"^visit volumes are reported per month", "就诊人次按月填报（如 2026-11）"),
-    _p(r"^cannot report a month that has not started", "不能填报尚未开始的月份"),
-    _p(r"^the (referral|record|figure) was changed by someone else", "该记录刚被其他人修改过，请刷新页面查看最新内容后再操作"),
-    _p(r"concurrent change to the same records got there first", "有人同时在修改同一记录，请刷新页面后重试"),
-    _p(r"record with the same key was created by another request", "同一记录刚被其他请求创建，请刷新页面后重试"),
-    _p(r"^referral .+ not found", "没有找到这张转诊单，或本单位无权查看"),
-    _p(r"^only the (?P<party>sender|receiver) of the referral may (?P<action>\w+) it",
-       "只有{party}才能{action}这张转诊单"),
-    _p(r"^only member hospitals, centres and clinics handle referrals", "只有医共体成员单位办理转诊"),
-    _p(r"^a unit sees its own indicators only", "单位只能查看本单位的指标"),
-    _p(r"^only member units have referral indicators", "只有成员单位有转诊指标"),
-    _p(r"^indicators of another consortium", "不能查看其他医共体的指标"),
-    _p(r"^only member units report visit volumes", "只有成员单位填报就诊人次"),
-    _p(r"^role \S+ may not", "您的角色无权执行此操作"),
-    _p(r"^wrong username or password", "用户名或密码不正确"),
-    _p(r"^too many failed logins; try again in (?P<n>\d+) s", "登录失败次数过多，请 {n} 秒后再试"),
-    _p(r"^missing bearer token|^token expired|^invalid token", "登录已失效，请重新登录"),
-    _p(r"^request body exceeds", "提交的内容过大"),
-    _p(r"reload and try again$", "有人同时在修改同一记录，请刷新页面后重试"),
-    _p(r"^a primary unit needs its paired hospital or township", "基层单位须填写对口的医院或乡镇卫生院"),
-    _p(r"^unknown parent organisation (?P<org>.+)$", "没有这个上级单位：{org}"),
-    _p(r"^an organisation cannot be its own parent", "单位不能以自己为上级单位"),
-    _p(r"^a (?P<kind>\S+) needs its parent", "{kind}须填写上级单位"),
-    _p(r"^a (?P<kind>\S+) cannot have a (?P<parent>\S+) as its parent", "{kind}的上级单位不能是{parent}"),
-    _p(r"^the parent (?P<org>\S+) belongs to consortium", "上级单位{org}属于其他医共体"),
-    _p(r"^(?P<org>\S+) is below \S+ in the registry", "{org}是本单位的下级单位，不能设为上级（会形成循环）"),
-    _p(r"^(?P<org>\S+) \(\S+\) has \S+ as its parent, which could not be a (?P<kind>[a-z_]+)",
-       "{org}的上级单位是本单位，本单位不能改为{kind}；请先调整下级单位"),
-    _p(r"is the last \S+ with an HR account", "这是最后一个有人事科账号的卫健委，改变其类型后将无人能维护单位和账号"),
-    _p(r"^only the health bureau reads the registry's history", "只有卫健委可以查看单位和账号的变更记录"),
-    _p(r"^no such consortium", "没有这个医共体"),
-    _p(r"^user (?P<user>\S+) exists", "用户名 {user} 已存在"),
-    _p(r"^only the health bureau's HR office manages the registry", "只有卫健委人事科可以维护单位和账号"),
-    _p(r"^no (route|service) ", "平台没有这项业务"),
-    _p(r"^no event type ", "平台没有这种事件"),
-    _p(r"^cannot (?P<action>\w+) this (?P<direction>\w+) referral: it is (?P<status>\w+)",
-       "这张{direction}单当前为「{status}」，不能{action}"),
-]
-
-_MESSAGES += [_p(regex, template) for regex, template in DESK_MESSAGES + ROSTER_MESSAGES]
-_MESSAGES += [_p(regex, template) for regex, template in CAPACITY_MESSAGES]
+# The services' messages, tried in this order (the first match wins). Named groups are shown through `_format`.
+_MESSAGES: list[Pattern] = [_p(regex, template) for regex, template in
+                            REFERRAL_MESSAGES + DESK_MESSAGES + ROSTER_MESSAGES + CAPACITY_MESSAGES]
 
 _PARTIES = {"sender": "转出单位", "receiver": "接收单位"}
 _WHAT = {"posting": "人员编制变动", "title change": "职称变动"}

@@ -1,5 +1,6 @@
 """The referral service's capacity (预约) and consultation (科对科) messages in Chinese (regex, template), as
-console/messages.py does for the referral workflow. Named groups `org`, `specialty` are turned into Chinese names."""
+console/messages_referral.py does for the referral workflow. Named groups `org`, `specialty` are turned into
+Chinese names."""
 from __future__ import annotations
 
 from .labels import EXAM_TYPES

@@ -1,5 +1,5 @@
-"""The payment and staffing services' messages in Chinese (regex, template), as console/messages.py does for
-referral and the gateway: the reasons a rejected upload row gives, the quota rule a posting broke, a
+"""The payment and staffing services' messages in Chinese (regex, template), as console/messages_referral.py does
+for referral and the gateway: the reasons a rejected upload row gives, the quota rule a posting broke, a
 candidate's rank, a tidal recommendation's grounds, and every error either service can answer with.
 Named groups are put into the template; `org`, `specialty`, `title`, `qualification`, `rule`, `pkind`,
 `pstatus`, `rstatus`, `fen` are turned into Chinese names or yuan by messages._format.

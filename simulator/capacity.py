@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from .client import Gateway, SimulationError
 from .county import Account, clerk_of
-from .scenario import Upward
+from .scenario_referrals import Upward
 
 WEEKS = 2  # published ahead (short: make run's demo waits for it); accepts take the next free slots from tomorrow
 BANDS = (("08:00", "12:00", 2), ("14:00", "17:00", 1))  # share of a day's outpatient places per band

@@ -20,18 +20,19 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from gateway.demo import ORGANISATIONS
 
-from . import capacity, staff
+from . import capacity, secondments, staff
 from .client import Gateway, Progress, SimulationError
-from .county import clerk_of, manager_of
+from .county import clerk_of
 from .referrals import ReferralTally, county_today, play_downward, play_out_of_county, play_upward
-from .scenario import CountyYear, Secondment, claim_rows
+from .scenario import CountyYear
+from .scenario_claims import claim_rows
+from .secondments import LEAD_HR
 from .staff import HR
 
-IO, LEAD_HR, ANALYST = "insurance.officer", "peoples.hr", "bureau.analyst"
+IO, ANALYST = "insurance.officer", "bureau.analyst"
 
 
 @dataclass
@@ -208,34 +209,9 @@ class Driver:
             elif kind == "ooc":
                 play_out_of_county(self.gw, self.cy.accounts, x, self.tally.referrals)
             else:
-                self.secondment(x)
+                secondments.play(self.gw, self.cy.accounts, x, self.tally)
         except SimulationError as e:
             self.gw.note_error(str(e))
-
-    def secondment(self, s: Secondment) -> None:
-        gw, today = self.gw, county_today()
-        start = today + timedelta(days=s.start_offset_days)
-        r = gw.call(manager_of(self.cy.accounts, s.org_id), "POST", "/staffing/secondments", json={
-            "org_id": s.org_id, "specialty": s.specialty, "title_level": s.title_level, "headcount": s.headcount,
-            "start_date": start.isoformat(), "end_date": (start + timedelta(days=s.days)).isoformat(),
-            "reason": "门诊量季节性上升，申请县级医院专科医师下沉"}).json()
-        rid = r["request_id"]
-        self.tally.secondments["requested"] += 1
-        if not s.approve:
-            gw.call(LEAD_HR, "POST", f"/staffing/secondments/{rid}/reject", json={"reason": "本期专科人手不足，下期统筹"})
-            self.tally.secondments["rejected"] += 1
-            return
-        candidates = gw.call(LEAD_HR, "GET", f"/staffing/secondments/{rid}/candidates").json()
-        staff_ids = [cand["staff_id"] for cand in candidates[: s.headcount]]
-        r = gw.call(LEAD_HR, "POST", f"/staffing/secondments/{rid}/approve",
-                    json={"reason": "同意下沉支援", "staff_ids": staff_ids}).json()
-        self.tally.secondments["approved"] += 1
-        for posting in r.get("postings", []):
-            self.tally.postings += 1
-            if s.start_offset_days == 0:
-                gw.call(manager_of(self.cy.accounts, s.org_id), "POST",
-                        f"/staffing/postings/{posting['posting_id']}/arrive", json={"arrived_on": today.isoformat()})
-                self.tally.secondments["arrived"] += 1
 
     # -- the end of the year ----------------------------------------------------------------------
     def close_year(self) -> None:

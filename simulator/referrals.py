@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from .capacity import accept_booking
 from .client import Gateway
 from .county import Account, clerk_of
-from .scenario import Downward, OutOfCounty, Upward
+from .scenario_referrals import Downward, OutOfCounty, Upward
 
 COUNTY_TZ = ZoneInfo("Asia/Shanghai")
 

@@ -44,6 +44,11 @@ def test_asking_another_hospital_needs_a_reason_and_bad_input_lands_beside_its_f
     cid = ask(town, to_org_id="county-tcm-hospital", pairing_override_reason="患者要求中医会诊")
     shown = town.get(f"/consultations/{cid}").text
     assert "患者要求中医会诊" in shown and "待答复" in shown and "答复时限" in shown
+    # the patient's facts, as the referral page shows them too (one macro, _clinical.html)
+    nid = question()["patient.national_id"]
+    assert "<dt>患者</dt><dd>周玉兰，女，1961-03-08 出生</dd>" in shown and nid not in shown
+    assert f"<dt>身份证号</dt><dd>{nid[:6]}********{nid[-4:]}</dd>" in shown
+    assert "<dt>诊断</dt><dd>I20.0 不稳定型心绞痛</dd>" in shown
 
 
 def test_the_county_answers_refer_up_and_lands_on_the_created_referral(desk):

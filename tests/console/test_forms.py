@@ -45,6 +45,9 @@ def test_an_upward_referral_round_trips_and_the_id_is_shown_masked(desk):
     nid = national_id()
     assert "上转已提交：刘德明" in page and f"{nid[:6]}********{nid[-4:]}" in page and nid not in page
     assert "脑梗死" in page  # the diagnosis name was taken from the catalogue for the code
+    # the patient's facts, as the consultation page shows them too (one macro, _clinical.html)
+    assert "<dt>患者</dt><dd>刘德明，男，1958-06-03 出生</dd>" in page
+    assert f"<dt>身份证号</dt><dd>{nid[:6]}********{nid[-4:]}</dd>" in page and "<dt>诊断</dt><dd>I63.9 脑梗死" in page
     assert rid in town.get("/referrals/outgoing").text
 
 

@@ -3,33 +3,30 @@ validation errors in the DLQ record, instead of being applied with a default (th
 from __future__ import annotations
 
 import json
-import time
 import uuid
 
 import httpx
 import pytest
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer
 
 from platform_common.contracts import REFERRAL_TOPIC
 from platform_common.events import EventEnvelope
+from tests.support.topic import scan_topic
 
 pytestmark = pytest.mark.integration
 
 
-def _dead_letter_of(bootstrap: str, topic: str, event_id: str, timeout: float = 60) -> dict:
+def _dead_letter_of(bootstrap: str, topic: str, event_id: str) -> dict:
     """The DLQ record of one event (the topic's DLQ holds other tests' records too)."""
-    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"t-{uuid.uuid4()}",
-                             auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=1000)
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            for message in consumer:
-                record = json.loads(message.value)
-                if json.loads(record["message"]).get("event_id") == event_id:
-                    return record
-    finally:
-        consumer.close()
-    raise AssertionError(f"no dead letter for {event_id} on {topic} within {timeout} s")
+    found: list[dict] = []
+
+    def is_it(record: dict) -> bool:
+        if json.loads(record["message"]).get("event_id") == event_id:
+            found.append(record)
+        return bool(found)
+
+    scan_topic(bootstrap, topic, is_it)
+    return found[0]
 
 
 def test_a_referral_event_with_a_renamed_required_field_is_dead_lettered_with_its_validation_error(stack):

@@ -1,17 +1,16 @@
 """Staffing across the running platform: the gateway, the broker and the staffing service as processes."""
 from __future__ import annotations
 
-import json
 import random
-import time
 import uuid
 from datetime import date, timedelta
 
 import pytest
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer
 
 from platform_common.contracts import REFERRAL_TOPIC, STAFFING_TOPIC
 from platform_common.events import EventEnvelope
+from tests.support.topic import scan_topic
 
 pytestmark = pytest.mark.integration
 
@@ -24,21 +23,17 @@ def _day(n: int) -> str:
     return (date.today() + timedelta(days=n)).isoformat()
 
 
-def _staffing_events(bootstrap: str, wanted: set[str], timeout: float = 30) -> dict[str, dict]:
+def _staffing_events(bootstrap: str, wanted: set[str]) -> dict[str, dict]:
     """Read staffing.events from the start until an event for every wanted aggregate/type pair is seen."""
-    consumer = KafkaConsumer(STAFFING_TOPIC, bootstrap_servers=bootstrap, group_id=f"t-{uuid.uuid4()}",
-                             auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=1000)
     found: dict[str, dict] = {}
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline and not wanted <= set(found):
-            for message in consumer:
-                env = json.loads(message.value)
-                key = f"{env['type']}:{env['aggregate_id']}"
-                if key in wanted:
-                    found[key] = env
-    finally:
-        consumer.close()
+
+    def collect(env: dict) -> bool:
+        key = f"{env['type']}:{env['aggregate_id']}"
+        if key in wanted:
+            found[key] = env
+        return wanted <= set(found)
+
+    scan_topic(bootstrap, STAFFING_TOPIC, collect, timeout=30)
     return found
 
 

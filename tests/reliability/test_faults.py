@@ -53,7 +53,7 @@ def run_with_faults(stack, referrals: int, staff: int, faults: list[str], every:
         c, p = counts(urls), plumbing(stack.gateway_url)
         if (drained(p) and not consistent(c)) or time.monotonic() > deadline:
             break
-        time.sleep(1)
+        time.sleep(0.25)
     t = driver.tally
     report = {
         "referrals_attempted": referrals, "faults_injected": injected, "workload_seconds": round(workload_seconds, 1),

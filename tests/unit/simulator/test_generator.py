@@ -9,7 +9,8 @@ import pytest
 from services.referral.domain.identity import Sex, check_patient, parse_national_id
 from simulator.capacity import demand, kind_of
 from simulator.clinical import URGENCY_MIX
-from simulator.scenario import SCALES, claim_rows, generate
+from simulator.scenario import SCALES, generate
+from simulator.scenario_claims import claim_rows
 
 YEAR = 2025
 
