@@ -113,7 +113,7 @@ def test_an_emergency_is_booked_over_a_full_exam_slot(console, desk):
     assert taken.status_code == 303 and free_of(console, full["slot_id"], day) == 0
     page = f"/referrals/{accepted(console, desk('dachang.referral'), '317', urgency='emergency')}"
     form = county.get(page).text
-    assert re.search(rf'value="{full["slot_id"]}">\s*CT · [^<]*14:00–17:00 · 已满（1 个），急危重症可超额接收', form)
+    assert re.search(rf'value="{full["slot_id"]}">\s*CT · [^<]*14:00–17:00 · 已满（1 个），急危重症可超额预约', form)
     booked = county.submit(f"{page}/exams", {"slot_id": full["slot_id"]}, page)
     assert booked.status_code == 303, booked.text[:2000]
     assert "超额预约" in exam_row(county.get(page).text, "CT")
