@@ -33,9 +33,18 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('recording_id', RowId, nullable=True))
     op.execute("INSERT INTO contract_recordings (source, upload_id, recorded_by, recorded_at) "
                "SELECT DISTINCT source, upload_id, recorded_by, recorded_at FROM contracts")
-    same = ' AND '.join(f'r.{c} IS NOT DISTINCT FROM contracts.{c}' if op.get_bind().dialect.name == 'postgresql'
-                        else f'r.{c} IS contracts.{c}' for c in MOVED)
-    op.execute(f"UPDATE contracts SET recording_id = (SELECT r.recording_id FROM contract_recordings r WHERE {same})")
+    # Each contract finds its recording through an index (single adds make one recording each: without it, a
+    # million contracts would each scan them all). upload_id, the only nullable one, is compared NULL-safe.
+    op.create_index('ix_contract_recordings_match', 'contract_recordings', ['recorded_at', 'recorded_by', 'source'])
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("UPDATE contracts AS c SET recording_id = r.recording_id FROM contract_recordings AS r "
+                   "WHERE r.recorded_at = c.recorded_at AND r.recorded_by = c.recorded_by AND r.source = c.source "
+                   "AND r.upload_id IS NOT DISTINCT FROM c.upload_id")
+    else:
+        op.execute("UPDATE contracts SET recording_id = (SELECT r.recording_id FROM contract_recordings r "
+                   "WHERE r.recorded_at = contracts.recorded_at AND r.recorded_by = contracts.recorded_by "
+                   "AND r.source = contracts.source AND r.upload_id IS contracts.upload_id)")
+    op.drop_index('ix_contract_recordings_match', table_name='contract_recordings')
     with op.batch_alter_table('contracts', schema=None) as batch_op:
         batch_op.alter_column('recording_id', existing_type=RowId, nullable=False)
         batch_op.create_foreign_key(op.f('fk_contracts_recording_id_contract_recordings'), 'contract_recordings',
